@@ -1,0 +1,685 @@
+/**
+ * Calendar math for scheduled agent tasks. This is the only place in the product that
+ * works out when a schedule runs; SQL and the worker store and compare instants only.
+ *
+ * Every schedule is evaluated in WALL-CLOCK time in its own IANA time zone:
+ * - "daily" / "weekly" / "monthly" repeat the local time of day of the anchor
+ *   (`scheduledAt`, or the save time rounded up to the next whole minute) on every day /
+ *   on the anchor's weekday / on the anchor's day of month. A month that lacks the anchor
+ *   day (the 31st, Feb 29/30) runs on its last day; the month after goes back to the
+ *   anchor day (the anchor day is kept, it never drifts).
+ * - "cron" is a standard five-field expression, evaluated in the zone by cron-parser
+ *   and cross-checked by the evaluator in this file (see `nextCron`).
+ * - "once" runs at `scheduledAt`.
+ *
+ * Daylight-saving rules (the same for every schedule type):
+ * - Spring forward (a gap: e.g. 02:00-02:59 does not exist in New York on 2027-03-14):
+ *   a local time inside the gap runs ONCE, shifted forward by the length of the gap,
+ *   i.e. read with the UTC offset in force before the change (02:30 -> 03:30 EDT = 07:30Z).
+ *   If that lands on a time that also runs anyway (cron "0 2,3 * * *"), it runs once.
+ * - Fall back (an overlap: e.g. 01:00-01:59 happens twice in New York on 2027-11-07):
+ *   a local time that happens twice runs ONCE, at its first instance (the earlier UTC
+ *   instant, still on daylight time). Exception, for cron only: when the hour field
+ *   matches every hour ("0 * * * *", "*\/15 * * * *") the repeated hour is one more real
+ *   hour of elapsed time and runs again, as in Vixie cron and cron-parser.
+ * These are the "compatible" disambiguation rules of Temporal / RFC 5545.
+ */
+import { CronExpressionParser } from "cron-parser";
+
+export type ScheduleType = "once" | "daily" | "weekly" | "monthly" | "cron";
+
+export const SCHEDULE_TYPES: readonly ScheduleType[] = ["once", "daily", "weekly", "monthly", "cron"];
+
+export interface ScheduleSpec {
+  scheduleType: ScheduleType;
+  /** First run. Required for once; optional anchor for daily/weekly/monthly; earliest start for cron. */
+  scheduledAt: Date | null;
+  /** Only for cron. */
+  cronExpression: string | null;
+  /** IANA name, e.g. "America/New_York". */
+  timezone: string;
+}
+
+export type ScheduleField = "schedule_type" | "scheduled_at" | "cron_expression" | "timezone";
+
+export class ScheduleError extends Error {
+  constructor(
+    public readonly field: ScheduleField,
+    message: string,
+  ) {
+    super(message);
+    this.name = "ScheduleError";
+  }
+}
+
+const SECOND_MS = 1_000;
+const MINUTE_MS = 60 * SECOND_MS;
+const HOUR_MS = 60 * MINUTE_MS;
+const DAY_MS = 24 * HOUR_MS;
+/** How many cron occurrences `validateSchedule` samples when checking the minimum interval. */
+const INTERVAL_SAMPLE = 100;
+/** The cron evaluator looks this many days ahead at most ("0 0 29 2 *" can wait 8 years: 2096 -> 2104). */
+const MAX_CRON_SEARCH_DAYS = 366 * 9;
+
+// ---------------------------------------------------------------------------------------
+// Time zone helpers: wall clock <-> instant, built on Intl only.
+// A "naive" value is a wall-clock date-time encoded as if it were UTC (Date.UTC(...)),
+// so that wall-clock arithmetic is plain integer arithmetic; offset = naive - instant.
+// ---------------------------------------------------------------------------------------
+
+interface WallClock {
+  year: number;
+  month: number; // 1-12
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  millisecond: number;
+}
+
+const formatterCache = new Map<string, Intl.DateTimeFormat>();
+
+function zoneFormatter(timezone: string): Intl.DateTimeFormat {
+  let formatter = formatterCache.get(timezone);
+  if (!formatter) {
+    try {
+      formatter = new Intl.DateTimeFormat("en-US", {
+        timeZone: timezone,
+        hourCycle: "h23",
+        year: "numeric",
+        month: "numeric",
+        day: "numeric",
+        hour: "numeric",
+        minute: "numeric",
+        second: "numeric",
+      });
+    } catch {
+      throw new ScheduleError("timezone", `timezone "${timezone}" is not a time zone this server knows`);
+    }
+    formatterCache.set(timezone, formatter);
+  }
+  return formatter;
+}
+
+function wallClockAt(instant: number, timezone: string): WallClock {
+  const wc: WallClock = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0, millisecond: 0 };
+  for (const part of zoneFormatter(timezone).formatToParts(instant)) {
+    if (part.type === "year") wc.year = Number(part.value);
+    else if (part.type === "month") wc.month = Number(part.value);
+    else if (part.type === "day") wc.day = Number(part.value);
+    else if (part.type === "hour") wc.hour = Number(part.value);
+    else if (part.type === "minute") wc.minute = Number(part.value);
+    else if (part.type === "second") wc.second = Number(part.value);
+  }
+  wc.millisecond = ((instant % SECOND_MS) + SECOND_MS) % SECOND_MS;
+  return wc;
+}
+
+function naiveOf(wc: WallClock): number {
+  return Date.UTC(wc.year, wc.month - 1, wc.day, wc.hour, wc.minute, wc.second, wc.millisecond);
+}
+
+function wallClockOfNaive(naive: number): WallClock {
+  const d = new Date(naive);
+  return {
+    year: d.getUTCFullYear(),
+    month: d.getUTCMonth() + 1,
+    day: d.getUTCDate(),
+    hour: d.getUTCHours(),
+    minute: d.getUTCMinutes(),
+    second: d.getUTCSeconds(),
+    millisecond: d.getUTCMilliseconds(),
+  };
+}
+
+/** UTC offset (local minus UTC, in ms) in force at `instant`. */
+function offsetAt(instant: number, timezone: string): number {
+  return naiveOf(wallClockAt(instant, timezone)) - instant;
+}
+
+/**
+ * Every instant whose local wall clock is `naive`: one normally, two in a fall-back
+ * overlap (earlier first), none in a spring-forward gap. The offsets a day before and a
+ * day after are the only candidates (zones do not change offset twice within two days).
+ */
+function instantsForNaive(naive: number, timezone: string): number[] {
+  const before = offsetAt(naive - DAY_MS, timezone);
+  const after = offsetAt(naive + DAY_MS, timezone);
+  const result: number[] = [];
+  for (const offset of before === after ? [before] : [before, after]) {
+    const instant = naive - offset;
+    if (offsetAt(instant, timezone) === offset) result.push(instant);
+  }
+  return result.sort((a, b) => a - b);
+}
+
+/**
+ * The instant a wall-clock time runs at, applying the DST rules above:
+ * overlap -> the earlier instant; gap -> read with the offset in force before the gap,
+ * which is the wall-clock time shifted forward by the length of the gap.
+ */
+function resolveNaive(naive: number, timezone: string): number {
+  const instants = instantsForNaive(naive, timezone);
+  const first = instants[0];
+  if (first !== undefined) return first;
+  return naive - offsetAt(naive - DAY_MS, timezone);
+}
+
+/**
+ * The offset used by every local time of the day starting at `dayNaive`, or null when the
+ * offset changes during that day. Local times of the day map to instants within
+ * [day start - 14 h, day end + 12 h] (the extreme UTC offsets), so two samples suffice.
+ */
+function constantOffsetForDay(dayNaive: number, timezone: string): number | null {
+  const early = offsetAt(dayNaive - 14 * HOUR_MS, timezone);
+  const late = offsetAt(dayNaive + DAY_MS + 12 * HOUR_MS, timezone);
+  return early === late ? early : null;
+}
+
+/** True when the offset differs between the two instants, or they are too far apart to tell cheaply. */
+function mayCrossTransition(from: number, to: number, timezone: string): boolean {
+  if (to - from > 40 * DAY_MS) return true;
+  return offsetAt(from, timezone) !== offsetAt(to, timezone);
+}
+
+function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+function weekdayOf(year: number, month: number, day: number): number {
+  return new Date(Date.UTC(year, month - 1, day)).getUTCDay();
+}
+
+const WEEKDAY_NAMES = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+
+function pad2(n: number): string {
+  return String(n).padStart(2, "0");
+}
+
+function formatTimeOfDay(wc: WallClock): string {
+  const hm = `${pad2(wc.hour)}:${pad2(wc.minute)}`;
+  return wc.second === 0 ? hm : `${hm}:${pad2(wc.second)}`;
+}
+
+/** The next whole minute strictly after `instant`. */
+function nextWholeMinute(instant: number): number {
+  return Math.floor(instant / MINUTE_MS) * MINUTE_MS + MINUTE_MS;
+}
+
+// ---------------------------------------------------------------------------------------
+// daily / weekly / monthly
+// ---------------------------------------------------------------------------------------
+
+type Recurring = "daily" | "weekly" | "monthly";
+
+/**
+ * Occurrence number k (k >= 1) of a daily/weekly/monthly series anchored at the wall
+ * clock `anchor`. Occurrence 0 is the anchor instant itself and is handled by the caller
+ * (it may be the second instance of a repeated hour, which resolveNaive would not pick).
+ */
+function recurringOccurrence(type: Recurring, anchor: WallClock, k: number, timezone: string): number {
+  let year = anchor.year;
+  let month = anchor.month;
+  let day = anchor.day;
+  if (type === "monthly") {
+    const monthIndex = anchor.month - 1 + k;
+    year = anchor.year + Math.floor(monthIndex / 12);
+    month = (((monthIndex % 12) + 12) % 12) + 1;
+    day = Math.min(anchor.day, daysInMonth(year, month)); // 31st -> last day of a shorter month
+  } else {
+    day += type === "daily" ? k : 7 * k; // Date.UTC normalises day overflow into the next months
+  }
+  const naive = Date.UTC(year, month - 1, day, anchor.hour, anchor.minute, anchor.second, anchor.millisecond);
+  return resolveNaive(naive, timezone);
+}
+
+function nextRecurring(type: Recurring, anchorInstant: number, timezone: string, after: number): number {
+  if (anchorInstant > after) return anchorInstant;
+  const anchor = wallClockAt(anchorInstant, timezone);
+  // Jump close to the answer, a step early (DST moves occurrences by an hour or two), then walk.
+  let k: number;
+  if (type === "monthly") {
+    const now = wallClockAt(after, timezone);
+    k = (now.year - anchor.year) * 12 + (now.month - anchor.month) - 1;
+  } else {
+    k = Math.floor((after - anchorInstant) / (type === "daily" ? DAY_MS : 7 * DAY_MS)) - 1;
+  }
+  k = Math.max(1, k);
+  for (let guard = 0; guard < 1000; guard++, k++) {
+    const candidate = recurringOccurrence(type, anchor, k, timezone);
+    if (candidate > after) return candidate;
+  }
+  throw new Error(`calendar: no ${type} occurrence found after ${new Date(after).toISOString()}`); // unreachable
+}
+
+// ---------------------------------------------------------------------------------------
+// cron
+// ---------------------------------------------------------------------------------------
+
+/**
+ * Supported @-macros, translated to five fields before parsing. @minutely, @secondly,
+ * @weekdays, @weekends and @reboot are rejected: they are not standard or not five-field.
+ */
+const CRON_MACROS: Record<string, string> = {
+  "@yearly": "0 0 1 1 *",
+  "@annually": "0 0 1 1 *",
+  "@monthly": "0 0 1 * *",
+  "@weekly": "0 0 * * 0",
+  "@daily": "0 0 * * *",
+  "@midnight": "0 0 * * *",
+  "@hourly": "0 * * * *",
+};
+
+const MONTH_NAMES = new Set(["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"]);
+const DAY_NAMES = new Set(["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"]);
+const FIELD_NAMES = ["minute", "hour", "day-of-month", "month", "day-of-week"];
+const ALLOWED_SYNTAX = "numbers, names (JAN-DEC, SUN-SAT), *, ranges (1-5), lists (1,3) and steps (*/15)";
+
+/** The parsed sets of a cron expression, in the form this file's evaluator needs. */
+interface CronShape {
+  /** The five-field expression given to cron-parser (macros expanded, whitespace collapsed). */
+  expression: string;
+  minutes: number[];
+  hours: number[];
+  daysOfMonth: Set<number>;
+  months: Set<number>;
+  daysOfWeek: Set<number>; // 0 = Sunday (cron's 7 is folded into 0)
+  /** Standard cron: when both day fields are restricted, a day matching EITHER runs. */
+  dayOfMonthRestricted: boolean;
+  dayOfWeekRestricted: boolean;
+  /** The hour field matches all 24 hours: a repeated (fall-back) hour runs again. */
+  everyHour: boolean;
+}
+
+const shapeCache = new Map<string, CronShape>();
+
+function numericValues(values: readonly (number | string)[]): number[] {
+  return values.filter((v): v is number => typeof v === "number");
+}
+
+/** Parses and checks a cron expression; throws ScheduleError("cron_expression") when it is not acceptable. */
+function cronShape(raw: string): CronShape {
+  const cached = shapeCache.get(raw);
+  if (cached) return cached;
+  const trimmed = raw.trim();
+  let expression = trimmed.split(/\s+/).join(" ");
+  if (expression.startsWith("@")) {
+    const macro = CRON_MACROS[expression.toLowerCase()];
+    if (macro === undefined) {
+      throw new ScheduleError(
+        "cron_expression",
+        `cron_expression "${trimmed}" is not supported; the supported macros are ${Object.keys(CRON_MACROS).join(", ")}`,
+      );
+    }
+    expression = macro;
+  }
+  const parts = expression.split(" ");
+  if (parts.length !== 5) {
+    const hint = parts.length === 6 ? " (a seconds field is not supported)" : "";
+    throw new ScheduleError(
+      "cron_expression",
+      `cron_expression "${trimmed}" must have 5 fields (minute hour day-of-month month day-of-week), got ${parts.length}${hint}`,
+    );
+  }
+  // Only standard syntax. cron-parser's extensions are refused: L, W and # (last / nearest
+  // weekday / nth weekday) and H (random jitter, which would make runs unpredictable).
+  parts.forEach((part, index) => {
+    const names = index === 3 ? MONTH_NAMES : index === 4 ? DAY_NAMES : null;
+    const words = part.match(/[A-Za-z]+/g) ?? [];
+    const badWord = words.find((w) => !names || !names.has(w.toUpperCase()));
+    if (!/^[0-9A-Za-z*?,/-]+$/.test(part) || badWord !== undefined) {
+      throw new ScheduleError(
+        "cron_expression",
+        `cron_expression "${trimmed}": the ${FIELD_NAMES[index]} field "${part}" is not supported; use ${ALLOWED_SYNTAX}`,
+      );
+    }
+  });
+  let fields;
+  try {
+    fields = CronExpressionParser.parse(expression, { tz: "UTC" }).fields;
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new ScheduleError("cron_expression", `cron_expression "${trimmed}" is invalid: ${reason}`);
+  }
+  const hours = numericValues(fields.hour.values);
+  const shape: CronShape = {
+    expression,
+    minutes: numericValues(fields.minute.values).sort((a, b) => a - b),
+    hours: hours.sort((a, b) => a - b),
+    daysOfMonth: new Set(numericValues(fields.dayOfMonth.values)),
+    months: new Set(numericValues(fields.month.values)),
+    daysOfWeek: new Set(numericValues(fields.dayOfWeek.values).map((d) => d % 7)),
+    dayOfMonthRestricted: !fields.dayOfMonth.isWildcard,
+    dayOfWeekRestricted: !fields.dayOfWeek.isWildcard,
+    everyHour: new Set(hours).size === 24,
+  };
+  shapeCache.set(raw, shape);
+  return shape;
+}
+
+function cronDayMatches(shape: CronShape, year: number, month: number, day: number): boolean {
+  if (!shape.months.has(month)) return false;
+  const dom = shape.daysOfMonth.has(day);
+  const dow = shape.daysOfWeek.has(weekdayOf(year, month, day));
+  if (shape.dayOfMonthRestricted && shape.dayOfWeekRestricted) return dom || dow;
+  if (shape.dayOfMonthRestricted) return dom;
+  if (shape.dayOfWeekRestricted) return dow;
+  return true;
+}
+
+/**
+ * This file's own cron evaluator: walks local calendar days from the day before `after`
+ * and, on the first matching day that has one, returns the earliest run strictly after
+ * `after`, applying the DST rules from the top of the file. Null when nothing runs within
+ * MAX_CRON_SEARCH_DAYS.
+ */
+function evaluateCron(shape: CronShape, timezone: string, after: number): number | null {
+  const start = wallClockAt(after, timezone);
+  const afterNaive = naiveOf(start);
+  let dayNaive = Date.UTC(start.year, start.month - 1, start.day) - DAY_MS;
+  for (let i = 0; i < MAX_CRON_SEARCH_DAYS; i++, dayNaive += DAY_MS) {
+    const day = wallClockOfNaive(dayNaive);
+    if (!cronDayMatches(shape, day.year, day.month, day.day)) continue;
+    const fixedOffset = constantOffsetForDay(dayNaive, timezone);
+    let best: number | null = null;
+    let bestNaive = Number.POSITIVE_INFINITY;
+    for (const hour of shape.hours) {
+      for (const minute of shape.minutes) {
+        const naive = dayNaive + hour * HOUR_MS + minute * MINUTE_MS;
+        // A wall-clock time more than 3 h before `after`'s cannot run after it (offsets
+        // move by at most 2 h at a transition); one more than 3 h past the best found
+        // cannot beat it. Both bounds only save Intl calls.
+        if (naive < afterNaive - 3 * HOUR_MS) continue;
+        if (naive > bestNaive + 3 * HOUR_MS) break;
+        let candidates: number[];
+        if (fixedOffset !== null) {
+          candidates = [naive - fixedOffset];
+        } else if (shape.everyHour) {
+          const both = instantsForNaive(naive, timezone);
+          candidates = both.length > 0 ? both : [resolveNaive(naive, timezone)];
+        } else {
+          candidates = [resolveNaive(naive, timezone)];
+        }
+        for (const candidate of candidates) {
+          if (candidate > after && (best === null || candidate < best)) {
+            best = candidate;
+            bestNaive = naive;
+          }
+        }
+        // With one offset all day, instants grow with the wall clock: the first hit is the earliest.
+        if (fixedOffset !== null && best !== null) return best;
+      }
+    }
+    if (best !== null) return best;
+  }
+  return null;
+}
+
+/** cron-parser's answer, or null when it throws or returns nothing (known failure modes around DST). */
+function cronParserNext(shape: CronShape, timezone: string, after: number): number | null {
+  try {
+    const iterator = CronExpressionParser.parse(shape.expression, { currentDate: new Date(after), tz: timezone });
+    const next = iterator.next().getTime();
+    return Number.isFinite(next) ? next : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Next cron run strictly after `after`. cron-parser computes it; its answer is accepted when
+ * it is later than `after`, is itself a run by this file's evaluator, and no DST transition
+ * lies between 3 h before `after` and the answer. Otherwise this file's evaluator decides:
+ * cron-parser 5.10.6 is stateful around transitions and, called from an arbitrary instant,
+ * can repeat a fall-back run or skip a spring-forward run (see the tests).
+ */
+function nextCron(shape: CronShape, timezone: string, after: number): number | null {
+  const candidate = cronParserNext(shape, timezone, after);
+  if (
+    candidate !== null &&
+    candidate > after &&
+    !mayCrossTransition(after - 3 * HOUR_MS, candidate, timezone) &&
+    evaluateCron(shape, timezone, candidate - 1) === candidate
+  ) {
+    return candidate;
+  }
+  return evaluateCron(shape, timezone, after);
+}
+
+// ---------------------------------------------------------------------------------------
+// Public API
+// ---------------------------------------------------------------------------------------
+
+function isValidDate(value: unknown): value is Date {
+  return value instanceof Date && !Number.isNaN(value.getTime());
+}
+
+function hasCronExpression(spec: ScheduleSpec): boolean {
+  return typeof spec.cronExpression === "string" && spec.cronExpression.trim() !== "";
+}
+
+/**
+ * Daily/weekly/monthly without scheduledAt are anchored at the next whole minute after `now`
+ * (a stored task should carry firstOccurrence() as its scheduledAt). Other specs unchanged.
+ */
+function anchored(spec: ScheduleSpec, now: Date): ScheduleSpec {
+  if (spec.scheduledAt || spec.scheduleType === "once" || spec.scheduleType === "cron") return spec;
+  return { ...spec, scheduledAt: new Date(nextWholeMinute(now.getTime())) };
+}
+
+function checkTimezone(timezone: unknown): void {
+  const allowed = `an IANA time zone name such as "Europe/London", "America/New_York" or "UTC"`;
+  if (typeof timezone !== "string" || timezone.trim() === "") {
+    throw new ScheduleError("timezone", `timezone is required: ${allowed}`);
+  }
+  // Intl also accepts fixed offsets ("+05:00"); they do not follow DST, so they are refused.
+  if (/^[+\-\u2212]/.test(timezone)) {
+    throw new ScheduleError("timezone", `timezone "${timezone}" is a fixed UTC offset; use ${allowed}`);
+  }
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: timezone });
+  } catch {
+    throw new ScheduleError("timezone", `timezone "${timezone}" is not a known time zone; use ${allowed}`);
+  }
+}
+
+/**
+ * Throws ScheduleError naming the offending field when `spec` cannot be saved at `opts.now`.
+ * - schedule_type: one of once, daily, weekly, monthly, cron.
+ * - timezone: a zone Intl knows (IANA names and links such as "US/Eastern"), not a fixed offset.
+ * - cron_expression: required for cron, must be absent (null or empty) for the other types;
+ *   five standard fields or a supported macro; must run at all, and never more often than
+ *   opts.minIntervalSeconds.
+ * - scheduled_at: required for once; when given, a valid date and strictly after opts.now.
+ *   For cron it is only the earliest start, so a past value is accepted (it has no effect).
+ */
+export function validateSchedule(spec: ScheduleSpec, opts: { now: Date; minIntervalSeconds: number }): void {
+  const type: unknown = spec.scheduleType;
+  if (typeof type !== "string" || !(SCHEDULE_TYPES as readonly string[]).includes(type)) {
+    throw new ScheduleError(
+      "schedule_type",
+      `schedule_type must be one of ${SCHEDULE_TYPES.join(", ")}; got ${JSON.stringify(type) ?? "nothing"}`,
+    );
+  }
+  checkTimezone(spec.timezone);
+
+  if (spec.scheduleType === "cron") {
+    if (!hasCronExpression(spec)) {
+      throw new ScheduleError("cron_expression", `cron_expression is required when schedule_type is "cron"`);
+    }
+  } else if (spec.cronExpression !== null && spec.cronExpression !== undefined && spec.cronExpression.trim() !== "") {
+    throw new ScheduleError(
+      "cron_expression",
+      `cron_expression is only allowed when schedule_type is "cron"; remove it for schedule_type "${spec.scheduleType}"`,
+    );
+  }
+
+  const at: unknown = spec.scheduledAt;
+  const now = opts.now.getTime();
+  if (at !== null && at !== undefined && !isValidDate(at)) {
+    throw new ScheduleError("scheduled_at", `scheduled_at must be a valid date-time`);
+  }
+  if (spec.scheduleType === "once" && !isValidDate(at)) {
+    throw new ScheduleError("scheduled_at", `scheduled_at is required when schedule_type is "once"`);
+  }
+  if (isValidDate(at) && spec.scheduleType !== "cron" && at.getTime() <= now) {
+    throw new ScheduleError(
+      "scheduled_at",
+      `scheduled_at must be in the future (got ${at.toISOString()}, now is ${opts.now.toISOString()})`,
+    );
+  }
+
+  const minMs = opts.minIntervalSeconds * SECOND_MS;
+  if (spec.scheduleType === "cron") {
+    const raw = (spec.cronExpression ?? "").trim();
+    const shape = cronShape(raw);
+    const first = firstOccurrence(spec, opts.now);
+    if (first === null) {
+      throw new ScheduleError("cron_expression", `cron_expression "${raw}" never runs`);
+    }
+    if (minMs > 0) {
+      const gap = Math.min(structuralMinGap(shape), sampledMinGap(spec, first));
+      if (gap < minMs) {
+        throw new ScheduleError(
+          "cron_expression",
+          `cron_expression "${raw}" runs every ${gap / SECOND_MS} s; the minimum interval is ${opts.minIntervalSeconds} s`,
+        );
+      }
+    }
+  } else if (spec.scheduleType !== "once") {
+    // Nominal periods; a calendar month is at least 28 days.
+    const period = { daily: DAY_MS, weekly: 7 * DAY_MS, monthly: 28 * DAY_MS }[spec.scheduleType];
+    if (period < minMs) {
+      throw new ScheduleError(
+        "schedule_type",
+        `schedule_type "${spec.scheduleType}" runs every ${period / SECOND_MS} s; the minimum interval is ${opts.minIntervalSeconds} s`,
+      );
+    }
+  }
+}
+
+/** Smallest wall-clock gap between two runs of one day (and across midnight when every day runs). */
+function structuralMinGap(shape: CronShape): number {
+  const times = shape.hours.flatMap((h) => shape.minutes.map((m) => h * 60 + m)).sort((a, b) => a - b);
+  let gap = Number.POSITIVE_INFINITY;
+  for (let i = 1; i < times.length; i++) gap = Math.min(gap, (times[i] ?? 0) - (times[i - 1] ?? 0));
+  const first = times[0];
+  const last = times[times.length - 1];
+  if (!shape.dayOfMonthRestricted && !shape.dayOfWeekRestricted && first !== undefined && last !== undefined) {
+    gap = Math.min(gap, first + 24 * 60 - last);
+  }
+  return gap * MINUTE_MS;
+}
+
+/** Smallest real gap between the next INTERVAL_SAMPLE runs. */
+function sampledMinGap(spec: ScheduleSpec, first: Date): number {
+  let gap = Number.POSITIVE_INFINITY;
+  let previous = first;
+  for (let i = 1; i < INTERVAL_SAMPLE; i++) {
+    const next = nextOccurrence(spec, previous);
+    if (next === null) break;
+    gap = Math.min(gap, next.getTime() - previous.getTime());
+    previous = next;
+  }
+  return gap;
+}
+
+/**
+ * The first run strictly after `after`, or null when there is none (a once in the past, a
+ * cron that never matches). A daily/weekly/monthly without scheduledAt is anchored at the
+ * next whole minute after `after`; a cron's scheduledAt is its earliest start.
+ */
+export function nextOccurrence(spec: ScheduleSpec, after: Date): Date | null {
+  const afterMs = after.getTime();
+  const at = spec.scheduledAt ? spec.scheduledAt.getTime() : null;
+  switch (spec.scheduleType) {
+    case "once":
+      return at !== null && at > afterMs ? new Date(at) : null;
+    case "daily":
+    case "weekly":
+    case "monthly": {
+      const anchor = at ?? nextWholeMinute(afterMs);
+      return new Date(nextRecurring(spec.scheduleType, anchor, spec.timezone, afterMs));
+    }
+    case "cron": {
+      const shape = cronShape(spec.cronExpression ?? "");
+      const from = at !== null ? Math.max(afterMs, at - 1) : afterMs;
+      const next = nextCron(shape, spec.timezone, from);
+      return next === null ? null : new Date(next);
+    }
+    default:
+      throw new ScheduleError("schedule_type", `schedule_type "${String(spec.scheduleType)}" is not supported`);
+  }
+}
+
+/**
+ * The first run of a schedule saved at `now`:
+ * - once: scheduledAt (null when it is not after `now`);
+ * - daily/weekly/monthly: scheduledAt when it is in the future; without scheduledAt the
+ *   series is anchored at `now` rounded up to the next whole minute (strictly after `now`,
+ *   so 09:15:00.000 -> 09:16) and that is the first run; a past scheduledAt gives the
+ *   series' next run after `now`;
+ * - cron: the first match strictly after max(now, scheduledAt - 1 ms).
+ */
+export function firstOccurrence(spec: ScheduleSpec, now: Date): Date | null {
+  return nextOccurrence(anchored(spec, now), now);
+}
+
+/** The next `count` runs of a schedule saved at `now`, starting with firstOccurrence. */
+export function previewOccurrences(spec: ScheduleSpec, now: Date, count: number): Date[] {
+  const fixed = anchored(spec, now);
+  const result: Date[] = [];
+  let next = count > 0 ? nextOccurrence(fixed, now) : null;
+  while (next !== null && result.length < count) {
+    result.push(next);
+    next = result.length < count ? nextOccurrence(fixed, next) : null;
+  }
+  return result;
+}
+
+/**
+ * How many runs fall in (from, until], capped at `limit` (missed-run accounting).
+ * A daily/weekly/monthly without scheduledAt is anchored as if saved at `from`.
+ */
+export function countMissed(spec: ScheduleSpec, from: Date, until: Date, limit: number): number {
+  const fixed = anchored(spec, from);
+  let count = 0;
+  let cursor = from;
+  while (count < limit) {
+    const next = nextOccurrence(fixed, cursor);
+    if (next === null || next.getTime() > until.getTime()) break;
+    count++;
+    cursor = next;
+  }
+  return count;
+}
+
+/**
+ * A short English description, e.g. "Every Monday at 09:00 (UTC)". Times are the local wall
+ * clock of scheduledAt in the schedule's zone (seconds shown only when not zero).
+ */
+export function describeSchedule(spec: ScheduleSpec): string {
+  const zone = `(${spec.timezone})`;
+  const at = isValidDate(spec.scheduledAt) ? wallClockAt(spec.scheduledAt.getTime(), spec.timezone) : null;
+  switch (spec.scheduleType) {
+    case "once":
+      return at
+        ? `Once on ${at.year}-${pad2(at.month)}-${pad2(at.day)} ${formatTimeOfDay(at)} ${zone}`
+        : `Once (no time set) ${zone}`;
+    case "daily":
+      return at ? `Every day at ${formatTimeOfDay(at)} ${zone}` : `Every day, at the time it is saved ${zone}`;
+    case "weekly":
+      return at
+        ? `Every ${WEEKDAY_NAMES[weekdayOf(at.year, at.month, at.day)]} at ${formatTimeOfDay(at)} ${zone}`
+        : `Every week, on the day and at the time it is saved ${zone}`;
+    case "monthly": {
+      if (!at) return `Every month, on the day and at the time it is saved ${zone}`;
+      const note = at.day > 28 ? " (last day in shorter months)" : "";
+      return `On day ${at.day} of every month at ${formatTimeOfDay(at)}${note} ${zone}`;
+    }
+    case "cron":
+      return `Cron "${(spec.cronExpression ?? "").trim()}" ${zone}`;
+    default:
+      return `Unknown schedule type "${String(spec.scheduleType)}" ${zone}`;
+  }
+}

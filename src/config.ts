@@ -1,0 +1,154 @@
+/**
+ * All configuration is read and validated here, once, at start-up.
+ * A missing or malformed setting stops the process with one line naming the variable.
+ */
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+export class ConfigError extends Error {
+  constructor(public readonly variable: string, message: string) {
+    super(`${variable}: ${message}`);
+    this.name = "ConfigError";
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function str(env: Env, name: string, fallback?: string): string | undefined {
+  const v = env[name];
+  return v === undefined || v.trim() === "" ? fallback : v.trim();
+}
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = str(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^-?\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
+  const n = Number(raw);
+  if (n < min || n > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = str(env, name);
+  if (raw === undefined) return fallback;
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  throw new ConfigError(name, `must be true or false, got "${raw}"`);
+}
+
+function url(env: Env, name: string, protocols: string[]): string | undefined {
+  const raw = str(env, name);
+  if (raw === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(name, "must be a URL");
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(name, `must use ${protocols.join(" or ")}, got ${parsed.protocol}`);
+  }
+  return raw;
+}
+
+const ROLE_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+function roleName(env: Env, name: string, fallback: string): string {
+  const v = str(env, name, fallback)!;
+  if (!ROLE_NAME.test(v)) throw new ConfigError(name, `must be a lower-case SQL identifier, got "${v}"`);
+  return v;
+}
+
+export interface Config {
+  production: boolean;
+  /** Owner connection (runs migrations and the worker). Undefined: start an embedded PostgreSQL. */
+  databaseUrl: string | undefined;
+  /** Authenticator connection for the GraphQL server; derived from databaseUrl when unset. */
+  authDatabaseUrl: string | undefined;
+  roles: { owner: string; authenticator: string; visitor: string };
+  authenticatorPassword: string | undefined;
+  embedded: { dataDir: string; port: number };
+  port: number;
+  host: string;
+  graphiql: boolean;
+  jwt: {
+    secret: string | undefined;
+    jwksUrl: string | undefined;
+    issuer: string | undefined;
+    audience: string | undefined;
+  };
+  worker: { concurrency: number; pollIntervalMs: number };
+  llm: {
+    apiKey: string | undefined;
+    baseUrl: string | undefined;
+    model: string;
+    timeoutMs: number;
+    maxRetries: number;
+    contextBudgetTokens: number;
+  };
+  logLevel: "debug" | "info" | "warn" | "error";
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const production = str(env, "NODE_ENV") === "production";
+  const databaseUrl = url(env, "DATABASE_URL", ["postgres:", "postgresql:"]);
+  const jwtSecret = str(env, "JWT_SECRET");
+  if (jwtSecret !== undefined && Buffer.byteLength(jwtSecret) < 32) {
+    throw new ConfigError("JWT_SECRET", "must be at least 32 bytes for HS256");
+  }
+  const jwksUrl = url(env, "JWT_JWKS_URL", ["https:", "http:"]);
+  if (production && !jwtSecret && !jwksUrl) {
+    throw new ConfigError("JWT_SECRET", "production mode needs JWT_SECRET or JWT_JWKS_URL to verify tokens");
+  }
+  const logLevel = str(env, "LOG_LEVEL", "info")!;
+  if (!["debug", "info", "warn", "error"].includes(logLevel)) {
+    throw new ConfigError("LOG_LEVEL", `must be debug, info, warn or error, got "${logLevel}"`);
+  }
+  return {
+    production,
+    databaseUrl,
+    authDatabaseUrl: url(env, "AUTH_DATABASE_URL", ["postgres:", "postgresql:"]),
+    roles: {
+      owner: roleName(env, "DATABASE_OWNER", "sat_owner"),
+      authenticator: roleName(env, "DATABASE_AUTHENTICATOR", "sat_authenticator"),
+      visitor: roleName(env, "DATABASE_VISITOR", "sat_visitor"),
+    },
+    authenticatorPassword: str(env, "DATABASE_AUTHENTICATOR_PASSWORD"),
+    embedded: {
+      dataDir: path.resolve(PROJECT_ROOT, str(env, "EMBEDDED_PG_DIR", ".data")!),
+      port: int(env, "EMBEDDED_PG_PORT", 54329, 1024, 65535),
+    },
+    port: int(env, "PORT", 3000, 0, 65535),
+    host: str(env, "HOST", "127.0.0.1")!,
+    graphiql: bool(env, "GRAPHIQL", !production),
+    jwt: {
+      secret: jwtSecret,
+      jwksUrl,
+      issuer: str(env, "JWT_ISSUER"),
+      audience: str(env, "JWT_AUDIENCE"),
+    },
+    worker: {
+      concurrency: int(env, "WORKER_CONCURRENCY", 4, 1, 100),
+      pollIntervalMs: int(env, "WORKER_POLL_INTERVAL_MS", 2000, 100, 60000),
+    },
+    llm: {
+      apiKey: str(env, "OPENAI_API_KEY"),
+      baseUrl: url(env, "OPENAI_BASE_URL", ["http:", "https:"]),
+      model: str(env, "LLM_MODEL", "gpt-4o")!,
+      timeoutMs: int(env, "LLM_TIMEOUT_MS", 60000, 100, 600000),
+      maxRetries: int(env, "LLM_MAX_RETRIES", 2, 0, 10),
+      contextBudgetTokens: int(env, "LLM_CONTEXT_BUDGET_TOKENS", 100000, 2000, 2000000),
+    },
+    logLevel: logLevel as Config["logLevel"],
+  };
+}
+
+/** The authenticator's connection string: AUTH_DATABASE_URL, or DATABASE_URL with the authenticator's credentials. */
+export function authenticatorUrl(config: Config, ownerUrl: string): string {
+  if (config.authDatabaseUrl) return config.authDatabaseUrl;
+  const u = new URL(ownerUrl);
+  u.username = config.roles.authenticator;
+  u.password = config.authenticatorPassword ?? "";
+  return u.toString();
+}

