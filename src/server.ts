@@ -46,6 +46,17 @@ export function maskError(error: GraphQLError): GraphQLError {
       extensions: { code: original.code, ...(original.hint ? { hint: original.hint } : {}) },
     });
   }
+  // PostGraphile's own "nothing matched" errors for update/delete mutations are safe and useful.
+  if (original && /^No values were (updated|deleted) in collection/.test(original.message)) {
+    return new GraphQLError(original.message, {
+      nodes: error.nodes,
+      source: error.source,
+      positions: error.positions,
+      path: error.path,
+      originalError: original,
+      extensions: { code: "NOT_FOUND" },
+    });
+  }
   return defaultMaskError(error);
 }
 
@@ -116,7 +127,8 @@ export async function startServer(options: ServerOptions): Promise<ApiServer> {
   app.get("/readyz", async (_req, res) => {
     try {
       const { rows } = await authPool.query(
-        "select to_regclass('app_public.scheduled_tasks') is not null as migrated",
+        `select exists (select 1 from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+                        where n.nspname = 'app_public' and c.relname = 'scheduled_tasks') as migrated`,
       );
       if (!rows[0]?.migrated) return void res.status(503).json({ status: "not migrated" });
       res.json({ status: "ready" });

@@ -1,5 +1,5 @@
 --! Previous: -
---! Hash: sha1:88ef22107dd8ae628a645722e80a6b172d74e28a
+--! Hash: sha1:0837227991ba38c53f7a45db7d504b5de4599dd2
 --! Message: Foundation schema
 
 -- Foundation schema: roles' privileges, accounts, host-platform tables
@@ -36,12 +36,15 @@ comment on function app_private.tg__timestamps() is
 -- Errors: every project error is raised with a code STxxx, listed in the README.
 --------------------------------------------------------------------------------
 
-create function app_private.raise_error(code text, message text, hint text default null) returns void
+create function app_hidden.raise_error(code text, message text, hint text default null) returns void
   language plpgsql immutable as $$
 begin
   raise exception using errcode = code, message = message, hint = coalesce(hint, '');
 end;
 $$;
+comment on function app_hidden.raise_error(text, text, text) is
+  'Raises a project error (SQLSTATE STxxx, see the README table). Callable from invoker-rights triggers.';
+grant execute on function app_hidden.raise_error(text, text, text) to :DATABASE_VISITOR;
 
 --------------------------------------------------------------------------------
 -- Helpers (app_hidden): who is asking. Claims are set by the server from a
@@ -189,12 +192,12 @@ begin
   end if;
   if v_account.personal_account and old.user_id = v_account.primary_owner_user_id
      and (tg_op = 'DELETE' or new.account_role <> 'owner') then
-    perform app_private.raise_error('ST004', 'the owner of a personal account cannot be removed or demoted');
+    perform app_hidden.raise_error('ST004', 'the owner of a personal account cannot be removed or demoted');
   end if;
   if old.account_role = 'owner' and (tg_op = 'DELETE' or new.account_role <> 'owner')
      and not exists (select 1 from app_public.account_memberships
                      where account_id = old.account_id and account_role = 'owner' and user_id <> old.user_id) then
-    perform app_private.raise_error('ST004', 'an account must keep at least one owner');
+    perform app_hidden.raise_error('ST004', 'an account must keep at least one owner');
   end if;
   return coalesce(new, old);
 end;
@@ -207,7 +210,7 @@ create function app_private.tg_account_memberships__personal_is_private() return
 begin
   if exists (select 1 from app_public.accounts a where a.id = new.account_id and a.personal_account
              and a.primary_owner_user_id <> new.user_id) then
-    perform app_private.raise_error('ST003', 'a personal account has exactly one member; create a team account to share data',
+    perform app_hidden.raise_error('ST003', 'a personal account has exactly one member; create a team account to share data',
       'use createAccount(name) to create a team account');
   end if;
   return new;
@@ -261,10 +264,10 @@ declare
   v_account app_public.accounts;
 begin
   if app_hidden.current_user_id() is null then
-    perform app_private.raise_error('ST401', 'you must be signed in to create an account');
+    perform app_hidden.raise_error('ST401', 'you must be signed in to create an account');
   end if;
   if name is null or length(trim(name)) not between 1 and 255 then
-    perform app_private.raise_error('ST003', 'name must be 1 to 255 characters');
+    perform app_hidden.raise_error('ST003', 'name must be 1 to 255 characters');
   end if;
   insert into app_public.accounts (name, personal_account, primary_owner_user_id)
     values (trim(name), false, app_hidden.current_user_id()) returning * into v_account;
@@ -290,7 +293,7 @@ create table app_public.agents (
   description text,
   system_prompt text,
   model text check (model is null or length(model) between 1 and 200),
-  temperature numeric(3,2) check (temperature is null or temperature between 0 and 2),
+  temperature double precision check (temperature is null or temperature between 0 and 2),
   max_tokens integer check (max_tokens is null or max_tokens between 1 and 200000),
   tools jsonb not null default '[]'::jsonb check (jsonb_typeof(tools) = 'array'),
   mcp_servers jsonb not null default '[]'::jsonb check (jsonb_typeof(mcp_servers) = 'array'),
@@ -382,7 +385,7 @@ create function app_private.tg_messages__account_from_thread() returns trigger
 begin
   select t.account_id into new.account_id from app_public.threads t where t.thread_id = new.thread_id;
   if new.account_id is null then
-    perform app_private.raise_error('ST001', format('thread %s not found', new.thread_id));
+    perform app_hidden.raise_error('ST001', format('thread %s not found', new.thread_id));
   end if;
   return new;
 end;
@@ -446,7 +449,7 @@ insert into app_private.iana_timezones
 comment on table app_private.iana_timezones is
   'IANA zone names this PostgreSQL knows, copied at migration time (pg_timezone_names is too slow for a check constraint).';
 create function app_hidden.is_iana_timezone(name text) returns boolean
-  language sql immutable parallel safe as $$
+  language sql immutable parallel safe security definer set search_path to pg_catalog, public, pg_temp as $$
   select name is not null and exists (select 1 from app_private.iana_timezones z where z.name = is_iana_timezone.name);
 $$;
 
@@ -509,6 +512,8 @@ create index idx_scheduled_tasks_status on app_public.scheduled_tasks(status);
 create index idx_scheduled_tasks_next_execution on app_public.scheduled_tasks(next_execution_at) where status = 'active';
 create index idx_scheduled_tasks_created_at on app_public.scheduled_tasks(created_at);
 create index idx_scheduled_tasks_account_created on app_public.scheduled_tasks(account_id, created_at);
+create index idx_scheduled_tasks_account_name on app_public.scheduled_tasks(account_id, name);
+create index idx_scheduled_tasks_account_next on app_public.scheduled_tasks(account_id, next_execution_at);
 create trigger _100_timestamps before insert or update on app_public.scheduled_tasks
   for each row execute function app_private.tg__timestamps();
 create policy select_member on app_public.scheduled_tasks for select
@@ -526,6 +531,8 @@ comment on table app_public.scheduled_tasks is
 comment on column app_public.scheduled_tasks.generated_prompt is
   'The prompt the agent runs. Empty while prompt_status is pending. Editing it marks prompt_source = user.';
 comment on column app_public.scheduled_tasks.original_messages is 'Snapshot of the source thread''s messages (role, content, created_at) at export.';
+comment on column app_public.scheduled_tasks.name is E'Task name, 1 to 255 characters.\n@behavior +orderBy';
+comment on column app_public.scheduled_tasks.next_execution_at is E'When the next occurrence is due (null when not scheduled).\n@behavior +orderBy';
 comment on column app_public.scheduled_tasks.timezone is 'IANA time zone the schedule is evaluated in.';
 comment on column app_public.scheduled_tasks.execution_count is 'Occurrences dispatched so far (see README: what execution_count counts).';
 comment on column app_public.scheduled_tasks.max_executions is 'Stop after this many executions; null for unlimited.';
@@ -542,7 +549,7 @@ begin
   if new.generated_prompt is distinct from old.generated_prompt
      and new.prompt_source is not distinct from old.prompt_source then
     if length(new.generated_prompt) not between 1 and 20000 then
-      perform app_private.raise_error('ST003', 'generated_prompt must be 1 to 20000 characters');
+      perform app_hidden.raise_error('ST003', 'generated_prompt must be 1 to 20000 characters');
     end if;
     new.prompt_source := 'user';
     new.prompt_status := 'ready';
@@ -680,7 +687,7 @@ begin
     and (app_private.is_admin() or t.account_id in (select app_hidden.current_user_account_ids()))
   for update;
   if not found then
-    perform app_private.raise_error('ST001', format('task %s not found', task_id));
+    perform app_hidden.raise_error('ST001', format('task %s not found', task_id));
   end if;
   return v_task;
 end;
@@ -694,7 +701,7 @@ declare
   v_task app_public.scheduled_tasks := app_private.load_task_for_update(task_id);
 begin
   if v_task.status <> 'active' then
-    perform app_private.raise_error('ST002',
+    perform app_hidden.raise_error('ST002',
       format('task %s is %s; only an active task can be paused', v_task.task_id, v_task.status));
   end if;
   update app_public.scheduled_tasks t set status = 'paused', next_execution_at = null
@@ -711,7 +718,7 @@ declare
   v_task app_public.scheduled_tasks := app_private.load_task_for_update(task_id);
 begin
   if v_task.status <> 'paused' then
-    perform app_private.raise_error('ST002',
+    perform app_hidden.raise_error('ST002',
       format('task %s is %s; only a paused task can be resumed', v_task.task_id, v_task.status));
   end if;
   update app_public.scheduled_tasks t set status = 'active'

@@ -69,6 +69,7 @@ export function makeOpenAIProvider(cfg: OpenAIProviderConfig): PromptProvider {
     baseURL: cfg.baseURL,
     timeout: cfg.timeoutMs,
     maxRetries: cfg.maxRetries,
+    fetch: realmSafeFetch,
   });
   const redact = (s: string) =>
     (cfg.apiKey ? s.split(cfg.apiKey).join("[redacted]") : s).replace(/\bsk-[A-Za-z0-9_*-]{4,}/g, "sk-…");
@@ -90,6 +91,16 @@ export function makeOpenAIProvider(cfg: OpenAIProviderConfig): PromptProvider {
     },
   };
 }
+
+/**
+ * global fetch, but an AbortError is re-thrown as a plain Error of this realm. Under Jest's VM realm the DOMException
+ * from fetch is not `instanceof Error`, so the SDK loses its name and reports a timeout as a generic connection error.
+ */
+const realmSafeFetch: typeof fetch = (input, init) =>
+  fetch(input, init).catch((e: unknown) => {
+    if (e instanceof Error || (e as { name?: unknown } | null)?.name !== "AbortError") throw e;
+    throw Object.assign(new Error(String((e as { message?: unknown }).message)), { name: "AbortError", cause: e });
+  });
 
 function mapError(err: unknown, cfg: OpenAIProviderConfig, redact: (s: string) => string): ProviderError {
   const after = `after ${cfg.maxRetries} retries`;

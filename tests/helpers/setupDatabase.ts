@@ -27,6 +27,7 @@ export default async function globalSetup(): Promise<void> {
   process.env.DATABASE_AUTHENTICATOR = "sat_test_authenticator";
   process.env.DATABASE_VISITOR = "sat_test_visitor";
   process.env.GRAPHILE_ENV = "test";
+  process.env.LOG_LEVEL ??= "warn";
   const config = loadConfig({ ...process.env, DATABASE_URL: undefined });
   let rootUrl = process.env.TEST_ROOT_DATABASE_URL;
   let embedded: EmbeddedServer | undefined;
