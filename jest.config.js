@@ -8,5 +8,5 @@ export default {
   globalSetup: "<rootDir>/tests/helpers/globalSetup.js",
   globalTeardown: "<rootDir>/tests/helpers/globalTeardown.js",
   testTimeout: 60000,
-  maxWorkers: 2,
+  maxWorkers: 1, // worker tests share one job queue
 };

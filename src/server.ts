@@ -7,7 +7,7 @@ import express, { type NextFunction, type Request, type Response } from "express
 import pg from "pg";
 import { postgraphile, type PostGraphileInstance } from "postgraphile";
 import { PostGraphileAmberPreset } from "postgraphile/presets/amber";
-import { makePgService } from "postgraphile/adaptors/pg";
+import { makePgService, PgSubscriber } from "postgraphile/adaptors/pg";
 import { grafserv } from "postgraphile/grafserv/express/v4";
 import { defaultMaskError } from "postgraphile/grafserv";
 import { GraphQLError } from "postgraphile/graphql";
@@ -77,11 +77,11 @@ export interface ServerOptions {
   mount?: (app: express.Express) => void;
 }
 
-export function makePreset(opts: { authPool: pg.Pool; visitorRole: string; graphiql: boolean; verify: (t: string) => Promise<VerifiedClaims> }): GraphileConfig.Preset {
+export function makePreset(opts: { authPool: pg.Pool; pgSubscriber: PgSubscriber; visitorRole: string; graphiql: boolean; verify: (t: string) => Promise<VerifiedClaims> }): GraphileConfig.Preset {
   return {
     extends: [PostGraphileAmberPreset],
     plugins: ProjectPlugins,
-    pgServices: [makePgService({ pool: opts.authPool, schemas: ["app_public"] })],
+    pgServices: [makePgService({ pool: opts.authPool, pgSubscriber: opts.pgSubscriber, schemas: ["app_public"] })],
     grafast: {
       explain: false,
       async context(requestContext) {
@@ -139,8 +139,12 @@ export async function startServer(options: ServerOptions): Promise<ApiServer> {
   options.mount?.(app);
   app.use("/graphql", authMiddleware(verify, provision));
 
+  // LISTEN/NOTIFY for subscriptions holds one connection of its own (released on close).
+  const subscriberPool = new pg.Pool({ connectionString: options.authUrl, max: 1 });
+  subscriberPool.on("error", (err) => log.warn("subscription connection error", errorFields(err)));
+  const pgSubscriber = new PgSubscriber(subscriberPool);
   const pgl = postgraphile(
-    makePreset({ authPool, visitorRole: config.roles.visitor, graphiql: config.graphiql, verify }),
+    makePreset({ authPool, pgSubscriber, visitorRole: config.roles.visitor, graphiql: config.graphiql, verify }),
   );
   const serv = pgl.createServ(grafserv);
   const httpServer = http.createServer(app);
@@ -161,9 +165,12 @@ export async function startServer(options: ServerOptions): Promise<ApiServer> {
     authPool,
     url,
     async close() {
-      httpServer.closeAllConnections?.();
-      await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      httpServer.closeAllConnections();
+      await closed;
       await pgl.release();
+      pgSubscriber.release();
+      await subscriberPool.end();
       await authPool.end();
     },
   };

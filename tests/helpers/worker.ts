@@ -1,0 +1,30 @@
+/** Runs queued graphile-worker jobs to completion with a given task list (tests only). */
+import { runOnce, type TaskList } from "graphile-worker";
+import pg from "pg";
+
+let pool: pg.Pool | undefined;
+export function ownerPool(): pg.Pool {
+  pool ??= new pg.Pool({ connectionString: process.env.TEST_OWNER_URL, max: 6 });
+  return pool;
+}
+export async function closeOwnerPool(): Promise<void> {
+  await pool?.end();
+  pool = undefined;
+}
+
+export async function runJobs(taskList: TaskList): Promise<void> {
+  await runOnce({ pgPool: ownerPool(), taskList, logger: quietLogger });
+}
+
+import { Logger } from "graphile-worker";
+export const quietLogger = new Logger(() => () => undefined);
+
+export async function jobsFor(taskIdentifier: string, key: string): Promise<Array<{ attempts: number; last_error: string | null }>> {
+  const { rows } = await ownerPool().query(
+    `select j.attempts, j.last_error from graphile_worker._private_jobs j
+       join graphile_worker._private_tasks t on t.id = j.task_id
+      where t.identifier = $1 and j.payload::text like '%' || $2 || '%'`,
+    [taskIdentifier, key],
+  );
+  return rows;
+}
