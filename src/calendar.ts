@@ -8,8 +8,10 @@
  *   on the anchor's weekday / on the anchor's day of month. A month that lacks the anchor
  *   day (the 31st, Feb 29/30) runs on its last day; the month after goes back to the
  *   anchor day (the anchor day is kept, it never drifts).
- * - "cron" is a standard five-field expression, evaluated in the zone by cron-parser
- *   and cross-checked by the evaluator in this file (see `nextCron`).
+ * - "cron" is a standard five-field expression parsed by cron-parser and evaluated in the
+ *   zone by cron-parser, except near DST transitions (where cron-parser 5.10.6 has bugs)
+ *   and for runs more than 8 days apart, which the evaluator in this file handles with
+ *   the same rules (see `nextCron`).
  * - "once" runs at `scheduledAt`.
  *
  * Daylight-saving rules (the same for every schedule type):
@@ -24,7 +26,7 @@
  *   hour of elapsed time and runs again, as in Vixie cron and cron-parser.
  * These are the "compatible" disambiguation rules of Temporal / RFC 5545.
  */
-import { CronExpressionParser } from "cron-parser";
+import { CronExpressionParser, type CronFieldCollection } from "cron-parser";
 
 export type ScheduleType = "once" | "daily" | "weekly" | "monthly" | "cron";
 
@@ -77,6 +79,8 @@ interface WallClock {
   millisecond: number;
 }
 
+/** Upper bound for the small memo caches below (time zone formatters, parsed expressions). */
+const CACHE_LIMIT = 1000;
 const formatterCache = new Map<string, Intl.DateTimeFormat>();
 
 function zoneFormatter(timezone: string): Intl.DateTimeFormat {
@@ -96,6 +100,7 @@ function zoneFormatter(timezone: string): Intl.DateTimeFormat {
     } catch {
       throw new ScheduleError("timezone", `timezone "${timezone}" is not a time zone this server knows`);
     }
+    if (formatterCache.size >= CACHE_LIMIT) formatterCache.clear(); // names come from users
     formatterCache.set(timezone, formatter);
   }
   return formatter;
@@ -174,12 +179,6 @@ function constantOffsetForDay(dayNaive: number, timezone: string): number | null
   const early = offsetAt(dayNaive - 14 * HOUR_MS, timezone);
   const late = offsetAt(dayNaive + DAY_MS + 12 * HOUR_MS, timezone);
   return early === late ? early : null;
-}
-
-/** True when the offset differs between the two instants, or they are too far apart to tell cheaply. */
-function mayCrossTransition(from: number, to: number, timezone: string): boolean {
-  if (to - from > 40 * DAY_MS) return true;
-  return offsetAt(from, timezone) !== offsetAt(to, timezone);
 }
 
 function daysInMonth(year: number, month: number): number {
@@ -334,7 +333,7 @@ function cronShape(raw: string): CronShape {
       );
     }
   });
-  let fields;
+  let fields: CronFieldCollection;
   try {
     fields = CronExpressionParser.parse(expression, { tz: "UTC" }).fields;
   } catch (err) {
@@ -353,6 +352,7 @@ function cronShape(raw: string): CronShape {
     dayOfWeekRestricted: !fields.dayOfWeek.isWildcard,
     everyHour: new Set(hours).size === 24,
   };
+  if (shapeCache.size >= CACHE_LIMIT) shapeCache.clear(); // expressions come from users
   shapeCache.set(raw, shape);
   return shape;
 }
@@ -415,33 +415,46 @@ function evaluateCron(shape: CronShape, timezone: string, after: number): number
   return null;
 }
 
-/** cron-parser's answer, or null when it throws or returns nothing (known failure modes around DST). */
-function cronParserNext(shape: CronShape, timezone: string, after: number): number | null {
+/**
+ * cron-parser is only asked about a window this long that contains no DST transition; with
+ * `endDate` it gives up at the window's end instead of walking on (see `nextCron`).
+ */
+const CRON_PARSER_WINDOW_MS = 8 * DAY_MS;
+
+/** cron-parser's next run in (after, until], or null when it throws or finds none there. */
+function cronParserNext(shape: CronShape, timezone: string, after: number, until: number): number | null {
   try {
-    const iterator = CronExpressionParser.parse(shape.expression, { currentDate: new Date(after), tz: timezone });
+    const iterator = CronExpressionParser.parse(shape.expression, {
+      currentDate: new Date(after),
+      endDate: new Date(until),
+      tz: timezone,
+    });
     const next = iterator.next().getTime();
     return Number.isFinite(next) ? next : null;
   } catch {
-    return null;
+    return null; // "Out of the time span range" (nothing in the window), loop limit, ...
   }
 }
 
 /**
- * Next cron run strictly after `after`. cron-parser computes it; its answer is accepted when
- * it is later than `after`, is itself a run by this file's evaluator, and no DST transition
- * lies between 3 h before `after` and the answer. Otherwise this file's evaluator decides:
- * cron-parser 5.10.6 is stateful around transitions and, called from an arbitrary instant,
- * can repeat a fall-back run or skip a spring-forward run (see the tests).
+ * Next cron run strictly after `after`.
+ *
+ * cron-parser answers when the window from 3 h before `after` to 8 days after it has one UTC
+ * offset throughout (no DST transition) and its answer passes a sanity check: later than
+ * `after`, inside the window, and a run by this file's evaluator. Everywhere else (near a
+ * transition, runs more than 8 days apart, or a failed check) this file's evaluator answers,
+ * with the same DST rules as daily/weekly/monthly. Reason: cron-parser 5.10.6 keeps DST
+ * state while iterating, and asked from an arbitrary instant near a transition it can skip
+ * the shifted spring-forward run, repeat a fall-back run, return a time before `after`, or
+ * loop ~0.7 s to its loop limit and throw (Australia/Lord_Howe); see the tests.
  */
 function nextCron(shape: CronShape, timezone: string, after: number): number | null {
-  const candidate = cronParserNext(shape, timezone, after);
-  if (
-    candidate !== null &&
-    candidate > after &&
-    !mayCrossTransition(after - 3 * HOUR_MS, candidate, timezone) &&
-    evaluateCron(shape, timezone, candidate - 1) === candidate
-  ) {
-    return candidate;
+  const until = after + CRON_PARSER_WINDOW_MS;
+  if (offsetAt(after - 3 * HOUR_MS, timezone) === offsetAt(until, timezone)) {
+    const candidate = cronParserNext(shape, timezone, after, until);
+    if (candidate !== null && candidate > after && candidate <= until && evaluateCron(shape, timezone, candidate - 1) === candidate) {
+      return candidate;
+    }
   }
   return evaluateCron(shape, timezone, after);
 }
@@ -454,8 +467,10 @@ function isValidDate(value: unknown): value is Date {
   return value instanceof Date && !Number.isNaN(value.getTime());
 }
 
+/** A cron expression was given: a non-blank string (null, undefined and "" count as absent). */
 function hasCronExpression(spec: ScheduleSpec): boolean {
-  return typeof spec.cronExpression === "string" && spec.cronExpression.trim() !== "";
+  const value: unknown = spec.cronExpression;
+  return typeof value === "string" ? value.trim() !== "" : value !== null && value !== undefined;
 }
 
 /**
@@ -507,7 +522,10 @@ export function validateSchedule(spec: ScheduleSpec, opts: { now: Date; minInter
     if (!hasCronExpression(spec)) {
       throw new ScheduleError("cron_expression", `cron_expression is required when schedule_type is "cron"`);
     }
-  } else if (spec.cronExpression !== null && spec.cronExpression !== undefined && spec.cronExpression.trim() !== "") {
+    if (typeof spec.cronExpression !== "string") {
+      throw new ScheduleError("cron_expression", `cron_expression must be a string such as "0 9 * * MON-FRI"`);
+    }
+  } else if (hasCronExpression(spec)) {
     throw new ScheduleError(
       "cron_expression",
       `cron_expression is only allowed when schedule_type is "cron"; remove it for schedule_type "${spec.scheduleType}"`,
