@@ -87,6 +87,19 @@ export interface Config {
     maxRetries: number;
     contextBudgetTokens: number;
   };
+  agent: {
+    model: string;
+    runTimeoutMs: number;
+    maxSteps: number;
+    maxTotalTokens: number;
+    requestTimeoutMs: number;
+    webhookUrl: string | undefined;
+    webhookSecret: string | undefined;
+    publicUrl: string | undefined;
+    mcpServers: string | undefined;
+    mcpAllowedHosts: string | undefined;
+  };
+  schedule: { minIntervalSeconds: number };
   logLevel: "debug" | "info" | "warn" | "error";
 }
 
@@ -130,7 +143,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     worker: {
       concurrency: int(env, "WORKER_CONCURRENCY", 4, 1, 100),
-      pollIntervalMs: int(env, "WORKER_POLL_INTERVAL_MS", 2000, 100, 60000),
+      pollIntervalMs: int(env, "WORKER_POLL_INTERVAL_MS", 500, 50, 60000),
     },
     llm: {
       apiKey: str(env, "OPENAI_API_KEY"),
@@ -140,7 +153,33 @@ export function loadConfig(env: Env = process.env): Config {
       maxRetries: int(env, "LLM_MAX_RETRIES", 2, 0, 10),
       contextBudgetTokens: int(env, "LLM_CONTEXT_BUDGET_TOKENS", 100000, 2000, 2000000),
     },
+    agent: agentConfig(env),
+    schedule: { minIntervalSeconds: int(env, "SCHEDULE_MIN_INTERVAL_SECONDS", 300, 60, 86400) },
     logLevel: logLevel as Config["logLevel"],
+  };
+}
+
+function agentConfig(env: Env): Config["agent"] {
+  const webhookUrl = url(env, "AGENT_WEBHOOK_URL", ["http:", "https:"]);
+  const webhookSecret = str(env, "AGENT_WEBHOOK_SECRET");
+  if (webhookUrl && (!webhookSecret || Buffer.byteLength(webhookSecret) < 32)) {
+    throw new ConfigError("AGENT_WEBHOOK_SECRET", "must be set (at least 32 bytes) when AGENT_WEBHOOK_URL is set");
+  }
+  const publicUrl = url(env, "PUBLIC_URL", ["http:", "https:"]);
+  if (webhookUrl && !publicUrl) {
+    throw new ConfigError("PUBLIC_URL", "must be set when AGENT_WEBHOOK_URL is set (the runtime calls back to PUBLIC_URL/hooks/agent-runs/:id)");
+  }
+  return {
+    model: str(env, "AGENT_MODEL", str(env, "LLM_MODEL", "gpt-4o"))!,
+    runTimeoutMs: int(env, "AGENT_RUN_TIMEOUT_MS", 15 * 60_000, 1000, 24 * 3600_000),
+    maxSteps: int(env, "AGENT_MAX_STEPS", 10, 1, 200),
+    maxTotalTokens: int(env, "AGENT_MAX_TOTAL_TOKENS", 200_000, 1000, 10_000_000),
+    requestTimeoutMs: int(env, "AGENT_REQUEST_TIMEOUT_MS", 120_000, 100, 3600_000),
+    webhookUrl,
+    webhookSecret,
+    publicUrl,
+    mcpServers: str(env, "MCP_SERVERS"),
+    mcpAllowedHosts: str(env, "MCP_ALLOWED_HOSTS"),
   };
 }
 

@@ -44,6 +44,7 @@ async function main(part: Part): Promise<void> {
       server = await startServer({
         config,
         authUrl: db.authUrl,
+        ownerUrl: db.ownerUrl,
         jwt: { ...config.jwt, secret: config.jwt.secret ?? db.generatedJwtSecret },
       });
       log.info("GraphQL API ready", {

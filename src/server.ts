@@ -23,6 +23,8 @@ import {
 } from "./auth.js";
 import { log, errorFields } from "./logger.js";
 import { ProjectPlugins } from "./graphql/plugins.js";
+import { makeSchedulingPlugin } from "./graphql/scheduling.js";
+import { agentRunHooks } from "./hooks.js";
 
 /** SQLSTATEs whose messages are written for users and safe to pass through unchanged. */
 export function isUserFacingSqlState(code: string): boolean {
@@ -72,15 +74,17 @@ export interface ApiServer {
 export interface ServerOptions {
   config: Config;
   authUrl: string;
+  /** Owner connection, needed only for the agent runtime's signed callbacks (AGENT_WEBHOOK_URL). */
+  ownerUrl?: string;
   jwt: JwtSettings;
   /** Extra routes (e.g. signed webhooks) mounted before GraphQL. */
   mount?: (app: express.Express) => void;
 }
 
-export function makePreset(opts: { authPool: pg.Pool; pgSubscriber: PgSubscriber; visitorRole: string; graphiql: boolean; verify: (t: string) => Promise<VerifiedClaims> }): GraphileConfig.Preset {
+export function makePreset(opts: { authPool: pg.Pool; pgSubscriber: PgSubscriber; minIntervalSeconds: number; visitorRole: string; graphiql: boolean; verify: (t: string) => Promise<VerifiedClaims> }): GraphileConfig.Preset {
   return {
     extends: [PostGraphileAmberPreset],
-    plugins: ProjectPlugins,
+    plugins: [...ProjectPlugins, makeSchedulingPlugin({ minIntervalSeconds: opts.minIntervalSeconds })],
     pgServices: [makePgService({ pool: opts.authPool, pgSubscriber: opts.pgSubscriber, schemas: ["app_public"] })],
     grafast: {
       explain: false,
@@ -136,6 +140,12 @@ export async function startServer(options: ServerOptions): Promise<ApiServer> {
       res.status(503).json({ status: "database unreachable", ...errorFields(err) });
     }
   });
+  let ownerPool: pg.Pool | undefined;
+  if (config.agent.webhookSecret && options.ownerUrl) {
+    ownerPool = new pg.Pool({ connectionString: options.ownerUrl, max: 5 });
+    ownerPool.on("error", (err) => log.error("idle database client error", errorFields(err)));
+    app.use(agentRunHooks({ ownerPool, secret: config.agent.webhookSecret }));
+  }
   options.mount?.(app);
   app.use("/graphql", authMiddleware(verify, provision));
 
@@ -144,7 +154,7 @@ export async function startServer(options: ServerOptions): Promise<ApiServer> {
   subscriberPool.on("error", (err) => log.warn("subscription connection error", errorFields(err)));
   const pgSubscriber = new PgSubscriber(subscriberPool);
   const pgl = postgraphile(
-    makePreset({ authPool, pgSubscriber, visitorRole: config.roles.visitor, graphiql: config.graphiql, verify }),
+    makePreset({ authPool, pgSubscriber, minIntervalSeconds: config.schedule.minIntervalSeconds, visitorRole: config.roles.visitor, graphiql: config.graphiql, verify }),
   );
   const serv = pgl.createServ(grafserv);
   const httpServer = http.createServer(app);
@@ -172,6 +182,7 @@ export async function startServer(options: ServerOptions): Promise<ApiServer> {
       pgSubscriber.release();
       await subscriberPool.end();
       await authPool.end();
+      await ownerPool?.end();
     },
   };
 }

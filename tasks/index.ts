@@ -3,11 +3,33 @@
  */
 import type { TaskList } from "graphile-worker";
 import type { Config } from "../src/config.js";
+import { parseMcpRegistry } from "../src/agent/mcp.js";
+import { makeOfflineExecutor } from "../src/agent/offlineExecutor.js";
+import { makeOpenAIExecutor } from "../src/agent/openaiExecutor.js";
+import type { AgentExecutor } from "../src/agent/types.js";
 import { makeOpenAIProvider } from "../src/llm/providers.js";
+import { expireExecution } from "./expire_execution.js";
 import { makeGeneratePrompt } from "./generate_prompt.js";
+import { makeRunExecution } from "./run_execution.js";
+import { makeDispatchDueTasks } from "./dispatch_due_tasks.js";
+import { makePlanTask } from "./plan_task.js";
 
 /** max_tokens for prompt generation (the plan's value). */
 export const PROMPT_MAX_TOKENS = 2000;
+
+/** The agent executor: OpenAI when a key is configured, else the labelled offline dry run. */
+export function makeExecutor(config: Config): AgentExecutor {
+  if (!config.llm.apiKey) return makeOfflineExecutor({ defaultModel: config.agent.model });
+  return makeOpenAIExecutor({
+    apiKey: config.llm.apiKey,
+    baseURL: config.llm.baseUrl,
+    defaultModel: config.agent.model,
+    requestTimeoutMs: config.agent.requestTimeoutMs,
+    maxSteps: config.agent.maxSteps,
+    maxTotalTokens: config.agent.maxTotalTokens,
+    mcp: parseMcpRegistry({ MCP_SERVERS: config.agent.mcpServers, MCP_ALLOWED_HOSTS: config.agent.mcpAllowedHosts }),
+  });
+}
 
 export function taskList(config: Config): TaskList {
   const provider = config.llm.apiKey
@@ -19,11 +41,24 @@ export function taskList(config: Config): TaskList {
         maxRetries: config.llm.maxRetries,
       })
     : null;
+  const { webhookUrl, webhookSecret, publicUrl } = config.agent;
   return {
     generate_prompt: makeGeneratePrompt({
       provider,
       contextBudgetTokens: config.llm.contextBudgetTokens,
       maxTokens: PROMPT_MAX_TOKENS,
     }),
+    run_execution: makeRunExecution({
+      executor: webhookUrl ? null : makeExecutor(config),
+      webhook: webhookUrl && webhookSecret && publicUrl
+        ? { url: webhookUrl, secret: webhookSecret, publicUrl, timeoutMs: config.agent.requestTimeoutMs }
+        : null,
+      defaultModel: config.agent.model,
+      runTimeoutMs: config.agent.runTimeoutMs,
+      cancelPollMs: 1000,
+    }),
+    expire_execution: expireExecution,
+    plan_task: makePlanTask({ minIntervalSeconds: config.schedule.minIntervalSeconds }),
+    dispatch_due_tasks: makeDispatchDueTasks(),
   };
 }

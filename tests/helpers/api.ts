@@ -8,6 +8,7 @@ export async function startTestServer(overrides: Record<string, string | undefin
   return startServer({
     config,
     authUrl: process.env.TEST_AUTH_URL!,
+    ownerUrl: process.env.TEST_OWNER_URL!,
     jwt: { ...config.jwt, secret: config.jwt.secret ?? process.env.TEST_JWT_SECRET },
   });
 }

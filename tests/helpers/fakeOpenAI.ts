@@ -20,8 +20,11 @@ export type FakeResponse =
   /** 200 with a JSON content-type and an invalid JSON body (default) or `{}`. */
   | { kind: "malformed"; body?: "invalid-json" | "empty-object" }
   | { kind: "contextLength" }
-  /** Text deltas; streamed when the request has stream: true, otherwise joined into one completion. */
-  | { kind: "stream"; chunks: string[]; usage?: FakeUsage }
+  /**
+   * Text deltas; streamed when the request has stream: true, otherwise joined into one completion.
+   * delayMs: wait this long before each SSE event after the headers (a slow stream, for abort / stall tests).
+   */
+  | { kind: "stream"; chunks: string[]; usage?: FakeUsage; delayMs?: number }
   /** One function tool call (arguments as a JSON string or an object to stringify). */
   | { kind: "toolCall"; name: string; arguments: string | object; id?: string; usage?: FakeUsage };
 
@@ -122,7 +125,7 @@ export class FakeOpenAI {
       case "text":
         return this.completion(body, id, res, { content: r.text }, r.finishReason ?? "stop", r.usage, [r.text]);
       case "stream":
-        return this.completion(body, id, res, { content: r.chunks.join("") }, "stop", r.usage, r.chunks);
+        return this.completion(body, id, res, { content: r.chunks.join("") }, "stop", r.usage, r.chunks, r.delayMs ?? 0);
       case "toolCall": {
         const args = typeof r.arguments === "string" ? r.arguments : JSON.stringify(r.arguments);
         const call = { id: r.id ?? `call_fake_${this.seq}`, type: "function" as const, name: r.name, arguments: args };
@@ -140,6 +143,7 @@ export class FakeOpenAI {
     finishReason: string,
     usage: FakeUsage | undefined,
     deltas: string[],
+    delayMs = 0,
   ): void {
     const u = usage ?? estimateUsage(body, out.content ?? out.toolCall?.arguments ?? "");
     const created = Math.floor(Date.now() / 1000);
@@ -174,8 +178,24 @@ export class FakeOpenAI {
     if (withUsage) events.push({ ...base, object: "chat.completion.chunk", choices: [], usage: u });
 
     res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive", "x-request-id": id });
-    for (const e of events) res.write(`data: ${JSON.stringify(e)}\n\n`);
-    res.end("data: [DONE]\n\n");
+    if (delayMs <= 0) {
+      for (const e of events) res.write(`data: ${JSON.stringify(e)}\n\n`);
+      res.end("data: [DONE]\n\n");
+      return;
+    }
+    res.flushHeaders();
+    const lines = [...events.map((e) => `data: ${JSON.stringify(e)}\n\n`), "data: [DONE]\n\n"];
+    const next = (i: number) => {
+      const t = setTimeout(() => {
+        this.timers.delete(t);
+        if (res.destroyed) return;
+        if (i === lines.length - 1) return void res.end(lines[i]);
+        res.write(lines[i]);
+        next(i + 1);
+      }, delayMs);
+      this.timers.add(t);
+    };
+    next(0);
   }
 
   /** "PROMPT: <sha256 prefix> <start of the last user message>". */

@@ -1,0 +1,408 @@
+/**
+ * Runs an agent against an OpenAI-compatible chat-completions API: a loop of streamed model calls ("steps"), with the
+ * tools of the agent's MCP servers offered as function tools, until the model answers without calling a tool.
+ */
+import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from "openai";
+import { connectMcpTools, type McpRegistry, type McpToolset } from "./mcp.js";
+import {
+  AgentError,
+  DEFAULT_AGENT_SYSTEM_PROMPT,
+  type AgentConfig,
+  type AgentExecutor,
+  type AgentRunInput,
+  type AgentRunResult,
+  type HistoryMessage,
+  type RunMessage,
+  type Usage,
+} from "./types.js";
+
+type MessageParam = OpenAI.Chat.Completions.ChatCompletionMessageParam;
+type ToolCallParam = OpenAI.Chat.Completions.ChatCompletionMessageFunctionToolCall;
+type StreamParams = OpenAI.Chat.Completions.ChatCompletionCreateParamsStreaming;
+
+export const DEFAULT_MAX_TOKENS = 4096;
+export const DEFAULT_MAX_STEPS = 10;
+
+export interface OpenAIExecutorConfig {
+  apiKey: string;
+  baseURL?: string;
+  defaultModel: string;
+  /** SDK timeout until the response headers arrive; also the longest silence tolerated inside a stream. */
+  requestTimeoutMs: number;
+  /** Model calls per run (default 10). */
+  maxSteps: number;
+  /** Run-level cap on total tokens (prompt + completion, summed over steps). */
+  maxTotalTokens: number;
+  mcp: McpRegistry;
+}
+
+interface ToolCall {
+  id: string;
+  name: string;
+  arguments: string;
+}
+
+/**
+ * Behaviour worth knowing:
+ * - maxRetries is 0 ON PURPOSE: transient failures (429, 5xx, timeouts, connection errors) surface at once as
+ *   AgentError(transient=true) and the worker job retries the whole run, so every attempt is visible on the execution
+ *   instead of being hidden (and multiplied) inside the SDK.
+ * - A step that asks for tools is recorded (assistant message), then each tool runs and its result is recorded (tool
+ *   message) before the next step. When the step or token budget is exhausted the assistant message is still
+ *   recorded but its tools are not run; the error says which budget.
+ * - The token cap stops the loop; a final answer that arrives while over the cap is still accepted (it is paid for).
+ * - If the last history message is already a final assistant answer (a retried run that had finished), it is
+ *   returned without calling the model.
+ * - A stream that ends without a finish_reason, or goes silent for requestTimeoutMs, fails transiently.
+ * - Output cut off at max_tokens fails with code "max_tokens" (non-transient); a content-filter stop with "provider".
+ * - Failed runs carry the tokens they used in `AgentError.usage` when any model call completed.
+ */
+export function makeOpenAIExecutor(cfg: OpenAIExecutorConfig): AgentExecutor {
+  const client = new OpenAI({
+    apiKey: cfg.apiKey,
+    baseURL: cfg.baseURL,
+    timeout: cfg.requestTimeoutMs,
+    maxRetries: 0, // deliberate: see above; the worker job owns retries.
+    fetch: realmSafeFetch,
+  });
+  const maxSteps = cfg.maxSteps > 0 ? cfg.maxSteps : DEFAULT_MAX_STEPS;
+  const redact = (s: string) =>
+    (cfg.apiKey ? s.split(cfg.apiKey).join("[redacted]") : s).replace(/\bsk-[A-Za-z0-9_*-]{4,}/g, "sk-…");
+
+  return {
+    kind: "openai",
+    async run(input: AgentRunInput): Promise<AgentRunResult> {
+      const { agent, signal } = input;
+      const model = agent.model ?? cfg.defaultModel;
+      const maxTokens = agent.maxTokens ?? DEFAULT_MAX_TOKENS;
+      const aborted = () => new AgentError("run aborted", false, "aborted");
+      if (signal.aborted) throw aborted();
+
+      const last = input.history.at(-1);
+      if (last?.role === "assistant" && last.metadata?.final === true) {
+        return { finalAnswer: last.content, messageCount: 0, usage: zero(), model, steps: 0, dryRun: false };
+      }
+
+      const messages = buildChatMessages(input.history, agent);
+      const usage = zero();
+      let messageCount = 0;
+      let reportedModel: string | null = null;
+      const emit = async (msg: RunMessage) => {
+        messageCount++;
+        await input.onMessage(msg);
+      };
+      const fail = (err: AgentError): AgentError => {
+        if (usage.totalTokens > 0) err.usage = { ...usage };
+        return err;
+      };
+
+      const toolset: McpToolset =
+        agent.mcpServers.length > 0
+          ? await connectMcpTools(agent.mcpServers, cfg.mcp, agent.tools, { signal })
+          : NO_TOOLS;
+      try {
+        for (let step = 1; ; step++) {
+          if (signal.aborted) throw fail(aborted());
+          const params: StreamParams = {
+            model,
+            messages,
+            max_tokens: maxTokens,
+            stream: true,
+            stream_options: { include_usage: true },
+          };
+          if (agent.temperature !== null) params.temperature = agent.temperature;
+          if (toolset.tools.length > 0) params.tools = toolset.tools;
+
+          const out = await streamStep(client, params, signal, cfg.requestTimeoutMs, redact, model).catch((e: unknown) => {
+            throw e instanceof AgentError ? fail(e) : e;
+          });
+          reportedModel = out.model ?? reportedModel;
+          const stepUsage = out.usage ?? estimateUsage(messages, out);
+          usage.promptTokens += stepUsage.promptTokens;
+          usage.completionTokens += stepUsage.completionTokens;
+          usage.totalTokens += stepUsage.totalTokens;
+
+          if (out.finishReason === "length") {
+            throw fail(new AgentError(`model output was cut off at max_tokens (${maxTokens}); raise the agent's max_tokens`, false, "max_tokens"));
+          }
+          if (out.finishReason === "content_filter") {
+            throw fail(new AgentError("model output was blocked by the content filter", false, "provider"));
+          }
+
+          if (out.toolCalls.length === 0) {
+            await emit({ role: "assistant", content: out.text, metadata: { final: true } });
+            return { finalAnswer: out.text, messageCount, usage, model: reportedModel ?? model, steps: step, dryRun: false };
+          }
+
+          messages.push({
+            role: "assistant",
+            content: out.text === "" ? null : out.text,
+            tool_calls: out.toolCalls.map(toParam),
+          });
+          await emit({
+            role: "assistant",
+            content: out.text,
+            metadata: { tool_calls: out.toolCalls.map((c) => ({ id: c.id, name: c.name, arguments: c.arguments })) },
+          });
+          if (usage.totalTokens > cfg.maxTotalTokens) {
+            throw fail(new AgentError(`agent stopped after using ${usage.totalTokens} tokens (limit ${cfg.maxTotalTokens}) without a final answer`, false, "max_tokens"));
+          }
+          if (step >= maxSteps) {
+            throw fail(new AgentError(`agent stopped after ${maxSteps} steps without a final answer`, false, "max_steps"));
+          }
+
+          for (const call of out.toolCalls) {
+            if (signal.aborted) throw fail(aborted());
+            const result = await runTool(toolset, call, signal);
+            if (signal.aborted) throw fail(aborted());
+            messages.push({ role: "tool", tool_call_id: call.id, content: result.text });
+            await emit({
+              role: "tool",
+              content: result.text,
+              metadata: { tool_call_id: call.id, name: call.name, arguments: call.arguments, is_error: result.isError },
+            });
+          }
+        }
+      } finally {
+        await toolset.close();
+      }
+    },
+  };
+}
+
+/** A model call's outcome, accumulated from the stream. */
+interface StepOutput {
+  text: string;
+  toolCalls: ToolCall[];
+  finishReason: string;
+  usage: Usage | null;
+  model: string | null;
+}
+
+async function streamStep(
+  client: OpenAI,
+  params: StreamParams,
+  signal: AbortSignal,
+  idleMs: number,
+  redact: (s: string) => string,
+  model: string,
+): Promise<StepOutput> {
+  // Own controller: aborted by the run's signal (cancel / wall-clock timeout) or by the idle timer.
+  const ctrl = new AbortController();
+  const onAbort = () => ctrl.abort();
+  signal.addEventListener("abort", onAbort, { once: true });
+  let stalled = false;
+  let idle: NodeJS.Timeout | undefined;
+  const armIdle = () => {
+    clearTimeout(idle);
+    idle = setTimeout(() => {
+      stalled = true;
+      ctrl.abort();
+    }, idleMs);
+  };
+  const mapped = (err: unknown) => {
+    if (signal.aborted) return new AgentError("run aborted", false, "aborted");
+    if (stalled) return stallError(idleMs);
+    return mapError(err, idleMs, redact, model);
+  };
+
+  let text = "";
+  let finishReason: string | null = null;
+  let usage: Usage | null = null;
+  let reportedModel: string | null = null;
+  const calls: Array<{ id: string; name: string; arguments: string } | undefined> = [];
+  try {
+    let stream: AsyncIterable<OpenAI.Chat.Completions.ChatCompletionChunk>;
+    try {
+      stream = await client.chat.completions.create(params, { signal: ctrl.signal });
+    } catch (err) {
+      throw mapped(err);
+    }
+    armIdle(); // the SDK timeout covered the wait for headers; from here on, guard against a stalled body.
+    try {
+      // NB: when its signal is aborted the SDK ends this iteration quietly instead of throwing; checked below.
+      for await (const chunk of stream) {
+        armIdle();
+        if (typeof chunk.model === "string" && chunk.model) reportedModel = chunk.model;
+        if (chunk.usage) {
+          usage = {
+            promptTokens: chunk.usage.prompt_tokens ?? 0,
+            completionTokens: chunk.usage.completion_tokens ?? 0,
+            totalTokens: chunk.usage.total_tokens ?? (chunk.usage.prompt_tokens ?? 0) + (chunk.usage.completion_tokens ?? 0),
+          };
+        }
+        const choice = chunk.choices?.find((c) => c.index === 0) ?? chunk.choices?.[0];
+        if (!choice) continue;
+        const delta = choice.delta ?? {};
+        if (typeof delta.content === "string") text += delta.content;
+        if (typeof delta.refusal === "string") text += delta.refusal;
+        for (const tc of delta.tool_calls ?? []) {
+          if (!Number.isSafeInteger(tc.index) || tc.index < 0 || tc.index >= 128) continue;
+          const acc = (calls[tc.index] ??= { id: "", name: "", arguments: "" });
+          if (tc.id) acc.id = tc.id;
+          if (tc.function?.name) acc.name = tc.function.name;
+          if (tc.function?.arguments) acc.arguments += tc.function.arguments;
+        }
+        if (choice.finish_reason) finishReason = choice.finish_reason;
+      }
+    } catch (err) {
+      throw mapped(err);
+    }
+  } finally {
+    clearTimeout(idle);
+    signal.removeEventListener("abort", onAbort);
+  }
+  if (signal.aborted) throw new AgentError("run aborted", false, "aborted");
+  if (stalled) throw stallError(idleMs);
+  if (finishReason === null) throw new AgentError("OpenAI stream ended before the model finished (no finish_reason)", true, "provider");
+
+  const toolCalls: ToolCall[] = [];
+  calls.forEach((c, i) => {
+    if (c && c.name) toolCalls.push({ id: c.id || `call_${Date.now().toString(36)}_${i}`, name: c.name, arguments: c.arguments });
+  });
+  return { text, toolCalls, finishReason, usage, model: reportedModel };
+}
+
+async function runTool(toolset: McpToolset, call: ToolCall, signal: AbortSignal): Promise<{ text: string; isError: boolean }> {
+  let args: unknown;
+  try {
+    args = call.arguments.trim() === "" ? {} : JSON.parse(call.arguments);
+  } catch {
+    return { text: `Tool "${call.name}" was not run: its arguments are not valid JSON.`, isError: true };
+  }
+  try {
+    return await toolset.call(call.name, args, signal);
+  } catch (err) {
+    if (signal.aborted) return { text: "Tool call aborted.", isError: true };
+    return { text: `Tool "${call.name}" failed: ${err instanceof Error ? err.message : String(err)}`, isError: true };
+  }
+}
+
+const NO_TOOLS: McpToolset = {
+  tools: [],
+  async call(name) {
+    return { text: `Tool "${name}" is not available to this agent: it has no tools.`, isError: true };
+  },
+  async close() {},
+};
+
+/**
+ * History → chat messages. The agent's system prompt comes first. Also used by the offline executor.
+ * - system messages in the history are dropped (the agent's system prompt is the only instruction source);
+ * - assistant messages with metadata.tool_calls become assistant messages with OpenAI `tool_calls`;
+ *   dry-run assistant messages (metadata.dry_run) are dropped;
+ * - a tool message is kept only if its metadata.tool_call_id answers a call of the latest assistant tool_calls message
+ *   not answered yet (otherwise the request would be invalid); calls left unanswered (an interrupted run) get a
+ *   placeholder result, so the request stays valid and the model knows the outcome is unknown.
+ */
+export function buildChatMessages(history: HistoryMessage[], agent: Pick<AgentConfig, "systemPrompt">): MessageParam[] {
+  const system = agent.systemPrompt?.trim() ? agent.systemPrompt : DEFAULT_AGENT_SYSTEM_PROMPT;
+  const out: MessageParam[] = [{ role: "system", content: system }];
+  let pending: string[] = [];
+  const flushPending = () => {
+    for (const id of pending) out.push({ role: "tool", tool_call_id: id, content: UNANSWERED_TOOL_CALL });
+    pending = [];
+  };
+  for (const m of history) {
+    if (m.role === "tool") {
+      const id = m.metadata?.tool_call_id;
+      if (typeof id === "string" && pending.includes(id)) {
+        pending = pending.filter((p) => p !== id);
+        out.push({ role: "tool", tool_call_id: id, content: m.content });
+      }
+      continue;
+    }
+    if (m.role === "system") continue;
+    if (m.role === "assistant" && m.metadata?.dry_run === true) continue;
+    flushPending();
+    if (m.role === "user") {
+      out.push({ role: "user", content: m.content });
+      continue;
+    }
+    const calls = parseToolCalls(m.metadata?.tool_calls);
+    if (calls.length > 0) {
+      out.push({ role: "assistant", content: m.content === "" ? null : m.content, tool_calls: calls.map(toParam) });
+      pending = calls.map((c) => c.id);
+    } else {
+      out.push({ role: "assistant", content: m.content });
+    }
+  }
+  flushPending();
+  if (!out.some((m) => m.role === "user")) throw new AgentError("the thread has no user message to run", false, "input");
+  return out;
+}
+
+const UNANSWERED_TOOL_CALL = "[no result recorded: the run was interrupted before this tool call completed]";
+
+function parseToolCalls(raw: unknown): ToolCall[] {
+  if (!Array.isArray(raw)) return [];
+  const calls: ToolCall[] = [];
+  const seen = new Set<string>();
+  for (const item of raw as unknown[]) {
+    if (typeof item !== "object" || item === null) continue;
+    const { id, name, arguments: args } = item as Record<string, unknown>;
+    if (typeof id !== "string" || id === "" || seen.has(id) || typeof name !== "string" || name === "") continue;
+    seen.add(id);
+    calls.push({ id, name, arguments: typeof args === "string" ? args : JSON.stringify(args ?? {}) });
+  }
+  return calls;
+}
+
+function toParam(c: ToolCall): ToolCallParam {
+  return { id: c.id, type: "function", function: { name: c.name, arguments: c.arguments } };
+}
+
+function zero(): Usage {
+  return { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
+}
+
+/** When a server reports no usage: ~4 characters per token, so the run-level cap still bites. */
+function estimateUsage(messages: MessageParam[], out: StepOutput): Usage {
+  const promptTokens = Math.ceil(JSON.stringify(messages).length / 4);
+  const completionTokens = Math.ceil((out.text.length + out.toolCalls.reduce((n, c) => n + c.name.length + c.arguments.length, 0)) / 4);
+  return { promptTokens, completionTokens, totalTokens: promptTokens + completionTokens };
+}
+
+function stallError(ms: number): AgentError {
+  return new AgentError(`OpenAI stream stalled (no data for ${ms} ms)`, true, "provider");
+}
+
+function mapError(err: unknown, timeoutMs: number, redact: (s: string) => string, model: string): AgentError {
+  const provider = (msg: string, transient: boolean) => new AgentError(msg, transient, "provider");
+  if (err instanceof AgentError) return err;
+  if (err instanceof APIUserAbortError) return provider("OpenAI request aborted", true);
+  if (err instanceof APIConnectionTimeoutError) return provider(`OpenAI request timed out (${timeoutMs} ms)`, true);
+  if (err instanceof APIConnectionError) return provider(`could not reach OpenAI (${redact(err.message)})`, true);
+  if (err instanceof SyntaxError) return provider("malformed response from model (invalid JSON in the stream)", false);
+  if (err instanceof APIError && err.status === undefined) {
+    // An error event inside an otherwise successful stream: the server failed mid-answer.
+    return provider(`OpenAI stream error: ${redact(err.message)}`, true);
+  }
+  if (!(err instanceof APIError)) {
+    return provider(`OpenAI request failed: ${redact(err instanceof Error ? err.message : String(err))}`, false);
+  }
+  const status = err.status as number;
+  const { code } = err;
+  if (status === 400 && (code === "context_length_exceeded" || /context length|maximum context/i.test(err.message))) {
+    return provider("conversation exceeds the model's context window (context_length_exceeded)", false);
+  }
+  if (status === 401) return provider("OpenAI rejected the API key (401)", false);
+  if (status === 403) return provider("OpenAI denied access to this model or project (403)", false);
+  if (status === 404) return provider(`model "${model}" not found or not available (404)`, false);
+  if (status === 429 && code === "insufficient_quota") return provider("OpenAI quota exhausted (429 insufficient_quota); check billing", false);
+  if (status === 429) return provider("OpenAI rate limit (429)", true);
+  if (status >= 500) return provider(`OpenAI server error (${status})`, true);
+  if (status === 408 || status === 409) return provider(`OpenAI request failed (${status})`, true);
+  return provider(`OpenAI rejected the request (${status}): ${redact(err.message)}`, false);
+}
+
+/**
+ * global fetch, but an AbortError is re-thrown as a plain Error of this realm. Under Jest's VM realm the DOMException
+ * from fetch is not `instanceof Error`, so the SDK loses its name and reports a timeout as a generic connection error.
+ * (Same as the prompt provider's, which is not exported.)
+ */
+const realmSafeFetch: typeof fetch = (input, init) =>
+  fetch(input, init).catch((e: unknown) => {
+    if (e instanceof Error || (e as { name?: unknown } | null)?.name !== "AbortError") throw e;
+    throw Object.assign(new Error(String((e as { message?: unknown }).message)), { name: "AbortError", cause: e });
+  });

@@ -1,0 +1,67 @@
+/**
+ * Stripe-style request signing for the external agent runtime (AGENT_WEBHOOK_URL).
+ * Header: `x-agent-signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">`. Several v1 entries may be
+ * present (secret rotation); any one matching is enough. The timestamp is signed too, so a captured request cannot be
+ * replayed outside the tolerance window.
+ */
+import { createHmac, timingSafeEqual } from "node:crypto";
+
+export const SIGNATURE_HEADER = "x-agent-signature";
+export const DEFAULT_TOLERANCE_SECONDS = 300;
+
+const MAX_HEADER_LENGTH = 2048;
+
+function hmac(secret: string, timestamp: number, body: string): Buffer {
+  return createHmac("sha256", secret).update(`${timestamp}.${body}`, "utf8").digest();
+}
+
+/** Returns the header value for `body` (the exact bytes sent, as a string). */
+export function signPayload(secret: string, body: string, timestampSeconds?: number): string {
+  if (!secret) throw new Error("webhook signing secret must not be empty");
+  const t = timestampSeconds ?? Math.floor(Date.now() / 1000);
+  if (!Number.isSafeInteger(t) || t < 0) throw new Error("timestamp must be a non-negative whole number of seconds");
+  return `t=${t},v1=${hmac(secret, t, body).toString("hex")}`;
+}
+
+export function verifySignature(
+  secret: string,
+  body: string,
+  header: string | undefined,
+  opts: { toleranceSeconds?: number; nowSeconds?: number } = {},
+): { ok: true } | { ok: false; reason: string } {
+  if (!secret) return { ok: false, reason: "no signing secret configured" };
+  if (header === undefined || header.trim() === "") return { ok: false, reason: `missing ${SIGNATURE_HEADER} header` };
+  if (header.length > MAX_HEADER_LENGTH) return { ok: false, reason: "malformed signature header (too long)" };
+
+  let timestamp: number | undefined;
+  const signatures: Buffer[] = [];
+  for (const part of header.split(",")) {
+    const eq = part.indexOf("=");
+    if (eq <= 0) return { ok: false, reason: "malformed signature header" };
+    const key = part.slice(0, eq).trim();
+    const value = part.slice(eq + 1).trim();
+    if (key === "t") {
+      if (timestamp !== undefined || !/^\d{1,15}$/.test(value)) return { ok: false, reason: "malformed signature header (timestamp)" };
+      timestamp = Number(value);
+    } else if (key === "v1") {
+      if (!/^[0-9a-f]{64}$/i.test(value)) return { ok: false, reason: "malformed signature header (v1)" };
+      signatures.push(Buffer.from(value, "hex"));
+    }
+    // Other schemes (v0, future versions) are ignored, as Stripe does.
+  }
+  if (timestamp === undefined) return { ok: false, reason: "malformed signature header (no timestamp)" };
+  if (signatures.length === 0) return { ok: false, reason: "malformed signature header (no v1 signature)" };
+
+  const tolerance = opts.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
+  const now = opts.nowSeconds ?? Math.floor(Date.now() / 1000);
+  if (now - timestamp > tolerance) return { ok: false, reason: "timestamp too old (outside tolerance)" };
+  if (timestamp - now > tolerance) return { ok: false, reason: "timestamp in the future (outside tolerance)" };
+
+  const expected = hmac(secret, timestamp, body);
+  let match = false;
+  // Compare against every candidate (no early exit) with a constant-time compare of equal-length buffers.
+  for (const sig of signatures) {
+    if (sig.length === expected.length && timingSafeEqual(sig, expected)) match = true;
+  }
+  return match ? { ok: true } : { ok: false, reason: "signature mismatch" };
+}
