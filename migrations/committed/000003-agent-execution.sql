@@ -1,5 +1,5 @@
 --! Previous: sha1:fa43e2d4f2e67fe2a71d01bff6a4b115cbdba081
---! Hash: sha1:6a8a4591f61d17be08ec942488d580cb66899b85
+--! Hash: sha1:30787b7f3de2a7652b0ddb02c322f341a3a4d21f
 --! Message: Agent execution
 
 -- Agent execution: execute_task, cancel_execution, plan limits and usage, and the
@@ -43,6 +43,7 @@ grant execute on function app_public.accounts_execution_limit(app_public.account
 -- Counts the execution and refuses it when the plan's monthly limit is reached.
 create function app_private.charge_execution(account_id uuid) returns void
   language plpgsql volatile security definer set search_path to pg_catalog, public, pg_temp as $$
+#variable_conflict use_column
 declare
   v_limit integer;
   v_used integer;
@@ -279,7 +280,7 @@ begin
      set status = finish_execution.status,
          completed_at = now(),
          results = coalesce(finish_execution.results, '{}'::jsonb),
-         error_message = case when finish_execution.status = 'failed' then left(error, 4000) else null end
+         error_message = case when finish_execution.status = 'failed' then left(finish_execution.error, 4000) else null end
    where e.execution_id = finish_execution.execution_id and e.status in ('running', 'pending')
   returning * into v_execution;
   if not found then
@@ -287,7 +288,7 @@ begin
   end if;
   update app_public.agent_runs r
      set status = finish_execution.status, completed_at = now(),
-         error = case when finish_execution.status = 'failed' then left(error, 4000) end,
+         error = case when finish_execution.status = 'failed' then left(finish_execution.error, 4000) end,
          usage = coalesce(finish_execution.results -> 'usage', '{}'::jsonb)
    where r.id = v_execution.agent_run_id;
   return true;

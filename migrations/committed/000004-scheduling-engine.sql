@@ -1,5 +1,5 @@
---! Previous: sha1:6a8a4591f61d17be08ec942488d580cb66899b85
---! Hash: sha1:0c1e72b07034985404fc4f7c53a839cf6dd57191
+--! Previous: sha1:30787b7f3de2a7652b0ddb02c322f341a3a4d21f
+--! Hash: sha1:7174df5f3d7cbe85e9b4bfe756b6b7be7bf0e559
 --! Message: Scheduling engine
 
 -- Scheduling engine: schedule_task, planning by the worker, dispatch of due occurrences

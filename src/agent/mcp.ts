@@ -6,8 +6,9 @@
  * - a `{name}` ref must name a server in the operator-configured registry (MCP_SERVERS); only the operator decides which
  *   commands are ever spawned (and stdio children get the SDK's minimal default environment plus the configured env,
  *   never the worker's secrets);
- * - a `{url}` ref is allowed only over http/https to a host listed in MCP_ALLOWED_HOSTS (exact, case-insensitive host
- *   name match; no wildcards), and redirects are followed only within the same origin.
+ * - a `{url}` ref is allowed only over http/https to a host listed in MCP_ALLOWED_HOSTS (exact, case-insensitive match;
+ *   no wildcards; an entry "host" allows any port of that host, "host:port" only that port), and redirects are followed
+ *   only within the same origin.
  * Every ref is validated before anything is spawned or connected.
  *
  * Tool names exposed to the model: with one server, the server's own tool names; with several, `<server>__<tool>` so
@@ -24,7 +25,7 @@ export type McpServerConfig = { command: string; args?: string[]; env?: Record<s
 
 export interface McpRegistry {
   servers: Record<string, McpServerConfig>;
-  /** Lower-case host names that `{url}` refs may point at. */
+  /** Lower-case host names (any port) or host:port entries that `{url}` refs may point at. */
   allowedHosts: string[];
 }
 
@@ -43,7 +44,8 @@ export interface McpToolset {
 /** Tool results longer than this are cut, so one tool cannot blow the model's context window. */
 export const MAX_TOOL_RESULT_CHARS = 100_000;
 const SERVER_NAME = /^[A-Za-z0-9_-]{1,32}$/;
-const HOST_NAME = /^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$|^\[[0-9a-f:.]+\]$/;
+/** A host name, IPv4 address or bracketed IPv6 address, optionally with ":port". */
+const HOST_ENTRY = /^(?:(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*|\[[0-9a-f:.]+\])(?::\d{1,5})?$/;
 const MAX_TOOL_PAGES = 20;
 /** Timeout of each MCP request made while connecting and listing tools (tool calls use the SDK default, 60 s). */
 const DEFAULT_MCP_TIMEOUT_MS = 30_000;
@@ -62,7 +64,7 @@ export function parseMcpRegistry(env: { MCP_SERVERS?: string; MCP_ALLOWED_HOSTS?
     }
     if (!isPlainObject(parsed)) throw bad("must be a JSON object mapping server names to {command, args?, env?} or {url}");
     for (const [name, value] of Object.entries(parsed)) {
-      if (!SERVER_NAME.test(name)) throw bad(`server name "${name.slice(0, 40)}" must be 1-32 letters, digits, "_" or "-"`);
+      if (!SERVER_NAME.test(name) || name === "__proto__") throw bad(`server name "${name.slice(0, 40)}" must be 1-32 letters, digits, "_" or "-"`);
       if (!isPlainObject(value)) throw bad(`server "${name}" must be an object`);
       const keys = Object.keys(value);
       if ("url" in value) {
@@ -94,8 +96,8 @@ export function parseMcpRegistry(env: { MCP_SERVERS?: string; MCP_ALLOWED_HOSTS?
   for (const part of (env.MCP_ALLOWED_HOSTS ?? "").split(",")) {
     const host = part.trim().toLowerCase();
     if (host === "") continue;
-    if (!HOST_NAME.test(host)) {
-      throw new Error(`MCP_ALLOWED_HOSTS: "${host.slice(0, 60)}" is not a host name (list bare host names, comma-separated, without scheme, port or path)`);
+    if (!HOST_ENTRY.test(host)) {
+      throw new Error(`MCP_ALLOWED_HOSTS: "${host.slice(0, 60)}" is not a host name (list host names or host:port, comma-separated, without scheme or path)`);
     }
     if (!allowedHosts.includes(host)) allowedHosts.push(host);
   }
@@ -121,7 +123,9 @@ export function resolveMcpServers(refs: unknown[], registry: McpRegistry): Resol
       if (typeof url !== "string") throw cfgError("MCP server url must be a string");
       const parsed = httpUrl(url);
       if (!parsed) throw cfgError("MCP server URL must be an http or https URL");
-      if (!registry.allowedHosts.includes(parsed.hostname.toLowerCase())) {
+      const host = parsed.hostname.toLowerCase();
+      const port = parsed.port || (parsed.protocol === "https:" ? "443" : "80");
+      if (!registry.allowedHosts.includes(host) && !registry.allowedHosts.includes(`${host}:${port}`)) {
         throw cfgError(`MCP server URL host not allowed (MCP_ALLOWED_HOSTS): ${parsed.hostname.slice(0, 100)}`);
       }
       const key = `url:${parsed.href}`;

@@ -191,6 +191,7 @@ async function streamStep(
   const ctrl = new AbortController();
   const onAbort = () => ctrl.abort();
   signal.addEventListener("abort", onAbort, { once: true });
+  if (signal.aborted) ctrl.abort();
   let stalled = false;
   let idle: NodeJS.Timeout | undefined;
   const armIdle = () => {

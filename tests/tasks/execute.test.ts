@@ -6,7 +6,7 @@
 import { spawn } from "node:child_process";
 import http from "node:http";
 import path from "node:path";
-import type { TaskList } from "graphile-worker";
+import { run, type TaskList } from "graphile-worker";
 import { PROJECT_ROOT } from "../../src/config.js";
 import type { ApiServer } from "../../src/server.js";
 import { makeOfflineExecutor } from "../../src/agent/offlineExecutor.js";
@@ -21,7 +21,7 @@ import { closePools, superuserPool } from "../helpers/db.js";
 import { FakeOpenAI } from "../helpers/fakeOpenAI.js";
 import { apiUser, createThreadWithMessages, type TestUserToken } from "../helpers/flows.js";
 import { mcpStdioCommand } from "../helpers/mcpCommand.js";
-import { closeOwnerPool, ownerPool, runJobs } from "../helpers/worker.js";
+import { closeOwnerPool, ownerPool, quietLogger, runJobs } from "../helpers/worker.js";
 
 const WEBHOOK_SECRET = "test-webhook-secret-0123456789-abcdefghij";
 let server: ApiServer;
@@ -232,7 +232,13 @@ test("a worker killed mid-run: the job is picked up after its lock expires and f
   // the lock of a dead worker expires after 4 hours: move the clock of that lock instead of waiting
   await ownerPool().query("update graphile_worker._private_jobs set locked_at = now() - interval '5 hours' where key = $1", [`run_execution:${exec.executionId}`]);
   llm.enqueue({ kind: "stream", chunks: ["Recovered."] });
-  await runJobs(runWith(openai()));
+  // a live worker's periodic stale-lock sweep (every 8–10 min by default; shortened here) frees the job
+  const runner = await run({ pgPool: ownerPool(), taskList: runWith(openai()), pollInterval: 100, minResetLockedInterval: 100, maxResetLockedInterval: 200, logger: quietLogger });
+  try {
+    for (let i = 0; i < 100 && (await readExecution(a, exec.executionId)).status !== "completed"; i++) await new Promise((r) => setTimeout(r, 100));
+  } finally {
+    await runner.stop();
+  }
   const done = await readExecution(a, exec.executionId);
   expect(done).toMatchObject({ status: "completed", attempts: 2, threadId: half.threadId, agentRunId: half.agentRunId });
   const { rows } = await superuserPool().query(
