@@ -124,7 +124,10 @@ test("pauseTask / resumeTask enforce transitions with documented codes; B gets n
   try {
     const t = await seedTenant(client, a.accountId);
     taskId = t.taskId;
-    await client.query("update app_public.scheduled_tasks set status = 'active' where task_id = $1", [taskId]);
+    await client.query(
+      "update app_public.scheduled_tasks set status = 'active', is_scheduled = true, schedule_type = 'daily', scheduled_at = now() + interval '1 day', next_execution_at = now() + interval '1 day' where task_id = $1",
+      [taskId],
+    );
   } finally {
     client.release();
   }
