@@ -44,6 +44,8 @@ export async function startEmbedded(opts: {
   persistent: boolean;
 }): Promise<EmbeddedServer> {
   const secrets = loadOrCreateSecrets(opts.dataDir);
+  // As root, PostgreSQL runs as the OS user "postgres", which must be able to enter the folder.
+  if (process.getuid?.() === 0) fs.chmodSync(opts.dataDir, 0o755);
   const databaseDir = path.join(opts.dataDir, "postgres");
   const pgLog: string[] = [];
   const server = new EmbeddedPostgres({

@@ -1,0 +1,83 @@
+/**
+ * The README's `npm start`, as a new user runs it: no DATABASE_URL → an embedded PostgreSQL is
+ * initialised in a data folder, migrated, the GraphQL URL printed; a signed dev token works;
+ * Ctrl-C (SIGINT) stops worker, server and database; a second start reuses the data.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { SignJWT } from "jose";
+import { PROJECT_ROOT } from "../src/config.js";
+
+const dataDir = fs.mkdtempSync(path.join(PROJECT_ROOT, ".test-data", "start-"));
+afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = net.createServer().listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function start(pgPort: number): Promise<{ child: ChildProcess; url: string; lines: string[] }> {
+  const env: NodeJS.ProcessEnv = { ...process.env, EMBEDDED_PG_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort), PORT: "0", LOG_LEVEL: "info" };
+  for (const k of ["DATABASE_URL", "JWT_SECRET", "DATABASE_OWNER", "DATABASE_AUTHENTICATOR", "DATABASE_VISITOR", "TEST_ROOT_DATABASE_URL"]) delete env[k];
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(PROJECT_ROOT, "src/main.ts"), "all"], { env, stdio: ["ignore", "pipe", "pipe"] });
+  const lines: string[] = [];
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no "GraphQL API ready" within 90 s:\n${lines.join("\n")}`)), 90_000);
+    const onData = (buf: Buffer) => {
+      for (const line of buf.toString().split("\n").filter(Boolean)) {
+        lines.push(line);
+        const m = /"msg":"GraphQL API ready","graphql":"([^"]+)"/.exec(line);
+        if (m) {
+          clearTimeout(timer);
+          resolve(m[1]!);
+        }
+      }
+    };
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", onData);
+    child.once("exit", (code) => reject(new Error(`exited with ${code}:\n${lines.join("\n")}`)));
+  });
+  return { child, url, lines };
+}
+
+async function stop(child: ChildProcess): Promise<number | null> {
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  child.kill("SIGINT");
+  return exited;
+}
+
+test("npm start with no DATABASE_URL: embedded PostgreSQL, migrations, GraphQL, clean Ctrl-C, data reused", async () => {
+  const pgPort = await freePort();
+  const first = await start(pgPort);
+  try {
+    expect(first.lines.join("\n")).toMatch(/initialising embedded PostgreSQL/);
+    expect(first.lines.join("\n")).toMatch(/using the development secret kept in the embedded data folder/);
+    const base = first.url.replace(/\/graphql$/, "");
+    expect(await (await fetch(`${base}/readyz`)).json()).toEqual({ status: "ready" });
+    const { jwtSecret } = JSON.parse(fs.readFileSync(path.join(dataDir, "secrets.json"), "utf8"));
+    const sub = "6f1c1f5e-6a43-4f4c-9d1b-5a0e1c1a2b3c";
+    const token = await new SignJWT({ email: "me@example.com" }).setProtectedHeader({ alg: "HS256" }).setSubject(sub).setExpirationTime("5m").sign(new TextEncoder().encode(jwtSecret));
+    const res = await fetch(first.url, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify({ query: "{ currentUser { rowId } }" }) });
+    expect(await res.json()).toEqual({ data: { currentUser: { rowId: sub } } });
+  } finally {
+    expect(await stop(first.child)).toBe(0);
+  }
+  expect(first.lines.join("\n")).toMatch(/"msg":"stopped"/);
+  expect(fs.existsSync(path.join(dataDir, "postgres", "postmaster.pid"))).toBe(false); // the database is down
+
+  const second = await start(pgPort);
+  try {
+    expect(second.lines.join("\n")).not.toMatch(/initialising embedded PostgreSQL/);
+    expect(second.lines.join("\n")).toMatch(/"fresh":false/);
+  } finally {
+    expect(await stop(second.child)).toBe(0);
+  }
+  void os;
+}, 240_000);
