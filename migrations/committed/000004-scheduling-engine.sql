@@ -1,5 +1,5 @@
 --! Previous: sha1:30787b7f3de2a7652b0ddb02c322f341a3a4d21f
---! Hash: sha1:7174df5f3d7cbe85e9b4bfe756b6b7be7bf0e559
+--! Hash: sha1:a5aa2c5552baccd3dd34ece4a0598e5f4de86f41
 --! Message: Scheduling engine
 
 -- Scheduling engine: schedule_task, planning by the worker, dispatch of due occurrences
@@ -73,6 +73,7 @@ begin
     perform app_hidden.raise_error('ST003', format('max_executions (%s) must be greater than the executions already dispatched (%s)', max_executions, v_task.execution_count));
   end if;
   perform app_private.assert_task_runnable(v_task);
+  perform app_private.cancel_pending_scheduled(v_task.task_id, 'schedule changed');
   update app_public.scheduled_tasks t
      set is_scheduled = true,
          schedule_type = schedule_task.schedule_type,
@@ -135,6 +136,40 @@ create function app_private.fail_schedule(task_id uuid, schedule_version integer
   update app_public.scheduled_tasks t
      set status = 'failed', metadata = t.metadata || jsonb_build_object('schedule_error', error)
    where t.task_id = fail_schedule.task_id and t.schedule_version = fail_schedule.schedule_version and t.status = 'active';
+$$;
+
+-- Occurrences already dispatched ahead of time (within the look-ahead) but not started are
+-- withdrawn when the schedule stops applying: on pause and on a schedule change.
+create function app_private.cancel_pending_scheduled(task_id uuid, reason text) returns integer
+  language plpgsql volatile security definer set search_path to pg_catalog, public, pg_temp as $$
+declare
+  v_count integer;
+begin
+  perform graphile_worker.remove_job('run_execution:' || e.execution_id)
+     from app_public.task_executions e
+    where e.task_id = cancel_pending_scheduled.task_id and e.status = 'pending' and e.trigger_type = 'schedule';
+  update app_public.task_executions e
+     set status = 'cancelled', completed_at = now(), error_message = 'cancelled: ' || reason
+   where e.task_id = cancel_pending_scheduled.task_id and e.status = 'pending' and e.trigger_type = 'schedule';
+  get diagnostics v_count = row_count;
+  return v_count;
+end;
+$$;
+
+create or replace function app_public.pause_task(task_id uuid) returns app_public.scheduled_tasks
+  language plpgsql volatile security definer set search_path to pg_catalog, public, pg_temp as $$
+declare
+  v_task app_public.scheduled_tasks := app_private.load_task_for_update(task_id);
+begin
+  if v_task.status <> 'active' then
+    perform app_hidden.raise_error('ST002',
+      format('task %s is %s; only an active task can be paused', v_task.task_id, v_task.status));
+  end if;
+  perform app_private.cancel_pending_scheduled(v_task.task_id, 'task paused');
+  update app_public.scheduled_tasks t set status = 'paused', next_execution_at = null
+    where t.task_id = v_task.task_id returning * into v_task;
+  return v_task;
+end;
 $$;
 
 -- pause: not dispatched; resume: planned from now by the worker, no catch-up of the paused time.

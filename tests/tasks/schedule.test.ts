@@ -171,6 +171,26 @@ test("dispatch: each occurrence once, enqueued at its own second; max_executions
   expect(await dispatch(new Date(first.getTime() + 2 * DAY))).toMatchObject({ claimed: 0 });
 });
 
+test("pause withdraws an occurrence already dispatched ahead of time; so does a schedule change", async () => {
+  const a = await apiUser();
+  const taskId = await readyTask(a);
+  const at = new Date(Date.now() + 5 * HOUR);
+  await schedule(a, { taskId, scheduleType: "daily", scheduledAt: at.toISOString() });
+  await onlyThese(taskId);
+  await dispatch(new Date(at.getTime() - 30_000));
+  expect((await executionsOf(taskId)).map((e) => e.status)).toEqual(["pending"]);
+  await gql(server, `mutation($id: UUID!) { pauseTask(input: { taskId: $id }) { result { status } } }`, { id: taskId }, a.token);
+  let execs = await executionsOf(taskId);
+  expect(execs.map((e) => [e.status, e.error_message, e.run_at])).toEqual([["cancelled", "cancelled: task paused", null]]);
+  // re-schedule, dispatch ahead, then change the schedule again
+  await schedule(a, { taskId, scheduleType: "daily", scheduledAt: new Date(at.getTime() + DAY).toISOString() });
+  await dispatch(new Date(at.getTime() + DAY - 30_000));
+  await schedule(a, { taskId, scheduleType: "daily", scheduledAt: new Date(at.getTime() + 2 * DAY).toISOString() });
+  execs = await executionsOf(taskId);
+  expect(execs.map((e) => e.status)).toEqual(["cancelled", "cancelled"]);
+  expect(execs[1].error_message).toBe("cancelled: schedule changed");
+});
+
 test("once: runs once, then the task is completed", async () => {
   const a = await apiUser();
   const taskId = await readyTask(a);
