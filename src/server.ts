@@ -36,28 +36,26 @@ export function isUserFacingSqlState(code: string): boolean {
   );
 }
 
+/** The error, re-issued with its own message and the given code (keeping its location and path). */
+function passThrough(error: GraphQLError, original: Error, extensions: Record<string, unknown>): GraphQLError {
+  return new GraphQLError(original.message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    path: error.path,
+    originalError: original,
+    extensions,
+  });
+}
+
 export function maskError(error: GraphQLError): GraphQLError {
   const original = error.originalError as (Error & { code?: unknown; hint?: unknown }) | undefined;
   if (original && typeof original.code === "string" && isUserFacingSqlState(original.code)) {
-    return new GraphQLError(original.message, {
-      nodes: error.nodes,
-      source: error.source,
-      positions: error.positions,
-      path: error.path,
-      originalError: original,
-      extensions: { code: original.code, ...(original.hint ? { hint: original.hint } : {}) },
-    });
+    return passThrough(error, original, { code: original.code, ...(original.hint ? { hint: original.hint } : {}) });
   }
   // PostGraphile's own "nothing matched" errors for update/delete mutations are safe and useful.
   if (original && /^No values were (updated|deleted) in collection/.test(original.message)) {
-    return new GraphQLError(original.message, {
-      nodes: error.nodes,
-      source: error.source,
-      positions: error.positions,
-      path: error.path,
-      originalError: original,
-      extensions: { code: "NOT_FOUND" },
-    });
+    return passThrough(error, original, { code: "NOT_FOUND" });
   }
   return defaultMaskError(error);
 }
