@@ -13,6 +13,7 @@ import { makeGeneratePrompt } from "./generate_prompt.js";
 import { makeRunExecution } from "./run_execution.js";
 import { makeDispatchDueTasks } from "./dispatch_due_tasks.js";
 import { makePlanTask } from "./plan_task.js";
+import { cleanupExecutions } from "./cleanup_executions.js";
 
 /** max_tokens for prompt generation (the plan's value). */
 export const PROMPT_MAX_TOKENS = 2000;
@@ -60,5 +61,6 @@ export function taskList(config: Config): TaskList {
     expire_execution: expireExecution,
     plan_task: makePlanTask({ minIntervalSeconds: config.schedule.minIntervalSeconds }),
     dispatch_due_tasks: makeDispatchDueTasks(),
+    cleanup_executions: cleanupExecutions,
   };
 }

@@ -1,6 +1,6 @@
 /**
  * run_execution: runs one task execution, manual or scheduled (the same job for both).
- *   1. start_execution: running, started_at, attempts+1, the task's last_executed_at; a new thread
+ *   1. begin_execution → start_execution: running, started_at, attempts+1, the task's last_executed_at; a new thread
  *      holding the prompt, an agent_run; all linked on the execution (reused on a retry).
  *   2. run the agent, writing each message into the thread as it is produced;
  *   3. finish_execution: completed with results, or failed with error_message.
@@ -32,6 +32,8 @@ export function assertRunExecutionPayload(payload: unknown): RunExecutionPayload
 }
 
 interface Started {
+  /** Set instead of the rest when the run must wait (the account is at its concurrency limit). */
+  postponed?: string;
   execution_id: string;
   task_id: string;
   thread_id: string;
@@ -55,6 +57,8 @@ export interface RunSettings {
   runTimeoutMs: number;
   /** How often a running loop checks whether it was cancelled. */
   cancelPollMs: number;
+  /** How long a run waits when its account is at its concurrency limit. */
+  postponeMs?: number;
 }
 
 function agentConfig(started: Started): AgentConfig {
@@ -73,13 +77,23 @@ export function makeRunExecution(settings: RunSettings): Task {
   const executorKind = settings.webhook ? "webhook" : (settings.executor?.kind ?? "offline");
   return async (payload, helpers) => {
     const { execution_id } = assertRunExecutionPayload(payload);
-    const { rows } = await helpers.query<{ s: Started | null }>("select app_private.start_execution($1, $2, $3) as s", [
+    const { rows } = await helpers.query<{ s: Started | null }>("select app_private.begin_execution($1, $2, $3) as s", [
       execution_id,
       executorKind,
       settings.defaultModel,
     ]);
     const started = rows[0]?.s;
     if (!started) return; // gone, finished or cancelled
+    if (started.postponed) {
+      // the account is at its plan's limit of concurrent runs: try again shortly, still pending
+      await helpers.query("select app_private.postpone_execution($1, $2)", [execution_id, started.postponed]);
+      await helpers.addJob("run_execution", { execution_id }, {
+        jobKey: `run_execution:${execution_id}`,
+        runAt: new Date(Date.now() + (settings.postponeMs ?? 15_000)),
+        maxAttempts: helpers.job.max_attempts,
+      });
+      return;
+    }
     const agent = agentConfig(started);
     const t0 = Date.now();
 
