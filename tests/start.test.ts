@@ -6,7 +6,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
-import os from "node:os";
 import path from "node:path";
 import { SignJWT } from "jose";
 import { PROJECT_ROOT } from "../src/config.js";
@@ -79,5 +78,4 @@ test("npm start with no DATABASE_URL: embedded PostgreSQL, migrations, GraphQL, 
   } finally {
     expect(await stop(second.child)).toBe(0);
   }
-  void os;
 }, 240_000);

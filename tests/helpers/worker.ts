@@ -1,5 +1,5 @@
 /** Runs queued graphile-worker jobs to completion with a given task list (tests only). */
-import { runOnce, type TaskList } from "graphile-worker";
+import { Logger, runOnce, type TaskList } from "graphile-worker";
 import pg from "pg";
 
 let pool: pg.Pool | undefined;
@@ -19,7 +19,6 @@ export async function runJobs(taskList: TaskList): Promise<void> {
   await runOnce({ pgPool: ownerPool(), taskList, logger: quietLogger });
 }
 
-import { Logger } from "graphile-worker";
 export const quietLogger = new Logger(() => () => undefined);
 
 export async function jobsFor(taskIdentifier: string, key: string): Promise<Array<{ attempts: number; last_error: string | null }>> {

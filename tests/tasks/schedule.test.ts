@@ -4,7 +4,6 @@
  * dispatcher killed between claim and commit, max_executions and once completion, overlap,
  * missed runs after downtime, pause/resume, psql edits, delete, and a DST day.
  */
-import crypto from "node:crypto";
 import pg from "pg";
 import type { ApiServer } from "../../src/server.js";
 import { dispatchDue } from "../../src/scheduler.js";
@@ -205,7 +204,6 @@ test("once: runs once, then the task is completed", async () => {
 test("overlap: an occurrence due while the previous run is live is recorded as skipped", async () => {
   const a = await apiUser();
   const taskId = await readyTask(a);
-  const first = new Date(Date.now() + HOUR);
   await schedule(a, { taskId, scheduleType: "cron", cronExpression: "*/5 * * * *" });
   await onlyThese(taskId);
   const t = await taskRow(taskId);
@@ -218,7 +216,6 @@ test("overlap: an occurrence due while the previous run is live is recorded as s
   expect(execs[1].results).toMatchObject({ skipped: true });
   expect(execs[1].run_at).toBeNull(); // no run job for a skipped occurrence
   expect((await taskRow(taskId)).execution_count).toBe(1);
-  void first;
 });
 
 test("missed runs: one catch-up when recent, skipped when stale, and the missed occurrences counted — never a burst", async () => {
@@ -359,5 +356,4 @@ test("pause, resume (planned from now, no catch-up), schedule edited in psql, de
   const del = await gql(server, `mutation($id: UUID!) { deleteScheduledTaskByTaskId(input: { taskId: $id }) { deletedScheduledTaskId } }`, { id: other }, a.token);
   expect(del.errors).toBeUndefined();
   expect(await jobCount()).toBe(0);
-  void crypto;
 });
