@@ -18,10 +18,12 @@ async function main(part: Part): Promise<void> {
   let server: ApiServer | undefined;
   let worker: Runner | undefined;
   let stopping = false;
+  let startup: Promise<void> = Promise.resolve();
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info("shutting down", { signal });
+    await startup.catch(() => undefined); // a part still starting finishes first, then stops
     try {
       await worker?.stop();
       await server?.close();
@@ -39,7 +41,7 @@ async function main(part: Part): Promise<void> {
   process.removeAllListeners("SIGTERM");
   process.on("SIGINT", () => void stop("SIGINT"));
   process.on("SIGTERM", () => void stop("SIGTERM"));
-  try {
+  startup = (async () => {
     if (part !== "worker") {
       server = await startServer({
         config,
@@ -53,8 +55,12 @@ async function main(part: Part): Promise<void> {
       });
     }
     if (part !== "server") worker = await startWorker({ ownerUrl: db.ownerUrl, config });
+  })();
+  try {
+    await startup;
   } catch (err) {
     log.error("start-up failed", errorFields(err));
+    process.exitCode = 1;
     await stop("startup-failure");
   }
 }
