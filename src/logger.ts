@@ -28,3 +28,12 @@ export function errorFields(err: unknown): Record<string, unknown> {
   }
   return { error: String(err) };
 }
+
+/**
+ * For pg pools' "error" events (an idle connection broke). A connection closed by the server
+ * itself (57P01, e.g. during a shutdown or pg_terminate_backend) is expected: a warning, not an error.
+ */
+export function logPoolError(err: unknown): void {
+  const code = (err as { code?: unknown } | null)?.code;
+  (code === "57P01" ? log.warn : log.error)("idle database client error", errorFields(err));
+}

@@ -21,7 +21,7 @@ import {
   type JwtSettings,
   type VerifiedClaims,
 } from "./auth.js";
-import { log, errorFields } from "./logger.js";
+import { log, errorFields, logPoolError } from "./logger.js";
 import { ProjectPlugins } from "./graphql/plugins.js";
 import { makeSchedulingPlugin } from "./graphql/scheduling.js";
 import { agentRunHooks } from "./hooks.js";
@@ -117,7 +117,7 @@ export function makePreset(opts: { authPool: pg.Pool; pgSubscriber: PgSubscriber
 export async function startServer(options: ServerOptions): Promise<ApiServer> {
   const { config } = options;
   const authPool = new pg.Pool({ connectionString: options.authUrl, max: 20 });
-  authPool.on("error", (err) => log.error("idle database client error", errorFields(err)));
+  authPool.on("error", logPoolError);
   const verify = makeVerifier(options.jwt);
   const provision = makeProvisioner(authPool, config.roles.visitor);
 
@@ -141,7 +141,7 @@ export async function startServer(options: ServerOptions): Promise<ApiServer> {
   let ownerPool: pg.Pool | undefined;
   if (config.agent.webhookSecret && options.ownerUrl) {
     ownerPool = new pg.Pool({ connectionString: options.ownerUrl, max: 5 });
-    ownerPool.on("error", (err) => log.error("idle database client error", errorFields(err)));
+    ownerPool.on("error", logPoolError);
     app.use(agentRunHooks({ ownerPool, secret: config.agent.webhookSecret }));
   }
   options.mount?.(app);
@@ -149,7 +149,7 @@ export async function startServer(options: ServerOptions): Promise<ApiServer> {
 
   // LISTEN/NOTIFY for subscriptions holds one connection of its own (released on close).
   const subscriberPool = new pg.Pool({ connectionString: options.authUrl, max: 1 });
-  subscriberPool.on("error", (err) => log.warn("subscription connection error", errorFields(err)));
+  subscriberPool.on("error", logPoolError);
   const pgSubscriber = new PgSubscriber(subscriberPool);
   const pgl = postgraphile(
     makePreset({ authPool, pgSubscriber, minIntervalSeconds: config.schedule.minIntervalSeconds, visitorRole: config.roles.visitor, graphiql: config.graphiql, verify }),

@@ -235,12 +235,12 @@ test("a worker killed mid-run: the job is picked up after its lock expires and f
   // a live worker's periodic stale-lock sweep (every 8–10 min by default; shortened here) frees the job
   const runner = await run({ pgPool: ownerPool(), taskList: runWith(openai()), pollInterval: 100, minResetLockedInterval: 100, maxResetLockedInterval: 200, logger: quietLogger });
   try {
-    for (let i = 0; i < 100 && (await readExecution(a, exec.executionId)).status !== "completed"; i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 200 && (await readExecution(a, exec.executionId)).status !== "completed"; i++) await new Promise((r) => setTimeout(r, 100));
   } finally {
     await runner.stop();
   }
   const done = await readExecution(a, exec.executionId);
-  expect(done).toMatchObject({ status: "completed", attempts: 2, threadId: half.threadId, agentRunId: half.agentRunId });
+  expect(done).toMatchObject({ status: "completed", attempts: 2, threadId: half.threadId, agentRunId: half.agentRunId, errorMessage: null });
   const { rows } = await superuserPool().query(
     "select (select count(*)::int from app_public.threads where metadata->>'execution_id' = $1) as threads, (select count(*)::int from app_public.agent_runs where metadata->>'execution_id' = $1) as runs",
     [exec.executionId],
