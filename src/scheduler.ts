@@ -57,20 +57,41 @@ function latestDue(spec: ScheduleSpec, from: Date, now: Date): Date {
   return from;
 }
 
-export function decide(task: DueTask, now: Date, stalenessMs: number): Decision {
+/** A next-occurrence function; `decide` takes a memoised one from `dispatchDue`. */
+export type NextFn = (spec: ScheduleSpec, after: Date) => Date | null;
+
+/**
+ * nextOccurrence memoised for one dispatch: tasks due in the same minute very often share a
+ * schedule ("0 9 * * *" in a handful of zones), so each distinct (schedule, instant) is computed once.
+ */
+export function memoNext(): NextFn {
+  const memo = new Map<string, Date | null>();
+  return (spec, after) => {
+    const key = `${spec.scheduleType}|${spec.cronExpression ?? ""}|${spec.timezone}|${spec.scheduledAt?.getTime() ?? ""}|${after.getTime()}`;
+    let next = memo.get(key);
+    if (next === undefined) {
+      next = nextOccurrence(spec, after);
+      if (memo.size > 100_000) memo.clear();
+      memo.set(key, next);
+    }
+    return next;
+  };
+}
+
+export function decide(task: DueTask, now: Date, stalenessMs: number, next: NextFn = nextOccurrence): Decision {
   const spec = specOf(task);
   const due = task.next_execution_at;
   if (due > now) {
     // within the look-ahead: enqueue it to start at its own time
-    return { task_id: task.task_id, scheduled_for: due, skip_reason: null, missed: 0, next_at: nextOccurrence(spec, due) };
+    return { task_id: task.task_id, scheduled_for: due, skip_reason: null, missed: 0, next_at: next(spec, due) };
   }
   const latest = latestDue(spec, due, now);
   const missedBefore = latest > due ? countMissed(spec, new Date(due.getTime() - 1), new Date(latest.getTime() - 1), MISSED_COUNT_LIMIT) : 0;
-  const next = nextOccurrence(spec, now);
+  const nextAt = next(spec, now);
   if (now.getTime() - latest.getTime() > stalenessMs) {
-    return { task_id: task.task_id, scheduled_for: null, skip_reason: null, missed: missedBefore + 1, next_at: next };
+    return { task_id: task.task_id, scheduled_for: null, skip_reason: null, missed: missedBefore + 1, next_at: nextAt };
   }
-  return { task_id: task.task_id, scheduled_for: latest, skip_reason: null, missed: missedBefore, next_at: next };
+  return { task_id: task.task_id, scheduled_for: latest, skip_reason: null, missed: missedBefore, next_at: nextAt };
 }
 
 export interface DispatchOptions {
@@ -101,6 +122,7 @@ const DISPATCH = `select dispatched, skipped from app_private.dispatch_occurrenc
 export async function dispatchDue(client: pg.ClientBase, opts: DispatchOptions): Promise<DispatchResult> {
   const total: DispatchResult = { claimed: 0, dispatched: 0, skipped: 0 };
   const until = new Date(opts.now.getTime() + opts.lookaheadMs);
+  const next = memoNext();
   for (;;) {
     await client.query("begin");
     try {
@@ -109,7 +131,7 @@ export async function dispatchDue(client: pg.ClientBase, opts: DispatchOptions):
         await client.query("commit");
         return total;
       }
-      const decisions = rows.map((t) => decide(t, opts.now, opts.stalenessMs));
+      const decisions = rows.map((t) => decide(t, opts.now, opts.stalenessMs, next));
       const { rows: r } = await client.query<{ dispatched: number; skipped: number }>(DISPATCH, [JSON.stringify(decisions), opts.now]);
       await client.query("commit");
       total.claimed += rows.length;
