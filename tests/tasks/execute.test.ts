@@ -212,17 +212,20 @@ test("a worker killed mid-run: the job is picked up after its lock expires and f
   const taskId = await readyTask(a);
   const exec = (await execute(a, taskId)).data!.executeTask.result;
   llm.enqueue({ kind: "hang", ms: 30_000 });
+  const before = llm.requests.length;
   const child = spawn(process.execPath, ["--import", "tsx", path.join(PROJECT_ROOT, "tests/helpers/workerProcess.ts")], {
     env: { ...process.env, FAKE_OPENAI_URL: baseURL },
     stdio: "ignore",
   });
   try {
+    // kill it once it is mid-run: execution running and its model request in flight
     let status = "pending";
-    for (let i = 0; i < 200 && status !== "running"; i++) {
+    for (let i = 0; i < 300 && (status !== "running" || llm.requests.length === before); i++) {
       await new Promise((r) => setTimeout(r, 100));
       status = (await readExecution(a, exec.executionId)).status;
     }
     expect(status).toBe("running");
+    expect(llm.requests.length).toBe(before + 1);
   } finally {
     child.kill("SIGKILL");
     await new Promise((r) => child.once("exit", r));
