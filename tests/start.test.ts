@@ -5,22 +5,13 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import path from "node:path";
 import { SignJWT } from "jose";
 import { PROJECT_ROOT } from "../src/config.js";
+import { freePort } from "../src/db/embedded.js";
 
 const dataDir = fs.mkdtempSync(path.join(PROJECT_ROOT, ".test-data", "start-"));
 afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 async function start(pgPort: number): Promise<{ child: ChildProcess; url: string; lines: string[] }> {
   const env: NodeJS.ProcessEnv = { ...process.env, EMBEDDED_PG_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort), PORT: "0", LOG_LEVEL: "info" };

@@ -8,12 +8,11 @@
  */
 import crypto from "node:crypto";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { loadConfig, PROJECT_ROOT, type Config } from "../../src/config.js";
-import { startEmbedded, type EmbeddedServer } from "../../src/db/embedded.js";
+import { freePort, startEmbedded, type EmbeddedServer } from "../../src/db/embedded.js";
 import { ensureRolesAndDatabase, migrateDatabase, withCredentials } from "../../src/db/setup.js";
 import { progress } from "./report.js";
 
@@ -111,17 +110,6 @@ export interface BenchDatabase {
   ownerUrl: string;
   /** Superuser connection to the bench database (bulk loads, truncation, profiling). */
   superUrl: string;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on("error", reject);
-  });
 }
 
 export async function setupDatabase(): Promise<BenchDatabase> {

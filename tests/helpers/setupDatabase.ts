@@ -5,22 +5,10 @@
  */
 import crypto from "node:crypto";
 import fs from "node:fs";
-import net from "node:net";
 import path from "node:path";
 import { loadConfig, PROJECT_ROOT } from "../../src/config.js";
-import { startEmbedded, type EmbeddedServer } from "../../src/db/embedded.js";
+import { freePort, startEmbedded, type EmbeddedServer } from "../../src/db/embedded.js";
 import { ensureRolesAndDatabase, migrateDatabase, withCredentials } from "../../src/db/setup.js";
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on("error", reject);
-  });
-}
 
 export default async function globalSetup(): Promise<void> {
   process.env.DATABASE_OWNER = "sat_test_owner";
