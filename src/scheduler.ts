@@ -46,12 +46,12 @@ export function specOf(task: Pick<DueTask, "schedule_type" | "scheduled_at" | "c
 }
 
 /** The latest occurrence in [from, now], found without walking every occurrence of a long downtime. */
-function latestDue(spec: ScheduleSpec, from: Date, now: Date): Date {
+function latestDue(spec: ScheduleSpec, from: Date, now: Date, next: NextFn): Date {
   for (const windowMs of [3_600_000, 86_400_000, 32 * 86_400_000, 400 * 86_400_000]) {
     const start = new Date(Math.max(from.getTime() - 1, now.getTime() - windowMs));
-    let cur = start.getTime() < from.getTime() ? from : nextOccurrence(spec, start);
+    let cur = start.getTime() < from.getTime() ? from : next(spec, start);
     if (!cur || cur > now) continue;
-    for (let next = nextOccurrence(spec, cur); next && next <= now; next = nextOccurrence(spec, cur)) cur = next;
+    for (let n = next(spec, cur); n && n <= now; n = next(spec, cur)) cur = n;
     return cur;
   }
   return from;
@@ -85,7 +85,7 @@ export function decide(task: DueTask, now: Date, stalenessMs: number, next: Next
     // within the look-ahead: enqueue it to start at its own time
     return { task_id: task.task_id, scheduled_for: due, skip_reason: null, missed: 0, next_at: next(spec, due) };
   }
-  const latest = latestDue(spec, due, now);
+  const latest = latestDue(spec, due, now, next);
   const missedBefore = latest > due ? countMissed(spec, new Date(due.getTime() - 1), new Date(latest.getTime() - 1), MISSED_COUNT_LIMIT) : 0;
   const nextAt = next(spec, now);
   if (now.getTime() - latest.getTime() > stalenessMs) {
