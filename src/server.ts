@@ -75,8 +75,6 @@ export interface ServerOptions {
   /** Owner connection, needed only for the agent runtime's signed callbacks (AGENT_WEBHOOK_URL). */
   ownerUrl?: string;
   jwt: JwtSettings;
-  /** Extra routes (e.g. signed webhooks) mounted before GraphQL. */
-  mount?: (app: express.Express) => void;
 }
 
 export function makePreset(opts: { authPool: pg.Pool; pgSubscriber: PgSubscriber; minIntervalSeconds: number; visitorRole: string; graphiql: boolean; verify: (t: string) => Promise<VerifiedClaims> }): GraphileConfig.Preset {
@@ -144,7 +142,6 @@ export async function startServer(options: ServerOptions): Promise<ApiServer> {
     ownerPool.on("error", logPoolError);
     app.use(agentRunHooks({ ownerPool, secret: config.agent.webhookSecret }));
   }
-  options.mount?.(app);
   app.use("/graphql", authMiddleware(verify, provision));
 
   // LISTEN/NOTIFY for subscriptions holds one connection of its own (released on close).

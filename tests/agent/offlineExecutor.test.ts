@@ -1,17 +1,10 @@
 import { DRY_RUN_LABEL, makeOfflineExecutor } from "../../src/agent/offlineExecutor.js";
-import { AgentError, DEFAULT_AGENT_SYSTEM_PROMPT, type AgentConfig, type RunMessage } from "../../src/agent/types.js";
+import { agentConfig } from "../helpers/agentConfig.js";
+import { AgentError, DEFAULT_AGENT_SYSTEM_PROMPT, type RunMessage } from "../../src/agent/types.js";
 
 const TASK = "Every morning, summarise new GitHub issues in acme/widgets and email the summary to the team. ".repeat(3);
 
-const agent = (over: Partial<AgentConfig> = {}): AgentConfig => ({
-  systemPrompt: null,
-  model: null,
-  temperature: null,
-  maxTokens: null,
-  tools: [],
-  mcpServers: [],
-  ...over,
-});
+const agent = agentConfig;
 
 test("a labelled dry run: one assistant message, the recorded request, no model and no MCP server started", async () => {
   const messages: RunMessage[] = [];

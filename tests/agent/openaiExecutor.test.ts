@@ -1,4 +1,5 @@
 import { makeOpenAIExecutor, type OpenAIExecutorConfig } from "../../src/agent/openaiExecutor.js";
+import { agentConfig } from "../helpers/agentConfig.js";
 import { AgentError, DEFAULT_AGENT_SYSTEM_PROMPT, type AgentConfig, type HistoryMessage, type RunMessage } from "../../src/agent/types.js";
 import { FakeOpenAI } from "../helpers/fakeOpenAI.js";
 import { mcpStdioCommand } from "../helpers/mcpCommand.js";
@@ -27,15 +28,7 @@ const executor = (over: Partial<OpenAIExecutorConfig> = {}) =>
     ...over,
   });
 
-const agent = (over: Partial<AgentConfig> = {}): AgentConfig => ({
-  systemPrompt: null,
-  model: null,
-  temperature: null,
-  maxTokens: null,
-  tools: [],
-  mcpServers: [],
-  ...over,
-});
+const agent = agentConfig;
 
 function runOf(exec: ReturnType<typeof executor>, cfg: AgentConfig, history: HistoryMessage[] = [{ role: "user", content: TASK }], signal = new AbortController().signal) {
   const messages: RunMessage[] = [];

@@ -2,13 +2,13 @@
  * Export → prompt generation, end to end: GraphQL with real JWTs, jobs run by graphile-worker,
  * the real OpenAI SDK against a loopback OpenAI-compatible server, and the offline generator.
  */
-import crypto from "node:crypto";
 import type { ApiServer } from "../../src/server.js";
 import { makeOpenAIProvider } from "../../src/llm/providers.js";
 import { TASK_GENERATION_SYSTEM_PROMPT } from "../../src/llm/promptTemplate.js";
 import { makeGeneratePrompt } from "../../tasks/generate_prompt.js";
-import { gql, signToken, startTestServer } from "../helpers/api.js";
+import { gql, startTestServer } from "../helpers/api.js";
 import { FakeOpenAI } from "../helpers/fakeOpenAI.js";
+import { apiUser, createThreadWithMessages } from "../helpers/flows.js";
 import { closeOwnerPool, jobsFor, runJobs } from "../helpers/worker.js";
 
 let server: ApiServer;
@@ -36,21 +36,9 @@ const offline = () => ({ generate_prompt: makeGeneratePrompt({ provider: null, c
 
 const TASK_FIELDS = `taskId name description status promptStatus promptError promptSource generatedPrompt needsReview reviewReasons originalMessageCount agentId sourceThreadId metadata promptRegenerating`;
 
-async function user() {
-  const sub = crypto.randomUUID();
-  return { sub, token: await signToken({ sub, email: `${sub.slice(0, 8)}@example.com` }) };
-}
-
-async function thread(token: string, messages: Array<[string, string]>, title?: string) {
-  const agent = await gql(server, `mutation { createAgent(input: { agent: { name: "Helper" } }) { agent { agentId } } }`, {}, token);
-  const t = await gql(server, `mutation($a: UUID!, $title: String) { createThread(input: { thread: { title: $title, agentId: $a } }) { thread { threadId } } }`, { a: agent.data!.createAgent.agent.agentId, title: title ?? null }, token);
-  const threadId = t.data!.createThread.thread.threadId as string;
-  for (const [role, content] of messages) {
-    const m = await gql(server, `mutation($t: UUID!, $r: String!, $c: String!) { createMessage(input: { message: { threadId: $t, role: $r, content: $c } }) { message { messageId } } }`, { t: threadId, r: role, c: content }, token);
-    expect(m.errors).toBeUndefined();
-  }
-  return { threadId, agentId: agent.data!.createAgent.agent.agentId as string };
-}
+const user = apiUser;
+const thread = (token: string, messages: Array<[string, string]>, title?: string) =>
+  createThreadWithMessages(server, token, messages, { title });
 
 async function exportThread(token: string, threadId: string, name?: string) {
   return gql(server, `mutation($t: UUID!, $n: String) { exportThread(input: { threadId: $t, taskName: $n, taskDescription: "from chat" }) { result { ${TASK_FIELDS} } } }`, { t: threadId, n: name ?? null }, token);
