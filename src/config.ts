@@ -79,6 +79,18 @@ export interface Config {
     audience: string | undefined;
   };
   worker: { concurrency: number; pollIntervalMs: number };
+  /** The run pool (src/run/pool.ts): agent runs in flight per worker process, leases, provider limits. */
+  run: {
+    capacity: number;
+    claimBatch: number;
+    dbConnections: number;
+    leaseSeconds: number;
+    heartbeatMs: number;
+    pollMs: number;
+    maxAttempts: number;
+    retryBaseMs: number;
+    provider: { maxConcurrent: number | null; requestsPerMinute: number | null; tokensPerMinute: number | null };
+  };
   llm: {
     apiKey: string | undefined;
     baseUrl: string | undefined;
@@ -145,6 +157,7 @@ export function loadConfig(env: Env = process.env): Config {
       concurrency: int(env, "WORKER_CONCURRENCY", 4, 1, 100),
       pollIntervalMs: int(env, "WORKER_POLL_INTERVAL_MS", 500, 50, 60000),
     },
+    run: runConfig(env),
     llm: {
       apiKey: str(env, "OPENAI_API_KEY"),
       baseUrl: url(env, "OPENAI_BASE_URL", ["http:", "https:"]),
@@ -157,6 +170,36 @@ export function loadConfig(env: Env = process.env): Config {
     schedule: { minIntervalSeconds: int(env, "SCHEDULE_MIN_INTERVAL_SECONDS", 300, 60, 86400) },
     logLevel: logLevel as Config["logLevel"],
   };
+}
+
+function runConfig(env: Env): Config["run"] {
+  const leaseSeconds = int(env, "RUN_LEASE_SECONDS", 30, 5, 3600);
+  const heartbeatMs = int(env, "RUN_HEARTBEAT_MS", 5000, 100, 600_000);
+  if (heartbeatMs * 2 > leaseSeconds * 1000) {
+    throw new ConfigError("RUN_HEARTBEAT_MS", `must be at most half of RUN_LEASE_SECONDS (${leaseSeconds} s), got ${heartbeatMs}`);
+  }
+  const optionalInt = (name: string) => (env[name] === undefined || env[name] === "" ? null : int(env, name, 1, 1, 100_000_000));
+  return {
+    capacity: int(env, "RUN_CAPACITY", 1000, 1, 100_000),
+    claimBatch: int(env, "RUN_CLAIM_BATCH", 200, 1, 10_000),
+    dbConnections: int(env, "RUN_DB_CONNECTIONS", 8, 2, 200),
+    leaseSeconds,
+    heartbeatMs,
+    pollMs: int(env, "RUN_POLL_MS", 1000, 50, 60_000),
+    maxAttempts: int(env, "RUN_MAX_ATTEMPTS", 4, 1, 100),
+    retryBaseMs: int(env, "RUN_RETRY_BASE_MS", 5000, 10, 3_600_000),
+    provider: {
+      maxConcurrent: optionalInt("MODEL_MAX_CONCURRENT"),
+      requestsPerMinute: optionalInt("MODEL_REQUESTS_PER_MINUTE"),
+      tokensPerMinute: optionalInt("MODEL_TOKENS_PER_MINUTE"),
+    },
+  };
+}
+
+/** The key the shared provider limits are kept under: the OpenAI base URL, or "offline" without an API key. */
+export function providerKey(config: Config): string {
+  if (!config.llm.apiKey) return "offline";
+  return config.llm.baseUrl ?? "https://api.openai.com/v1";
 }
 
 function agentConfig(env: Env): Config["agent"] {

@@ -2,12 +2,11 @@
  * Entry point. `npm start` runs server + worker; `npm run server` / `npm run worker` one part.
  * With DATABASE_URL unset, an embedded PostgreSQL is started (and migrated) first.
  */
-import type { Runner } from "graphile-worker";
 import { ConfigError, loadConfig } from "./config.js";
 import { prepareDatabase } from "./db/prepare.js";
 import { log, errorFields, setLogLevel } from "./logger.js";
 import { startServer, type ApiServer } from "./server.js";
-import { startWorker } from "./worker.js";
+import { startWorker, type Worker } from "./worker.js";
 
 type Part = "all" | "server" | "worker";
 
@@ -16,7 +15,7 @@ async function main(part: Part): Promise<void> {
   setLogLevel(config.logLevel);
   const db = await prepareDatabase(config, { migrate: true });
   let server: ApiServer | undefined;
-  let worker: Runner | undefined;
+  let worker: Worker | undefined;
   let stopping = false;
   let startup: Promise<void> = Promise.resolve();
   const stop = async (signal: string) => {

@@ -2,7 +2,7 @@
  * The worker's task list: one file per task in this folder, file name = task identifier.
  */
 import type { TaskList } from "graphile-worker";
-import type { Config } from "../src/config.js";
+import { providerKey, type Config } from "../src/config.js";
 import { parseMcpRegistry } from "../src/agent/mcp.js";
 import { makeOfflineExecutor } from "../src/agent/offlineExecutor.js";
 import { makeOpenAIExecutor } from "../src/agent/openaiExecutor.js";
@@ -10,7 +10,7 @@ import type { AgentExecutor } from "../src/agent/types.js";
 import { makeOpenAIProvider } from "../src/llm/providers.js";
 import { expireExecution } from "./expire_execution.js";
 import { makeGeneratePrompt } from "./generate_prompt.js";
-import { makeRunExecution } from "./run_execution.js";
+import type { RunSettings } from "../src/run/execute.js";
 import { makeDispatchDueTasks } from "./dispatch_due_tasks.js";
 import { makePlanTask } from "./plan_task.js";
 import { cleanupExecutions } from "./cleanup_executions.js";
@@ -42,25 +42,31 @@ export function taskList(config: Config): TaskList {
         maxRetries: config.llm.maxRetries,
       })
     : null;
-  const { webhookUrl, webhookSecret, publicUrl } = config.agent;
   return {
     generate_prompt: makeGeneratePrompt({
       provider,
       contextBudgetTokens: config.llm.contextBudgetTokens,
       maxTokens: PROMPT_MAX_TOKENS,
     }),
-    run_execution: makeRunExecution({
-      executor: webhookUrl ? null : makeExecutor(config),
-      webhook: webhookUrl && webhookSecret && publicUrl
-        ? { url: webhookUrl, secret: webhookSecret, publicUrl, timeoutMs: config.agent.requestTimeoutMs }
-        : null,
-      defaultModel: config.agent.model,
-      runTimeoutMs: config.agent.runTimeoutMs,
-      cancelPollMs: 1000,
-    }),
     expire_execution: expireExecution,
     plan_task: makePlanTask({ minIntervalSeconds: config.schedule.minIntervalSeconds }),
     dispatch_due_tasks: makeDispatchDueTasks(),
     cleanup_executions: cleanupExecutions,
+  };
+}
+
+/** How agent runs are executed (the run pool's executor): OpenAI, the offline dry run, or the external webhook runtime. */
+export function runSettings(config: Config): RunSettings {
+  const { webhookUrl, webhookSecret, publicUrl } = config.agent;
+  return {
+    executor: webhookUrl ? null : makeExecutor(config),
+    webhook: webhookUrl && webhookSecret && publicUrl
+      ? { url: webhookUrl, secret: webhookSecret, publicUrl, timeoutMs: config.agent.requestTimeoutMs }
+      : null,
+    defaultModel: config.agent.model,
+    runTimeoutMs: config.agent.runTimeoutMs,
+    maxAttempts: config.run.maxAttempts,
+    retryBaseMs: config.run.retryBaseMs,
+    provider: providerKey(config),
   };
 }

@@ -22,21 +22,6 @@ test("executions are counted per account and month; the plan's monthly limit ref
     expect(pending[0].n).toBe(0);
   }));
 
-test("a run waits while its account is at the plan's concurrent-run limit, and starts when a slot frees up", () =>
-  withRollback(async (client) => {
-    const alice = await createUser(client);
-    const tasks = [];
-    for (let i = 0; i < 3; i++) tasks.push(await seedTenant(client, alice.personalAccountId));
-    await client.query("update app_public.task_executions set status = 'running' where execution_id = any($1)", [[tasks[0]!.executionId, tasks[1]!.executionId]]);
-    const { rows: ins } = await client.query("insert into app_public.task_executions (task_id, account_id) values ($1, $2) returning execution_id", [tasks[2]!.taskId, alice.personalAccountId]);
-    const pendingId = ins[0].execution_id;
-    const begin = async () => (await client.query("select app_private.begin_execution($1, 'offline', 'gpt-4o') as s", [pendingId])).rows[0].s;
-    expect(await begin()).toEqual({ postponed: expect.stringMatching(/allows 2 runs at a time/) });
-    await client.query("update app_public.task_executions set status = 'completed' where execution_id = $1", [tasks[0]!.executionId]);
-    const started = await begin();
-    expect(started).toMatchObject({ execution_id: pendingId, attempts: 1, thread_id: expect.any(String) });
-  }));
-
 test("retention: finished executions older than the window and their run threads are removed; recent ones and source threads stay", () =>
   withRollback(async (client) => {
     const alice = await createUser(client);

@@ -1,10 +1,11 @@
 /**
- * A real graphile-worker in its own process, for the killed-worker test: it runs run_execution
- * with the OpenAI executor against FAKE_OPENAI_URL until the test kills it with SIGKILL.
+ * A real run pool in its own process, for the killed-worker tests: it runs due executions with the
+ * OpenAI executor against FAKE_OPENAI_URL until the test kills it (SIGKILL) or stops it (SIGTERM).
  */
-import { run } from "graphile-worker";
+import pg from "pg";
 import { makeOpenAIExecutor } from "../../src/agent/openaiExecutor.js";
-import { makeRunExecution } from "../../tasks/run_execution.js";
+import { makeRunExecutor } from "../../src/run/execute.js";
+import { RunPool } from "../../src/run/pool.js";
 
 const executor = makeOpenAIExecutor({
   apiKey: "sk-test",
@@ -15,9 +16,25 @@ const executor = makeOpenAIExecutor({
   maxTotalTokens: 100_000,
   mcp: { servers: {}, allowedHosts: [] },
 });
-await run({
+const db = new pg.Pool({ connectionString: process.env.TEST_OWNER_URL!, max: 4 });
+const settings = { executor, webhook: null, defaultModel: "gpt-4o", runTimeoutMs: 60_000, maxAttempts: 4, provider: "test-provider" };
+const pool = new RunPool({
+  db,
   connectionString: process.env.TEST_OWNER_URL!,
-  concurrency: 1,
-  pollInterval: 100,
-  taskList: { run_execution: makeRunExecution({ executor, webhook: null, defaultModel: "gpt-4o", runTimeoutMs: 60_000, cancelPollMs: 500 }) },
+  capacity: 100,
+  claimBatch: 50,
+  leaseSeconds: Number(process.env.RUN_LEASE_SECONDS ?? 5),
+  heartbeatMs: 1000,
+  pollMs: 200,
+  provider: "test-provider",
+  executorKind: "openai",
+  defaultModel: "gpt-4o",
+  execute: makeRunExecutor(db, settings),
+});
+await pool.start();
+process.once("SIGTERM", () => {
+  void pool
+    .stop()
+    .then(() => db.end())
+    .then(() => process.exit(0));
 });

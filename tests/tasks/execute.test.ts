@@ -6,7 +6,7 @@
 import { spawn } from "node:child_process";
 import http from "node:http";
 import path from "node:path";
-import { run, type TaskList } from "graphile-worker";
+import type { TaskList } from "graphile-worker";
 import { PROJECT_ROOT } from "../../src/config.js";
 import type { ApiServer } from "../../src/server.js";
 import { makeOfflineExecutor } from "../../src/agent/offlineExecutor.js";
@@ -14,14 +14,14 @@ import { makeOpenAIExecutor } from "../../src/agent/openaiExecutor.js";
 import { SIGNATURE_HEADER, signPayload, verifySignature } from "../../src/agent/webhookSignature.js";
 import type { AgentExecutor } from "../../src/agent/types.js";
 import { makeGeneratePrompt } from "../../tasks/generate_prompt.js";
-import { makeRunExecution } from "../../tasks/run_execution.js";
 import { expireExecution } from "../../tasks/expire_execution.js";
 import { gql, startTestServer } from "../helpers/api.js";
 import { closePools, superuserPool } from "../helpers/db.js";
 import { FakeOpenAI } from "../helpers/fakeOpenAI.js";
 import { apiUser, createThreadWithMessages, type TestUserToken } from "../helpers/flows.js";
 import { mcpStdioCommand } from "../helpers/mcpCommand.js";
-import { closeOwnerPool, ownerPool, quietLogger, runJobs } from "../helpers/worker.js";
+import { closeOwnerPool, ownerPool, runJobs } from "../helpers/worker.js";
+import { runRuns } from "../helpers/runs.js";
 
 const WEBHOOK_SECRET = "test-webhook-secret-0123456789-abcdefghij";
 let server: ApiServer;
@@ -41,16 +41,14 @@ afterAll(async () => {
 });
 
 const offlinePrompt: TaskList = { generate_prompt: makeGeneratePrompt({ provider: null, contextBudgetTokens: 100000, maxTokens: 2000 }) };
-const runWith = (executor: AgentExecutor, extra: Partial<Parameters<typeof makeRunExecution>[0]> = {}): TaskList => ({
-  run_execution: makeRunExecution({ executor, webhook: null, defaultModel: "gpt-4o", runTimeoutMs: 60_000, cancelPollMs: 200, ...extra }),
-});
 const openai = (mcpServers: Record<string, { command: string; args?: string[] }> = {}) =>
   makeOpenAIExecutor({ apiKey: "sk-test", baseURL, defaultModel: "gpt-4o", requestTimeoutMs: 20_000, maxSteps: 6, maxTotalTokens: 100_000, mcp: { servers: mcpServers, allowedHosts: [] } });
 const offline = () => makeOfflineExecutor({ defaultModel: "gpt-4o" });
 
 // every test starts with an empty queue
 beforeEach(async () => {
-  await runJobs({ ...offlinePrompt, ...runWith(offline()), expire_execution: expireExecution });
+  await runJobs({ ...offlinePrompt, expire_execution: expireExecution });
+  await runRuns(offline());
 });
 
 const EXEC_FIELDS = `executionId status triggerType startedAt completedAt errorMessage attempts executionContext results threadId agentRunId`;
@@ -81,7 +79,7 @@ test("offline: executeTask creates a pending execution with context; the run job
   // a second run while this one is pending is refused by the unique index
   expect((await execute(a, taskId)).errors?.[0]).toMatchObject({ extensions: { code: "ST009" } });
 
-  await runJobs(runWith(offline()));
+  await runRuns(offline());
   const done = await readExecution(a, created.executionId);
   expect(done).toMatchObject({ status: "completed", attempts: 1, errorMessage: null });
   expect(done.results).toMatchObject({ dry_run: true, executor: "offline", request: expect.any(Object) });
@@ -104,7 +102,7 @@ test("another account cannot execute, cancel or read executions, threads or agen
   const b = await apiUser();
   const taskId = await readyTask(a);
   const exec = (await execute(a, taskId)).data!.executeTask.result;
-  await runJobs(runWith(offline()));
+  await runRuns(offline());
   const done = await readExecution(a, exec.executionId);
   expect((await execute(b, taskId)).errors?.[0]?.extensions?.code).toBe("ST001");
   expect((await gql(server, `mutation($id: UUID!) { cancelExecution(input: { executionId: $id }) { result { status } } }`, { id: exec.executionId }, b.token)).errors?.[0]?.extensions?.code).toBe("ST001");
@@ -121,7 +119,7 @@ test("OpenAI: streaming answer with an MCP tool-call round trip, each message wr
     { kind: "stream", chunks: ["The sum ", "is 5."], usage: { prompt_tokens: 150, completion_tokens: 5, total_tokens: 155 } },
   );
   const before = llm.requests.length;
-  await runJobs(runWith(openai({ calc: mcpStdioCommand() })));
+  await runRuns(openai({ calc: mcpStdioCommand() }));
   const done = await readExecution(a, exec.executionId);
   expect(done.status).toBe("completed");
   const msgs = done.threadByThreadId.messagesByThreadId.nodes;
@@ -144,14 +142,14 @@ test("transient provider error: back to pending with the attempt and error shown
   const taskId = await readyTask(a);
   const exec = (await execute(a, taskId)).data!.executeTask.result;
   llm.enqueue({ kind: "status", status: 503 });
-  await runJobs(runWith(openai()));
+  await runRuns(openai());
   const waiting = await readExecution(a, exec.executionId);
   expect(waiting).toMatchObject({ status: "pending", attempts: 1 });
   expect(waiting.errorMessage).toMatch(/attempt 1 failed, will retry: .*503/);
   const threadId = waiting.threadId;
-  await ownerPool().query("update graphile_worker._private_jobs set run_at = now() where key = $1", [`run_execution:${exec.executionId}`]);
+  await ownerPool().query("update app_public.task_executions set run_after = now() where execution_id = $1", [exec.executionId]);
   llm.enqueue({ kind: "stream", chunks: ["Done."] });
-  await runJobs(runWith(openai()));
+  await runRuns(openai());
   const done = await readExecution(a, exec.executionId);
   expect(done).toMatchObject({ status: "completed", attempts: 2, threadId, errorMessage: null });
   const { rows } = await superuserPool().query("select count(*)::int as n from app_public.agent_runs where thread_id = $1", [threadId]);
@@ -163,7 +161,7 @@ test("permanent provider error fails at once with a readable error", async () =>
   const taskId = await readyTask(a);
   const exec = (await execute(a, taskId)).data!.executeTask.result;
   llm.enqueue({ kind: "status", status: 401, body: { error: { message: "Incorrect API key provided", code: "invalid_api_key" } } });
-  await runJobs(runWith(openai()));
+  await runRuns(openai());
   const done = await readExecution(a, exec.executionId);
   expect(done.status).toBe("failed");
   expect(done.errorMessage).toMatch(/401/);
@@ -183,72 +181,104 @@ test("refusals: an unready or flagged prompt, a completed task", async () => {
   expect((await execute(a, taskId)).errors?.[0]?.extensions?.code).toBe("ST002");
 });
 
-test("cancel: pending at once (job removed); running stops within seconds, messages so far stay", async () => {
+test("cancel: pending at once; running stops within a second (NOTIFY to the holding worker), messages so far stay", async () => {
   const a = await apiUser();
   const taskId = await readyTask(a);
   const cancel = (id: string) => gql(server, `mutation($id: UUID!) { cancelExecution(input: { executionId: $id }) { result { status } } }`, { id }, a.token);
   const first = (await execute(a, taskId)).data!.executeTask.result;
   expect((await cancel(first.executionId)).data!.cancelExecution.result.status).toBe("cancelled");
-  const { rows: jobs } = await ownerPool().query("select 1 from graphile_worker._private_jobs where key = $1", [`run_execution:${first.executionId}`]);
-  expect(jobs).toHaveLength(0);
   expect((await cancel(first.executionId)).errors?.[0]?.extensions?.code).toBe("ST002");
 
   const second = (await execute(a, taskId)).data!.executeTask.result;
   llm.enqueue({ kind: "hang", ms: 20_000 });
-  const running = runJobs(runWith(openai()));
+  const running = runRuns(openai());
   for (let i = 0; i < 100 && (await readExecution(a, second.executionId)).status !== "running"; i++) await new Promise((r) => setTimeout(r, 50));
   const t0 = Date.now();
   expect((await cancel(second.executionId)).data!.cancelExecution.result.status).toBe("cancelled");
   await running;
-  expect(Date.now() - t0).toBeLessThan(5000);
+  expect(Date.now() - t0).toBeLessThan(2000); // NOTIFY, not the 5 s heartbeat
   const done = await readExecution(a, second.executionId);
   expect(done.status).toBe("cancelled");
   expect(done.agentRunByAgentRunId.status).toBe("cancelled");
   expect(done.threadByThreadId.messagesByThreadId.nodes[0].role).toBe("user");
 });
 
-test("a worker killed mid-run: the job is picked up after its lock expires and finishes in the same thread and agent run", async () => {
+async function startWorkerProcess() {
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(PROJECT_ROOT, "tests/helpers/workerProcess.ts")], {
+    env: { ...process.env, FAKE_OPENAI_URL: baseURL, RUN_LEASE_SECONDS: "5" },
+    stdio: "ignore",
+  });
+  return child;
+}
+
+async function waitUntilMidRun(u: TestUserToken, executionId: string, requestsBefore: number) {
+  let status = "pending";
+  for (let i = 0; i < 300 && (status !== "running" || llm.requests.length === requestsBefore); i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    status = (await readExecution(u, executionId)).status;
+  }
+  expect(status).toBe("running");
+  expect(llm.requests.length).toBe(requestsBefore + 1);
+}
+
+async function expectOneThreadAndRun(executionId: string) {
+  const { rows } = await superuserPool().query(
+    "select (select count(*)::int from app_public.threads where metadata->>'execution_id' = $1) as threads, (select count(*)::int from app_public.agent_runs where metadata->>'execution_id' = $1) as runs, (select count(*)::int from app_public.messages m join app_public.task_executions e on e.thread_id = m.thread_id where e.execution_id = $1::uuid and m.role = 'assistant') as answers",
+    [executionId],
+  );
+  expect(rows[0]).toEqual({ threads: 1, runs: 1, answers: 1 });
+}
+
+test("a worker SIGKILLed mid-run: its lease expires and another worker resumes the run in the same thread and agent run", async () => {
   const a = await apiUser();
   const taskId = await readyTask(a);
   const exec = (await execute(a, taskId)).data!.executeTask.result;
   llm.enqueue({ kind: "hang", ms: 30_000 });
   const before = llm.requests.length;
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(PROJECT_ROOT, "tests/helpers/workerProcess.ts")], {
-    env: { ...process.env, FAKE_OPENAI_URL: baseURL },
-    stdio: "ignore",
-  });
+  const child = await startWorkerProcess();
   try {
-    // kill it once it is mid-run: execution running and its model request in flight
-    let status = "pending";
-    for (let i = 0; i < 300 && (status !== "running" || llm.requests.length === before); i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      status = (await readExecution(a, exec.executionId)).status;
-    }
-    expect(status).toBe("running");
-    expect(llm.requests.length).toBe(before + 1);
+    await waitUntilMidRun(a, exec.executionId, before);
   } finally {
     child.kill("SIGKILL");
     await new Promise((r) => child.once("exit", r));
   }
   const half = await readExecution(a, exec.executionId);
   expect(half).toMatchObject({ status: "running", attempts: 1 });
-  // the lock of a dead worker expires after 4 hours: move the clock of that lock instead of waiting
-  await ownerPool().query("update graphile_worker._private_jobs set locked_at = now() - interval '5 hours' where key = $1", [`run_execution:${exec.executionId}`]);
+  const killedAt = Date.now();
   llm.enqueue({ kind: "stream", chunks: ["Recovered."] });
-  // a live worker's periodic stale-lock sweep (every 8–10 min by default; shortened here) frees the job
-  const runner = await run({ pgPool: ownerPool(), taskList: runWith(openai()), pollInterval: 100, minResetLockedInterval: 100, maxResetLockedInterval: 200, logger: quietLogger });
-  try {
-    for (let i = 0; i < 200 && (await readExecution(a, exec.executionId)).status !== "completed"; i++) await new Promise((r) => setTimeout(r, 100));
-  } finally {
-    await runner.stop();
+  // a live worker claims it once the dead worker's lease (5 s here, RUN_LEASE_SECONDS) has expired
+  for (let i = 0; i < 200 && (await readExecution(a, exec.executionId)).status !== "completed"; i++) {
+    await runRuns(openai());
+    if ((await readExecution(a, exec.executionId)).status !== "completed") await new Promise((r) => setTimeout(r, 250));
   }
   const done = await readExecution(a, exec.executionId);
   expect(done).toMatchObject({ status: "completed", attempts: 2, threadId: half.threadId, agentRunId: half.agentRunId, errorMessage: null });
-  const { rows } = await superuserPool().query(
-    "select (select count(*)::int from app_public.threads where metadata->>'execution_id' = $1) as threads, (select count(*)::int from app_public.agent_runs where metadata->>'execution_id' = $1) as runs",
-    [exec.executionId],
-  );
-  expect(rows[0]).toEqual({ threads: 1, runs: 1 });
+  expect(Date.now() - killedAt).toBeGreaterThanOrEqual(3000); // not before the lease expired
+  await expectOneThreadAndRun(exec.executionId);
+});
+
+test("a worker stopped with SIGTERM mid-run hands the run back at once; another worker resumes it", async () => {
+  const a = await apiUser();
+  const taskId = await readyTask(a);
+  const exec = (await execute(a, taskId)).data!.executeTask.result;
+  llm.enqueue({ kind: "hang", ms: 30_000 });
+  const before = llm.requests.length;
+  const child = await startWorkerProcess();
+  try {
+    await waitUntilMidRun(a, exec.executionId, before);
+    child.kill("SIGTERM");
+    const code = await new Promise((r) => child.once("exit", r));
+    expect(code).toBe(0);
+  } finally {
+    child.kill("SIGKILL");
+  }
+  const handedBack = await readExecution(a, exec.executionId);
+  expect(handedBack.status).toBe("pending");
+  llm.enqueue({ kind: "stream", chunks: ["Recovered."] });
+  await runRuns(openai());
+  const done = await readExecution(a, exec.executionId);
+  expect(done).toMatchObject({ status: "completed", attempts: 2, threadId: handedBack.threadId, agentRunId: handedBack.agentRunId });
+  await expectOneThreadAndRun(exec.executionId);
 });
 
 describe("external agent runtime (webhook)", () => {
@@ -269,10 +299,7 @@ describe("external agent runtime (webhook)", () => {
   });
   afterAll(() => new Promise((r) => runtime.close(r)));
 
-  const webhookRun = (): TaskList => ({
-    ...runWith(offline(), { executor: null, webhook: { url: runtimeUrl, secret: WEBHOOK_SECRET, publicUrl: server.url, timeoutMs: 5000 } }),
-    expire_execution: expireExecution,
-  });
+  const webhookRun = () => runRuns(null, { webhook: { url: runtimeUrl, secret: WEBHOOK_SECRET, publicUrl: server.url, timeoutMs: 5000 } });
   const callback = (agentRunId: string, event: object, opts: { secret?: string; t?: number; signature?: string } = {}) => {
     const body = JSON.stringify(event);
     return fetch(`${server.url}/hooks/agent-runs/${agentRunId}`, {
@@ -286,7 +313,7 @@ describe("external agent runtime (webhook)", () => {
     const a = await apiUser();
     const taskId = await readyTask(a);
     const exec = (await execute(a, taskId)).data!.executeTask.result;
-    await runJobs(webhookRun());
+    await webhookRun();
     const handedOff = received.at(-1)!;
     expect(verifySignature(WEBHOOK_SECRET, handedOff.body, handedOff.signature)).toEqual({ ok: true });
     const payload = JSON.parse(handedOff.body);
@@ -312,10 +339,10 @@ describe("external agent runtime (webhook)", () => {
     const a = await apiUser();
     const taskId = await readyTask(a);
     const exec = (await execute(a, taskId)).data!.executeTask.result;
-    await runJobs(webhookRun());
+    await webhookRun();
     expect((await readExecution(a, exec.executionId)).status).toBe("running");
     await ownerPool().query("update graphile_worker._private_jobs set run_at = now() where key = $1", [`expire_execution:${exec.executionId}`]);
-    await runJobs(webhookRun());
+    await runJobs({ expire_execution: expireExecution });
     const done = await readExecution(a, exec.executionId);
     expect(done.status).toBe("failed");
     expect(done.errorMessage).toMatch(/no completion callback/);

@@ -50,8 +50,8 @@ async function dispatch(now: Date, opts: { stalenessMs?: number; client?: pg.Cli
 
 async function executionsOf(taskId: string) {
   const { rows } = await superuserPool().query(
-    `select e.status, e.trigger_type, e.scheduled_for, e.error_message, e.results, j.run_at
-       from app_public.task_executions e left join graphile_worker._private_jobs j on j.key = 'run_execution:' || e.execution_id
+    `select e.status, e.trigger_type, e.scheduled_for, e.error_message, e.results, e.run_after
+       from app_public.task_executions e
       where e.task_id = $1 order by e.scheduled_for`,
     [taskId],
   );
@@ -159,7 +159,7 @@ test("dispatch: each occurrence once, enqueued at its own second; max_executions
   expect(execs).toHaveLength(1);
   expect(execs[0]).toMatchObject({ status: "pending", trigger_type: "schedule" });
   expect(execs[0].scheduled_for.getTime()).toBe(first.getTime());
-  expect(execs[0].run_at.getTime()).toBe(first.getTime());
+  expect(execs[0].run_after).toBeNull(); // the run pools start it at scheduled_for
   expect(await taskRow(taskId)).toMatchObject({ execution_count: 1, status: "active" });
   expect((await taskRow(taskId)).next_execution_at.getTime()).toBe(first.getTime() + DAY);
   await superuserPool().query("update app_public.task_executions set status = 'completed' where task_id = $1", [taskId]);
@@ -180,7 +180,7 @@ test("pause withdraws an occurrence already dispatched ahead of time; so does a 
   expect((await executionsOf(taskId)).map((e) => e.status)).toEqual(["pending"]);
   await gql(server, `mutation($id: UUID!) { pauseTask(input: { taskId: $id }) { result { status } } }`, { id: taskId }, a.token);
   let execs = await executionsOf(taskId);
-  expect(execs.map((e) => [e.status, e.error_message, e.run_at])).toEqual([["cancelled", "cancelled: task paused", null]]);
+  expect(execs.map((e) => [e.status, e.error_message])).toEqual([["cancelled", "cancelled: task paused"]]);
   // re-schedule, dispatch ahead, then change the schedule again
   await schedule(a, { taskId, scheduleType: "daily", scheduledAt: new Date(at.getTime() + DAY).toISOString() });
   await dispatch(new Date(at.getTime() + DAY - 30_000));
@@ -214,7 +214,7 @@ test("overlap: an occurrence due while the previous run is live is recorded as s
   expect(execs.map((e) => e.status)).toEqual(["running", "cancelled"]);
   expect(execs[1].error_message).toMatch(/skipped: previous execution still running/);
   expect(execs[1].results).toMatchObject({ skipped: true });
-  expect(execs[1].run_at).toBeNull(); // no run job for a skipped occurrence
+  expect(execs[1].status).toBe("cancelled"); // a skipped occurrence never runs
   expect((await taskRow(taskId)).execution_count).toBe(1);
 });
 
@@ -286,12 +286,11 @@ test("exactly once: three concurrent dispatchers over 2,000 due tasks create exa
     clients.forEach((c) => c.release());
   }
   const { rows: counts } = await superuserPool().query(
-    `select count(*)::int as executions, count(distinct task_id)::int as tasks,
-            (select count(*)::int from graphile_worker._private_jobs j join app_public.task_executions e on j.key = 'run_execution:' || e.execution_id where e.task_id = any($1::uuid[])) as jobs
+    `select count(*)::int as executions, count(distinct task_id)::int as tasks, count(distinct (task_id, scheduled_for))::int as occurrences
        from app_public.task_executions where task_id = any($1::uuid[])`,
     [ids],
   );
-  expect(counts[0]).toEqual({ executions: 2000, tasks: 2000, jobs: 2000 });
+  expect(counts[0]).toEqual({ executions: 2000, tasks: 2000, occurrences: 2000 });
   await superuserPool().query("delete from app_public.scheduled_tasks where task_id = any($1::uuid[])", [ids]);
 });
 
@@ -344,14 +343,12 @@ test("pause, resume (planned from now, no catch-up), schedule edited in psql, de
   await runJobs({ plan_task: makePlanTask({ minIntervalSeconds: 300 }) });
   expect(await taskRow(taskId)).toMatchObject({ status: "failed", metadata: expect.objectContaining({ schedule_error: expect.stringMatching(/minimum interval/) }) });
 
-  // delete: the pending execution's job goes too
+  // delete: the pending execution goes too
   const other = await readyTask(a);
   await schedule(a, { taskId: other, scheduleType: "once", scheduledAt: at.toISOString() });
   await onlyThese(other);
   await dispatch(new Date(at.getTime() - 10_000));
-  const { rows: ex } = await superuserPool().query("select 'run_execution:' || execution_id as key from app_public.task_executions where task_id = $1", [other]);
-  const keys = ex.map((r) => r.key);
-  const jobCount = async () => (await superuserPool().query("select count(*)::int as n from graphile_worker._private_jobs where key = any($1)", [keys])).rows[0].n;
+  const jobCount = async () => (await superuserPool().query("select count(*)::int as n from app_public.task_executions where task_id = $1 and status = 'pending'", [other])).rows[0].n;
   expect(await jobCount()).toBe(1);
   const del = await gql(server, `mutation($id: UUID!) { deleteScheduledTaskByTaskId(input: { taskId: $id }) { deletedScheduledTaskId } }`, { id: other }, a.token);
   expect(del.errors).toBeUndefined();

@@ -1,0 +1,235 @@
+/**
+ * One agent run, from a prepared execution to its end. Called by the run pool (src/run/pool.ts).
+ *   1. the pool has claimed the execution (running, leased to this process) and prepared it
+ *      (app_private.start_execution: a new thread holding the prompt, an agent_run; both reused
+ *      when a run is resumed after a worker was lost);
+ *   2. run the agent, writing each message into the thread as it is produced;
+ *   3. finish_execution: completed with results, or failed with error_message.
+ * With AGENT_WEBHOOK_URL the run is handed to the external runtime instead and finished by its
+ * signed callback; expire_execution fails it if no callback arrives within the run timeout.
+ *
+ * Retries: a transient failure (5xx, timeout, network, a stream cut midway) puts the execution back
+ * to pending with run_after = exponential back-off (or the provider's Retry-After when later), up to
+ * RUN_MAX_ATTEMPTS attempts. A 429 also pauses the whole provider for every worker
+ * (app_private.back_off_provider) and does not use up an attempt. Permanent errors fail at once.
+ */
+import type pg from "pg";
+import { AgentError, type AgentConfig, type AgentExecutor, type HistoryMessage, type Usage } from "../agent/types.js";
+import { dispatchToWebhook, type WebhookSettings } from "../agent/webhookRuntime.js";
+import { log } from "../logger.js";
+import type { StopReason } from "./pool.js";
+
+export interface StartedRun {
+  execution_id: string;
+  task_id: string;
+  account_id: string;
+  thread_id: string;
+  agent_run_id: string;
+  attempts: number;
+  agent: {
+    system_prompt: string | null;
+    model: string | null;
+    temperature: number | null;
+    max_tokens: number | null;
+    tools: string[];
+    mcp_servers: AgentConfig["mcpServers"];
+  } | null;
+  history: HistoryMessage[];
+}
+
+export interface RunSettings {
+  executor: AgentExecutor | null;
+  webhook: WebhookSettings | null;
+  defaultModel: string;
+  runTimeoutMs: number;
+  maxAttempts: number;
+  /** Provider key for the shared limits (same as the pool's). */
+  provider: string;
+  /** First retry delay; doubles per attempt, at most 10 minutes. */
+  retryBaseMs?: number;
+  /** Back-off after a 429 without Retry-After. */
+  rateLimitBackoffMs?: number;
+}
+
+function agentConfig(started: StartedRun): AgentConfig {
+  const a = started.agent;
+  return {
+    systemPrompt: a?.system_prompt ?? null,
+    model: a?.model ?? null,
+    temperature: a?.temperature ?? null,
+    maxTokens: a?.max_tokens ?? null,
+    tools: Array.isArray(a?.tools) ? a!.tools.filter((t): t is string => typeof t === "string") : [],
+    mcpServers: Array.isArray(a?.mcp_servers) ? a!.mcp_servers : [],
+  };
+}
+
+/** Connection-class errors (database restarting or unreachable): worth retrying the write. */
+export function isConnectionError(err: unknown): boolean {
+  const e = err as { code?: string; message?: string } | null;
+  if (!e) return false;
+  if (typeof e.code === "string" && (/^08/.test(e.code) || ["57P01", "57P02", "57P03", "ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT"].includes(e.code))) return true;
+  return /Connection terminated|connection timeout|Client has encountered a connection error/i.test(e.message ?? "");
+}
+
+/** Runs a result write, retrying connection-class errors with back-off for up to about a minute. */
+export async function writeWithRetry<T>(what: string, fn: () => Promise<T>, budgetMs = 60_000): Promise<T> {
+  const deadline = Date.now() + budgetMs;
+  for (let delay = 250; ; delay = Math.min(delay * 2, 5000)) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (!isConnectionError(err) || Date.now() + delay > deadline) throw err;
+      log.warn("database unavailable; retrying the write", { what, error: String(err), retry_in_ms: delay });
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
+}
+
+function retryAfterMsOf(err: unknown): number | undefined {
+  const v = (err as { retryAfterMs?: unknown } | null)?.retryAfterMs;
+  return typeof v === "number" && Number.isFinite(v) && v >= 0 ? v : undefined;
+}
+
+function isRateLimit(err: unknown): boolean {
+  const e = err as { status?: unknown; rateLimited?: unknown; message?: string } | null;
+  return e?.status === 429 || e?.rateLimited === true || /\(429\)/.test(e?.message ?? "");
+}
+
+export function makeRunExecutor(db: pg.Pool, settings: RunSettings) {
+  const executorKind = settings.webhook ? "webhook" : (settings.executor?.kind ?? "offline");
+  const q = (what: string, sql: string, params: unknown[]) => writeWithRetry(what, () => db.query(sql, params));
+
+  return async function execute(started: StartedRun, signal: AbortSignal, stopReason: () => StopReason | null): Promise<void> {
+    const { execution_id } = started;
+    const agent = agentConfig(started);
+    const t0 = Date.now();
+    const ctx = { execution_id, task_id: started.task_id, account_id: started.account_id };
+
+    const finish = (status: "completed" | "failed", results: Record<string, unknown>, error: string | null) =>
+      q("finish_execution", "select app_private.finish_execution($1, $2, $3, $4)", [execution_id, status, JSON.stringify(results), error]);
+
+    const recordUsage = async (usage: Usage | undefined, steps: number, model: string | null) => {
+      if (!usage || (usage.totalTokens === 0 && steps <= 1)) return;
+      // the claim counted one request; count the rest and the tokens against the provider's minute
+      await q("note_provider_call", "select app_private.note_provider_call($1, $2, $3)", [settings.provider, Math.max(steps - 1, 0), usage.totalTokens]).catch(
+        (err) => log.warn("could not record provider usage", { ...ctx, model, error: String(err) }),
+      );
+    };
+
+    if (settings.webhook) {
+      try {
+        await dispatchToWebhook(
+          settings.webhook,
+          {
+            executionId: execution_id,
+            agentRunId: started.agent_run_id,
+            threadId: started.thread_id,
+            prompt: started.history.find((m) => m.role === "user")?.content ?? "",
+            history: started.history,
+            agent,
+            runTimeoutMs: settings.runTimeoutMs,
+          },
+          signal,
+        );
+      } catch (err) {
+        return failOrRetry(err);
+      }
+      await q(
+        "hand_over_run",
+        `select app_private.hand_over_run($1),
+                graphile_worker.add_job('expire_execution', json_build_object('execution_id', $1::uuid), run_at := now() + make_interval(secs => $2::float8 / 1000),
+                                        job_key := 'expire_execution:' || $1)`,
+        [execution_id, settings.runTimeoutMs],
+      );
+      return;
+    }
+
+    const executor = settings.executor!;
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort(new Error("timeout"));
+    }, settings.runTimeoutMs);
+    const onStop = () => controller.abort(signal.reason);
+    if (signal.aborted) onStop();
+    else signal.addEventListener("abort", onStop, { once: true });
+    let produced = 0;
+    try {
+      const result = await executor.run({
+        history: started.history,
+        agent,
+        signal: controller.signal,
+        onMessage: async (m) => {
+          produced++;
+          await q("append_run_message", "select app_private.append_run_message($1, $2, $3, $4)", [execution_id, m.role, m.content, JSON.stringify(m.metadata)]);
+        },
+      });
+      await recordUsage(result.usage, result.steps, result.model);
+      await finish(
+        "completed",
+        {
+          final_answer: result.finalAnswer,
+          message_count: result.messageCount,
+          usage: result.usage,
+          duration_ms: Date.now() - t0,
+          executor: executor.kind,
+          model: result.model,
+          steps: result.steps,
+          attempts: started.attempts,
+          ...(result.dryRun ? { dry_run: true, request: result.request } : {}),
+        },
+        null,
+      );
+      log.info("execution completed", { ...ctx, executor: executor.kind, steps: result.steps, duration_ms: Date.now() - t0 });
+    } catch (err) {
+      await recordUsage((err as AgentError).usage, 1, null);
+      const reason = stopReason();
+      if (reason === "cancelled" || reason === "lost") {
+        log.info("run stopped: cancelled or no longer held by this worker", { ...ctx, messages_written: produced });
+        return;
+      }
+      if (reason === "shutdown") return; // handed back by the pool's stop()
+      if (timedOut) {
+        await finish("failed", { duration_ms: Date.now() - t0, executor: executorKind, attempts: started.attempts }, `timed out after ${Math.round(settings.runTimeoutMs / 1000)} s (AGENT_RUN_TIMEOUT_MS)`);
+        return;
+      }
+      return failOrRetry(err);
+    } finally {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", onStop);
+    }
+
+    async function failOrRetry(err: unknown): Promise<void> {
+      const message = err instanceof Error ? err.message : String(err);
+      const transient = err instanceof AgentError ? err.transient : !(err instanceof TypeError);
+      const retryAfterMs = retryAfterMsOf(err);
+      if (transient && isRateLimit(err)) {
+        const waitMs = retryAfterMs ?? settings.rateLimitBackoffMs ?? 10_000;
+        const until = new Date(Date.now() + waitMs);
+        log.warn("model provider rate limited; the provider pauses for every worker", { ...ctx, retry_in_ms: waitMs });
+        await q("back_off_provider", "select app_private.back_off_provider($1, $2, $3), app_private.retry_execution_later($4, $5, $2, false)", [
+          settings.provider,
+          until,
+          message,
+          execution_id,
+          message,
+        ]);
+        return;
+      }
+      if (transient && started.attempts < settings.maxAttempts) {
+        const backoff = Math.min((settings.retryBaseMs ?? 5000) * 2 ** (started.attempts - 1), 600_000);
+        const waitMs = Math.max(backoff, retryAfterMs ?? 0);
+        log.warn("execution attempt failed, will retry", { ...ctx, attempt: started.attempts, retry_in_ms: waitMs, error: message });
+        await q("retry_execution_later", "select app_private.retry_execution_later($1, $2, $3, true)", [execution_id, message, new Date(Date.now() + waitMs)]);
+        return;
+      }
+      log.warn("execution failed", { ...ctx, error: message });
+      await finish(
+        "failed",
+        { duration_ms: Date.now() - t0, executor: executorKind, attempts: started.attempts },
+        transient ? `${message} (gave up after ${started.attempts} attempts)` : message,
+      );
+    }
+  };
+}

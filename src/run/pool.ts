@@ -1,0 +1,285 @@
+/**
+ * The run pool: one per worker process, holding many agent runs in flight at once. An agent run
+ * waits on a model for seconds to minutes, so it costs a promise and a socket here, not a job slot
+ * or a database connection. Durable state stays in Postgres (task_executions + run_workers):
+ *
+ * - claim:   app_private.claim_runs chooses which due runs start (round-robin across accounts,
+ *            plan caps per paying owner, the model provider's shared limits) and leases them to
+ *            this process; app_private.start_claimed_runs prepares their threads.
+ * - wake-up: NOTIFY sat_runs_ready (new, released or retried runs), a timer for the next due run
+ *            (each run starts at its own second), and a fallback poll (RUN_POLL_MS).
+ * - lease:   one heartbeat row per process (RUN_HEARTBEAT_MS); a process that stops heartbeating
+ *            for RUN_LEASE_SECONDS loses its runs, which the next claim anywhere resumes.
+ * - cancel:  NOTIFY sat_run_stopped reaches the loop at once; the heartbeat's list of held runs is
+ *            the fallback.
+ * - stop:    in-flight runs are aborted and handed back (pending) at once, then the lease goes.
+ */
+import os from "node:os";
+import crypto from "node:crypto";
+import pg from "pg";
+import { log } from "../logger.js";
+import type { StartedRun } from "./execute.js";
+
+export type StopReason = "cancelled" | "shutdown" | "lost";
+
+export interface RunPoolOptions {
+  /** Owner connections for claims and run writes (shared by every run of this process). */
+  db: pg.Pool;
+  /** Connection string for the LISTEN connection. */
+  connectionString: string;
+  capacity: number;
+  claimBatch: number;
+  leaseSeconds: number;
+  heartbeatMs: number;
+  pollMs: number;
+  /** Provider key (OPENAI_BASE_URL, or "offline"), for the shared provider limits. */
+  provider: string;
+  executorKind: string;
+  defaultModel: string;
+  /** Runs one prepared execution to its end (completed, failed, retry later); must not throw. */
+  execute(run: StartedRun, signal: AbortSignal, stopReason: () => StopReason | null): Promise<void>;
+  /** How long stop() waits for runs to hand back. */
+  stopTimeoutMs?: number;
+  workerId?: string;
+}
+
+interface InFlight {
+  controller: AbortController;
+  reason: StopReason | null;
+  claimedAt: number;
+  done: Promise<void>;
+}
+
+export class RunPool {
+  readonly workerId: string;
+  private readonly runs = new Map<string, InFlight>();
+  /** Claimed but not yet prepared (counts against capacity). */
+  private preparing = 0;
+  private readonly preparations = new Set<Promise<void>>();
+  private listener: pg.Client | null = null;
+  private heartbeatTimer: NodeJS.Timeout | null = null;
+  private wakeTimer: NodeJS.Timeout | null = null;
+  private pollTimer: NodeJS.Timeout | null = null;
+  private claiming: Promise<void> | null = null;
+  private claimAgain = false;
+  private stopping = false;
+  private lastWaitingReason: string | null = null;
+  readonly stats = { claimed: 0, claimQueries: 0, finished: 0, peakInFlight: 0 };
+
+  constructor(private readonly opts: RunPoolOptions) {
+    this.workerId = opts.workerId ?? `${os.hostname()}:${process.pid}:${crypto.randomBytes(4).toString("hex")}`;
+  }
+
+  get inFlight(): number {
+    return this.runs.size + this.preparing;
+  }
+
+  async start(): Promise<void> {
+    await this.opts.db.query("select app_private.configure_provider($1, null, null, null) where not exists (select 1 from app_private.model_providers where provider = $1)", [this.opts.provider]);
+    await this.heartbeat();
+    await this.listen();
+    this.heartbeatTimer = setInterval(() => void this.heartbeat().catch((err) => log.warn("run pool heartbeat failed", { error: String(err) })), this.opts.heartbeatMs);
+    this.pollTimer = setInterval(() => this.wake(), this.opts.pollMs);
+    this.wake();
+    log.info("run pool started", { worker_id: this.workerId, capacity: this.opts.capacity, provider: this.opts.provider });
+  }
+
+  /** Asks for a claim soon (coalesced: at most one claim query at a time per process). */
+  wake(): void {
+    if (this.stopping) return;
+    if (this.claiming) {
+      this.claimAgain = true;
+      return;
+    }
+    this.claiming = this.claimLoop()
+      .catch((err) => log.warn("run pool claim failed", { error: String(err) }))
+      .finally(() => {
+        this.claiming = null;
+        if (this.claimAgain && !this.stopping) {
+          this.claimAgain = false;
+          this.wake();
+        }
+      });
+  }
+
+  private async claimLoop(): Promise<void> {
+    for (;;) {
+      this.claimAgain = false;
+      const free = this.opts.capacity - this.inFlight;
+      if (free <= 0 || this.stopping) return;
+      const want = Math.min(free, this.opts.claimBatch);
+      this.stats.claimQueries++;
+      const { rows } = await this.opts.db.query<{ r: { ids: string[]; next_due_at: string | null; waiting_reason: string | null } }>(
+        "select app_private.claim_runs($1, $2, $3) as r",
+        [this.workerId, want, this.opts.provider],
+      );
+      const { ids, next_due_at, waiting_reason } = rows[0]!.r;
+      if (waiting_reason !== this.lastWaitingReason) {
+        if (waiting_reason) log.info("runs waiting", { reason: waiting_reason });
+        this.lastWaitingReason = waiting_reason;
+      }
+      if (ids.length > 0) {
+        this.stats.claimed += ids.length;
+        const p = this.prepare(ids).finally(() => this.preparations.delete(p));
+        this.preparations.add(p);
+      }
+      if (ids.length < want) {
+        this.scheduleWake(next_due_at);
+        return;
+      }
+    }
+  }
+
+  private scheduleWake(nextDueAt: string | null): void {
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    this.wakeTimer = null;
+    if (!nextDueAt) return;
+    const ms = new Date(nextDueAt).getTime() - Date.now();
+    if (ms > this.opts.pollMs) return; // the fallback poll comes first
+    this.wakeTimer = setTimeout(() => this.wake(), Math.max(ms, 0));
+  }
+
+  /** Prepares claimed runs in chunks (several chunks at once) and launches each. */
+  private async prepare(ids: string[]): Promise<void> {
+    this.preparing += ids.length;
+    const chunks: string[][] = [];
+    for (let i = 0; i < ids.length; i += 25) chunks.push(ids.slice(i, i + 25));
+    await Promise.all(
+      chunks.map(async (chunk) => {
+        try {
+          const { rows } = await this.opts.db.query<{ s: StartedRun[] }>("select app_private.start_claimed_runs($1::uuid[], $2, $3) as s", [
+            chunk,
+            this.opts.executorKind,
+            this.opts.defaultModel,
+          ]);
+          for (const run of rows[0]!.s) this.launch(run);
+        } catch (err) {
+          // the runs stay running under our lease; a retry of the claim would not see them, so hand them back
+          log.warn("preparing runs failed; handing them back", { error: String(err), count: chunk.length });
+          await this.opts.db
+            .query("select app_private.retry_execution_later(id, $2, now(), false) from unnest($1::uuid[]) id", [chunk, `could not prepare the run: ${String(err)}`])
+            .catch(() => undefined);
+        } finally {
+          this.preparing -= chunk.length;
+        }
+      }),
+    );
+    this.wake();
+  }
+
+  private launch(run: StartedRun): void {
+    const controller = new AbortController();
+    const entry: InFlight = { controller, reason: null, claimedAt: Date.now(), done: Promise.resolve() };
+    this.runs.set(run.execution_id, entry);
+    this.stats.peakInFlight = Math.max(this.stats.peakInFlight, this.runs.size + this.preparing);
+    entry.done = this.opts
+      .execute(run, controller.signal, () => entry.reason)
+      .catch((err) => log.error("run ended with an unexpected error", { execution_id: run.execution_id, error: String(err) }))
+      .finally(() => {
+        this.runs.delete(run.execution_id);
+        this.stats.finished++;
+        this.wake();
+      });
+  }
+
+  private stopRun(executionId: string, reason: StopReason): void {
+    const entry = this.runs.get(executionId);
+    if (!entry || entry.reason) return;
+    entry.reason = reason;
+    entry.controller.abort(new Error(reason));
+  }
+
+  private async heartbeat(): Promise<void> {
+    const t0 = Date.now();
+    const { rows } = await this.opts.db.query<{ held: string[] }>("select app_private.heartbeat_run_worker($1, $2, $3, $4) as held", [
+      this.workerId,
+      this.opts.capacity,
+      this.opts.provider,
+      this.opts.leaseSeconds,
+    ]);
+    const held = new Set(rows[0]!.held);
+    for (const [id, entry] of this.runs) {
+      if (!held.has(id) && entry.claimedAt < t0 - 1000) this.stopRun(id, "cancelled");
+    }
+  }
+
+  private async listen(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.opts.connectionString });
+    client.on("error", (err) => {
+      log.warn("run pool LISTEN connection lost; reconnecting", { error: String(err) });
+      this.listener = null;
+      void client.end().catch(() => undefined);
+      this.reconnect();
+    });
+    client.on("notification", (msg) => {
+      if (msg.channel === "sat_runs_ready") return this.wake();
+      if (msg.channel === "sat_run_stopped" && msg.payload) {
+        try {
+          const p = JSON.parse(msg.payload) as { execution_id: string; worker_id: string };
+          if (p.worker_id === this.workerId) this.stopRun(p.execution_id, "cancelled");
+        } catch {
+          /* not ours */
+        }
+      }
+    });
+    await client.connect();
+    await client.query("listen sat_runs_ready; listen sat_run_stopped");
+    this.listener = client;
+  }
+
+  private reconnect(delayMs = 1000): void {
+    if (this.stopping) return;
+    setTimeout(() => {
+      this.listen()
+        .then(() => this.wake())
+        .catch(() => this.reconnect(Math.min(delayMs * 2, 10_000)));
+    }, delayMs).unref();
+  }
+
+  /** Tests: claims and runs until nothing runnable is left. */
+  async drain(): Promise<void> {
+    for (;;) {
+      this.wake();
+      await this.claiming;
+      await Promise.all(this.preparations);
+      await Promise.all([...this.runs.values()].map((r) => r.done));
+      await this.claiming;
+      if (this.runs.size === 0 && this.preparing === 0 && !this.claiming) {
+        const { rows } = await this.opts.db.query<{ n: number }>(
+          `select count(*)::int as n from app_public.task_executions e
+            where e.status = 'pending' and coalesce(e.scheduled_for, e.created_at) <= now() and (e.run_after is null or e.run_after <= now())`,
+        );
+        const { rows: cap } = await this.opts.db.query<{ b: number | null }>("select (app_private.provider_budget($1)).available as b", [this.opts.provider]);
+        if (rows[0]!.n === 0 || cap[0]!.b === 0) return;
+        // something runnable remains: it is waiting on a plan cap held by another process, or we must claim again
+        const before = this.stats.claimed;
+        this.wake();
+        await this.claiming;
+        if (this.stats.claimed === before && this.runs.size === 0) return;
+      }
+    }
+  }
+
+  /** Graceful stop: abort in-flight runs, hand them back at once, drop the lease. */
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    for (const t of [this.heartbeatTimer, this.pollTimer]) if (t) clearInterval(t);
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    await this.claiming?.catch(() => undefined);
+    for (const id of this.runs.keys()) this.stopRun(id, "shutdown");
+    const settled = Promise.all([...this.runs.values()].map((r) => r.done));
+    await Promise.race([settled, new Promise((r) => setTimeout(r, this.opts.stopTimeoutMs ?? 5000).unref())]);
+    try {
+      const { rows } = await this.opts.db.query<{ n: number }>("select app_private.release_run_worker($1, $2) as n", [
+        this.workerId,
+        "the worker running it stopped; resuming in the same thread",
+      ]);
+      log.info("run pool stopped", { worker_id: this.workerId, handed_back: rows[0]!.n });
+    } catch (err) {
+      log.warn("run pool could not hand back its runs; another worker takes them over when the lease expires", { error: String(err) });
+    }
+    await this.listener?.end().catch(() => undefined);
+    this.listener = null;
+  }
+}
