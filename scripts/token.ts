@@ -27,7 +27,7 @@ let jwt = new SignJWT({ ...(values.email ? { email: values.email } : {}) })
   .setProtectedHeader({ alg: "HS256", typ: "JWT" })
   .setSubject(sub)
   .setIssuedAt()
-  .setExpirationTime(values["expires-in"]!);
+  .setExpirationTime(values["expires-in"]);
 if (config.jwt.issuer) jwt = jwt.setIssuer(config.jwt.issuer);
 if (config.jwt.audience) jwt = jwt.setAudience(config.jwt.audience);
 console.log(await jwt.sign(new TextEncoder().encode(secret)));

@@ -80,7 +80,7 @@ export function parseMcpRegistry(env: { MCP_SERVERS?: string; MCP_ALLOWED_HOSTS?
       const server: { command: string; args?: string[]; env?: Record<string, string> } = { command: value.command };
       if (value.args !== undefined) {
         if (!Array.isArray(value.args) || !value.args.every((a) => typeof a === "string")) throw bad(`server "${name}": "args" must be an array of strings`);
-        server.args = [...(value.args as string[])];
+        server.args = [...value.args];
       }
       if (value.env !== undefined) {
         if (!isPlainObject(value.env) || !Object.values(value.env).every((v) => typeof v === "string")) {
@@ -230,7 +230,7 @@ export async function connectMcpTools(
       }
       try {
         const res = await entry.client.callTool(
-          { name: entry.tool, arguments: (args ?? {}) as Record<string, unknown> },
+          { name: entry.tool, arguments: args ?? {} },
           undefined,
           signal ? { signal } : undefined,
         );
@@ -267,7 +267,7 @@ async function connectOne(server: ResolvedServer, options: RequestOptions): Prom
   } catch (err) {
     await client.close().catch(() => undefined);
     const tail = stderrTail.trim().split("\n").slice(-3).join(" | ");
-    throw new Error(`${errorText(err)}${tail ? ` (stderr: ${tail.slice(0, 500)})` : ""}`);
+    throw new Error(`${errorText(err)}${tail ? ` (stderr: ${tail.slice(0, 500)})` : ""}`, { cause: err });
   }
   return { server, client };
 }
