@@ -7,6 +7,7 @@ export default {
   testMatch: ["<rootDir>/tests/**/*.test.ts"],
   globalSetup: "<rootDir>/tests/helpers/globalSetup.js",
   globalTeardown: "<rootDir>/tests/helpers/globalTeardown.js",
+  setupFiles: ["<rootDir>/tests/helpers/logLevel.ts"],
   testTimeout: 60000,
   maxWorkers: 1, // worker tests share one job queue
 };

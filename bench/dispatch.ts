@@ -155,7 +155,7 @@ async function throughputRun(ctx: Ctx, threads: DispatcherThread[], kind: Kind, 
   const t0 = performance.now();
   let results: Array<{ result: DispatchResult; phases: PhaseTimes }>;
   let wallMs: number;
-  let waits = new Map<string, number>();
+  let waits: Map<string, number>;
   try {
     results = await Promise.all(threads.slice(0, dispatchers).map((t) => t.run(opts)));
     wallMs = performance.now() - t0;

@@ -8,6 +8,7 @@ import { randomUUID } from "node:crypto";
 import { SignJWT } from "jose";
 import { loadConfig } from "../src/config.js";
 import { loadOrCreateSecrets } from "../src/db/embedded.js";
+import { setLogLevel } from "../src/logger.js";
 
 const { values } = parseArgs({
   options: {
@@ -17,6 +18,7 @@ const { values } = parseArgs({
   },
 });
 const config = loadConfig();
+setLogLevel(config.logLevel);
 const secret = config.jwt.secret ?? (config.databaseUrl ? undefined : loadOrCreateSecrets(config.embedded.dataDir).jwtSecret);
 if (!secret) {
   console.error("JWT_SECRET is not set (tokens for a JWKS issuer must come from that issuer)");
@@ -27,7 +29,7 @@ let jwt = new SignJWT({ ...(values.email ? { email: values.email } : {}) })
   .setProtectedHeader({ alg: "HS256", typ: "JWT" })
   .setSubject(sub)
   .setIssuedAt()
-  .setExpirationTime(values["expires-in"]!);
+  .setExpirationTime(values["expires-in"]);
 if (config.jwt.issuer) jwt = jwt.setIssuer(config.jwt.issuer);
 if (config.jwt.audience) jwt = jwt.setAudience(config.jwt.audience);
 console.log(await jwt.sign(new TextEncoder().encode(secret)));

@@ -4,6 +4,7 @@
  */
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseMcpRegistry, type McpRegistry } from "./agent/mcpRegistry.js";
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -66,6 +67,8 @@ export interface Config {
   databaseUrl: string | undefined;
   /** Authenticator connection for the GraphQL server; derived from databaseUrl when unset. */
   authDatabaseUrl: string | undefined;
+  /** Superuser connection: with databaseUrl, roles and database are created if missing. */
+  rootDatabaseUrl: string | undefined;
   roles: { owner: string; authenticator: string; visitor: string };
   authenticatorPassword: string | undefined;
   embedded: { dataDir: string; port: number };
@@ -108,8 +111,8 @@ export interface Config {
     webhookUrl: string | undefined;
     webhookSecret: string | undefined;
     publicUrl: string | undefined;
-    mcpServers: string | undefined;
-    mcpAllowedHosts: string | undefined;
+    /** Operator-approved MCP servers (MCP_SERVERS) and hosts agents may reach (MCP_ALLOWED_HOSTS). */
+    mcp: McpRegistry;
   };
   schedule: { minIntervalSeconds: number };
   logLevel: "debug" | "info" | "warn" | "error";
@@ -134,6 +137,7 @@ export function loadConfig(env: Env = process.env): Config {
     production,
     databaseUrl,
     authDatabaseUrl: url(env, "AUTH_DATABASE_URL", ["postgres:", "postgresql:"]),
+    rootDatabaseUrl: url(env, "ROOT_DATABASE_URL", ["postgres:", "postgresql:"]),
     roles: {
       owner: roleName(env, "DATABASE_OWNER", "sat_owner"),
       authenticator: roleName(env, "DATABASE_AUTHENTICATOR", "sat_authenticator"),
@@ -221,8 +225,8 @@ function agentConfig(env: Env): Config["agent"] {
     webhookUrl,
     webhookSecret,
     publicUrl,
-    mcpServers: str(env, "MCP_SERVERS"),
-    mcpAllowedHosts: str(env, "MCP_ALLOWED_HOSTS"),
+    // Validated even without OPENAI_API_KEY (only the OpenAI executor uses it), so a bad value never waits for the first run.
+    mcp: parseMcpRegistry({ MCP_SERVERS: str(env, "MCP_SERVERS"), MCP_ALLOWED_HOSTS: str(env, "MCP_ALLOWED_HOSTS") }, (variable, why) => new ConfigError(variable, why)),
   };
 }
 

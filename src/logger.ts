@@ -1,7 +1,8 @@
 /** Structured JSON logs, one line per event. Never pass JWTs, API keys or full prompts here. */
 type Level = "debug" | "info" | "warn" | "error";
 const order: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
-let threshold: Level = (process.env.LOG_LEVEL as Level | undefined) ?? "info";
+/** LOG_LEVEL is validated by loadConfig (src/config.ts); entry points pass it to setLogLevel. */
+let threshold: Level = "info";
 
 export function setLogLevel(level: Level): void {
   threshold = level;

@@ -49,6 +49,7 @@ function passThrough(error: GraphQLError, original: Error, extensions: Record<st
 }
 
 export function maskError(error: GraphQLError): GraphQLError {
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- false positive: tsc needs it for .code/.hint
   const original = error.originalError as (Error & { code?: unknown; hint?: unknown }) | undefined;
   if (original && typeof original.code === "string" && isUserFacingSqlState(original.code)) {
     return passThrough(error, original, { code: original.code, ...(original.hint ? { hint: original.hint } : {}) });
@@ -88,7 +89,7 @@ export function makePreset(opts: { authPool: pg.Pool; pgSubscriber: PgSubscriber
         const req = requestContext.expressv4?.req;
         if (req) return { pgSettings: pgSettingsFor(req.auth, opts.visitorRole) };
         // Websocket (subscriptions): the token travels in connectionParams.
-        const params = requestContext.ws?.connectionParams as Record<string, unknown> | undefined;
+        const params = requestContext.ws?.connectionParams;
         const raw = typeof params?.authorization === "string" ? params.authorization : undefined;
         if (!raw) return { pgSettings: pgSettingsFor(null, opts.visitorRole) };
         const token = raw.replace(/^Bearer\s+/i, "");

@@ -3,7 +3,6 @@
  */
 import type { TaskList } from "graphile-worker";
 import { providerKey, type Config } from "../src/config.js";
-import { parseMcpRegistry } from "../src/agent/mcp.js";
 import { makeOfflineExecutor } from "../src/agent/offlineExecutor.js";
 import { makeOpenAIExecutor } from "../src/agent/openaiExecutor.js";
 import type { AgentExecutor } from "../src/agent/types.js";
@@ -28,7 +27,7 @@ export function makeExecutor(config: Config): AgentExecutor {
     requestTimeoutMs: config.agent.requestTimeoutMs,
     maxSteps: config.agent.maxSteps,
     maxTotalTokens: config.agent.maxTotalTokens,
-    mcp: parseMcpRegistry({ MCP_SERVERS: config.agent.mcpServers, MCP_ALLOWED_HOSTS: config.agent.mcpAllowedHosts }),
+    mcp: config.agent.mcp,
   });
 }
 

@@ -24,6 +24,15 @@ test.each([
   [{ ...base, AGENT_WEBHOOK_URL: "https://runtime.example.com/runs", AGENT_WEBHOOK_SECRET: "x".repeat(40) }, "PUBLIC_URL", /must be set/],
   [{ ...base, LOG_LEVEL: "loud" }, "LOG_LEVEL", /debug, info, warn or error/],
   [{ ...base, SCHEDULE_MIN_INTERVAL_SECONDS: "10" }, "SCHEDULE_MIN_INTERVAL_SECONDS", /between 60/],
+  [{ ...base, ROOT_DATABASE_URL: "mysql://root@localhost/x" }, "ROOT_DATABASE_URL", /must use postgres: or postgresql:/],
+  [{ ...base, ROOT_DATABASE_URL: "not a url" }, "ROOT_DATABASE_URL", /must be a URL/],
+  [{ ...base, LOG_LEVEL: "verbose" }, "LOG_LEVEL", /got "verbose"/],
+  // MCP_* are validated even without OPENAI_API_KEY (the worker only reads them with one).
+  [{ ...base, MCP_SERVERS: "{not json" }, "MCP_SERVERS", /^MCP_SERVERS: must be a JSON object like/],
+  [{ ...base, MCP_SERVERS: '["a"]' }, "MCP_SERVERS", /mapping server names/],
+  [{ ...base, MCP_SERVERS: '{"fs": {"command": "x", "cwd": "/"}}' }, "MCP_SERVERS", /allowed keys are command, args, env/],
+  [{ ...base, MCP_SERVERS: '{"web": {"url": "ftp://x"}}' }, "MCP_SERVERS", /"url" must be an http\(s\) URL/],
+  [{ ...base, OPENAI_API_KEY: "sk-test", MCP_ALLOWED_HOSTS: "ok.example.com, https://evil.example.com/x" }, "MCP_ALLOWED_HOSTS", /is not a host name/],
 ])("%o is refused, naming %s", (env, variable, message) => {
   let error: unknown;
   try {
@@ -39,4 +48,21 @@ test.each([
 test("production with a secret: GraphiQL off by default", () => {
   const c = loadConfig({ NODE_ENV: "production", JWT_SECRET: "s".repeat(32) });
   expect(c.graphiql).toBe(false);
+});
+
+test("ROOT_DATABASE_URL, LOG_LEVEL and MCP_* are parsed here, not where they are used", () => {
+  const c = loadConfig({
+    ...base,
+    ROOT_DATABASE_URL: "postgres://postgres@127.0.0.1:5432/postgres",
+    LOG_LEVEL: "debug",
+    MCP_SERVERS: ' {"fs": {"command": "npx", "args": ["-y", "server-fs"], "env": {"ROOT": "/srv"}}, "web": {"url": "https://tools.example.com/mcp"}} ',
+    MCP_ALLOWED_HOSTS: "Tools.Example.com, 10.0.0.5:8443,,tools.example.com",
+  });
+  expect(c.rootDatabaseUrl).toBe("postgres://postgres@127.0.0.1:5432/postgres");
+  expect(c.logLevel).toBe("debug");
+  expect(c.agent.mcp).toEqual({
+    servers: { fs: { command: "npx", args: ["-y", "server-fs"], env: { ROOT: "/srv" } }, web: { url: "https://tools.example.com/mcp" } },
+    allowedHosts: ["tools.example.com", "10.0.0.5:8443"],
+  });
+  expect(loadConfig({})).toMatchObject({ rootDatabaseUrl: undefined, logLevel: "info", agent: { mcp: { servers: {}, allowedHosts: [] } } });
 });

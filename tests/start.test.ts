@@ -30,8 +30,8 @@ async function start(pgPort: number): Promise<{ child: ChildProcess; url: string
         }
       }
     };
-    child.stdout!.on("data", onData);
-    child.stderr!.on("data", onData);
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
     child.once("exit", (code) => reject(new Error(`exited with ${code}:\n${lines.join("\n")}`)));
   });
   return { child, url, lines };

@@ -19,7 +19,7 @@ export const EMBEDDED_DATABASE = "scheduled_tasks";
 
 export async function prepareDatabase(config: Config, opts: { migrate: boolean }): Promise<PreparedDatabase> {
   if (config.databaseUrl) {
-    const rootUrl = process.env.ROOT_DATABASE_URL;
+    const rootUrl = config.rootDatabaseUrl;
     if (rootUrl) {
       const database = new URL(config.databaseUrl).pathname.slice(1);
       await ensureRolesAndDatabase(rootUrl, database, config, {

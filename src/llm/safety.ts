@@ -12,6 +12,7 @@ export class PromptTooLongError extends Error {
 }
 
 /** C0/C1 control characters except \t and \n (\r is folded into \n first). */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
 /** Zero-width (U+200B-U+200F, U+2060-U+2064, U+FEFF), bidi overrides/isolates, Unicode tag characters. */
 const INVISIBLE = /[\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF\u{E0000}-\u{E007F}]/gu;

@@ -58,8 +58,8 @@ function agentConfig(started: StartedRun): AgentConfig {
     model: a?.model ?? null,
     temperature: a?.temperature ?? null,
     maxTokens: a?.max_tokens ?? null,
-    tools: Array.isArray(a?.tools) ? a!.tools.filter((t): t is string => typeof t === "string") : [],
-    mcpServers: Array.isArray(a?.mcp_servers) ? a!.mcp_servers : [],
+    tools: Array.isArray(a?.tools) ? a.tools.filter((t): t is string => typeof t === "string") : [],
+    mcpServers: Array.isArray(a?.mcp_servers) ? a.mcp_servers : [],
   };
 }
 

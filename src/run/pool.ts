@@ -236,14 +236,18 @@ export class RunPool {
     }, delayMs).unref();
   }
 
+  private claimsSettled(): Promise<void> {
+    return this.claiming ?? Promise.resolve();
+  }
+
   /** Tests: claims and runs until nothing runnable is left. */
   async drain(): Promise<void> {
     for (;;) {
       this.wake();
-      await this.claiming;
+      await this.claimsSettled();
       await Promise.all(this.preparations);
       await Promise.all([...this.runs.values()].map((r) => r.done));
-      await this.claiming;
+      await this.claimsSettled();
       if (this.runs.size === 0 && this.preparing === 0 && !this.claiming) {
         const { rows } = await this.opts.db.query<{ n: number }>(
           `select count(*)::int as n from app_public.task_executions e
@@ -254,7 +258,7 @@ export class RunPool {
         // something runnable remains: it is waiting on a plan cap held by another process, or we must claim again
         const before = this.stats.claimed;
         this.wake();
-        await this.claiming;
+        await this.claimsSettled();
         if (this.stats.claimed === before && this.runs.size === 0) return;
       }
     }

@@ -72,7 +72,7 @@ test("scheduled tasks: filter by status, order, paginate, count, update allowed 
   const a = await newUser();
   const b = await newUser();
   const client = await superuserPool().connect();
-  let ids: string[] = [];
+  const ids: string[] = [];
   try {
     for (const [i, status] of ["active", "paused", "active", "draft", "active"].entries()) {
       const t = await seedTenant(client, a.accountId);

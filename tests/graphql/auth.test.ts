@@ -45,7 +45,7 @@ async function expect401(token: string, reason: RegExp) {
   expect(res.errors?.[0]?.message).toMatch(reason);
 }
 
-const secret = () => new TextEncoder().encode(process.env.TEST_JWT_SECRET!);
+const secret = () => new TextEncoder().encode(process.env.TEST_JWT_SECRET);
 
 test("no token: anonymous, no user", async () => {
   const res = await gql(server, ME);

@@ -23,12 +23,14 @@ export async function signToken(claims: { sub: string; email?: string; [k: strin
     .sign(new TextEncoder().encode(opts.secret ?? process.env.TEST_JWT_SECRET!));
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- responses are untyped JSON unless a test passes T
 export interface GqlResult<T = Record<string, any>> {
   status: number;
   data?: T;
   errors?: Array<{ message: string; extensions?: { code?: string } }>;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- responses are untyped JSON unless a test passes T
 export async function gql<T = Record<string, any>>(
   server: ApiServer,
   query: string,

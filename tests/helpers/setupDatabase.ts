@@ -9,6 +9,7 @@ import path from "node:path";
 import { loadConfig, PROJECT_ROOT } from "../../src/config.js";
 import { freePort, startEmbedded, type EmbeddedServer } from "../../src/db/embedded.js";
 import { ensureRolesAndDatabase, migrateDatabase, withCredentials } from "../../src/db/setup.js";
+import { setLogLevel } from "../../src/logger.js";
 
 export default async function globalSetup(): Promise<void> {
   process.env.DATABASE_OWNER = "sat_test_owner";
@@ -17,6 +18,7 @@ export default async function globalSetup(): Promise<void> {
   process.env.GRAPHILE_ENV = "test";
   process.env.LOG_LEVEL ??= "warn";
   const config = loadConfig({ ...process.env, DATABASE_URL: undefined });
+  setLogLevel(config.logLevel);
   let rootUrl = process.env.TEST_ROOT_DATABASE_URL;
   let embedded: EmbeddedServer | undefined;
   if (!rootUrl) {

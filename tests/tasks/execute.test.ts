@@ -12,7 +12,6 @@ import type { ApiServer } from "../../src/server.js";
 import { makeOfflineExecutor } from "../../src/agent/offlineExecutor.js";
 import { makeOpenAIExecutor } from "../../src/agent/openaiExecutor.js";
 import { SIGNATURE_HEADER, signPayload, verifySignature } from "../../src/agent/webhookSignature.js";
-import type { AgentExecutor } from "../../src/agent/types.js";
 import { makeGeneratePrompt } from "../../tasks/generate_prompt.js";
 import { expireExecution } from "../../tasks/expire_execution.js";
 import { gql, startTestServer } from "../helpers/api.js";

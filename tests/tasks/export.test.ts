@@ -232,10 +232,12 @@ test("subscription: taskUpdated reports when generation finishes (no blind polli
   const { threadId } = await thread(a.token, CONVERSATION);
   const task = (await exportThread(a.token, threadId)).data!.exportThread.result;
   const client = createClient({ url: server.url.replace("http", "ws") + "/graphql", webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${a.token}` } });
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- subscription payloads are untyped JSON
   const events: any[] = [];
   const got = new Promise<void>((resolve, reject) => {
     client.subscribe(
       { query: `subscription($id: UUID!) { taskUpdated(taskId: $id) { event task { promptStatus generatedPrompt } } }`, variables: { id: task.taskId } },
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- same
       { next: (v) => { events.push(v); if ((v.data as any)?.taskUpdated?.task?.promptStatus === "ready") resolve(); }, error: reject, complete: () => undefined },
     );
   });
