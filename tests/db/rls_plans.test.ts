@@ -57,7 +57,7 @@ beforeAll(async () => {
   );
   await client.query(`insert into app_public.account_memberships (account_id, user_id, account_role) select account_id, user_id, 'owner' from plan_accounts`);
   // Account n = 1 is a team account the visitor is a member of, and the big one.
-  ({ rows: [{ account_id: teamAccountId }] } = await client.query(`select account_id from plan_accounts where n = 1`));
+  teamAccountId = (await client.query(`select account_id from plan_accounts where n = 1`)).rows[0].account_id;
   await client.query(`insert into app_public.account_memberships (account_id, user_id, account_role) values ($1, $2, 'member')`, [teamAccountId, visitor.id]);
   await client.query(`insert into plan_accounts values (0, $1, $2)`, [visitor.personalAccountId, visitor.id]);
 
@@ -93,14 +93,14 @@ beforeAll(async () => {
      select task_id, account_id, 'completed', 'manual', created_at, created_at, created_at + interval '1 minute'
        from app_public.scheduled_tasks`,
   );
-  ({ rows: [{ task_id: bigTaskId }] } = await client.query(
-    `select task_id from app_public.scheduled_tasks where account_id = $1 order by created_at desc limit 1`, [teamAccountId]));
+  bigTaskId = (await client.query(
+    `select task_id from app_public.scheduled_tasks where account_id = $1 order by created_at desc limit 1`, [teamAccountId])).rows[0].task_id;
   await client.query(
     `insert into app_public.task_executions (task_id, account_id, status, trigger_type, created_at)
      select $1, $2, 'completed', 'manual', now() - g * interval '1 hour' from generate_series(1, 200) g`,
     [bigTaskId, teamAccountId],
   );
-  ({ rows: [{ thread_id: threadId }] } = await client.query(`select thread_id from plan_threads where n = 1 and k = 2`));
+  threadId = (await client.query(`select thread_id from plan_threads where n = 1 and k = 2`)).rows[0].thread_id;
   const { rows: page } = await client.query(
     `select created_at, task_id from app_public.scheduled_tasks where account_id = $1
       order by created_at desc, task_id desc offset 979 limit 1`,
