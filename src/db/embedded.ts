@@ -25,6 +25,33 @@ export interface EmbeddedServer {
 
 const token = () => crypto.randomBytes(32).toString("base64url");
 
+/**
+ * The last `capacity` lines of the embedded server's output: enough to explain a failed
+ * start, and bounded, since the server logs for as long as the process runs.
+ */
+export class LogRing {
+  private readonly buffer: string[] = [];
+  private next = 0;
+
+  constructor(readonly capacity: number) {}
+
+  push(line: string): void {
+    if (this.buffer.length < this.capacity) this.buffer.push(line);
+    else this.buffer[this.next] = line;
+    this.next = (this.next + 1) % this.capacity;
+  }
+
+  /** The kept lines, oldest first; `count` limits them to the newest few. */
+  lines(count = this.capacity): string[] {
+    const ordered = this.buffer.length < this.capacity
+      ? this.buffer.slice()
+      : [...this.buffer.slice(this.next), ...this.buffer.slice(0, this.next)];
+    return ordered.slice(Math.max(0, ordered.length - count));
+  }
+}
+
+export const EMBEDDED_LOG_LINES = 200;
+
 export function loadOrCreateSecrets(dataDir: string): EmbeddedSecrets {
   const file = path.join(dataDir, "secrets.json");
   if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, "utf8")) as EmbeddedSecrets;
@@ -60,7 +87,7 @@ export async function startEmbedded(opts: {
   // As root, PostgreSQL runs as the OS user "postgres", which must be able to enter the folder.
   if (process.getuid?.() === 0) fs.chmodSync(opts.dataDir, 0o755);
   const databaseDir = path.join(opts.dataDir, "postgres");
-  const pgLog: string[] = [];
+  const pgLog = new LogRing(EMBEDDED_LOG_LINES);
   const server = new EmbeddedPostgres({
     databaseDir,
     port: opts.port,
@@ -83,7 +110,7 @@ export async function startEmbedded(opts: {
     }
     await server.start();
   } catch (err) {
-    log.error("embedded PostgreSQL failed to start", { output: pgLog.slice(-20).join("\n") });
+    log.error("embedded PostgreSQL failed to start", { output: pgLog.lines(20).join("\n") });
     throw err;
   }
   log.info("embedded PostgreSQL running", { port: opts.port, fresh });

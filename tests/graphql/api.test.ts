@@ -94,6 +94,15 @@ test("scheduled tasks: filter by status, order, paginate, count, update allowed 
   expect(byNext.data!.allScheduledTasks.nodes.map((n: { name: string }) => n.name)).toEqual(["task-e", "task-d", "task-c", "task-b", "task-a"]);
   const byCreated = await gql(server, `{ allScheduledTasks(orderBy: CREATED_AT_ASC) { nodes { taskId } } }`, {}, a.token);
   expect(byCreated.data!.allScheduledTasks.nodes).toHaveLength(5);
+  // Cursor (keyset) paging, as the README recommends for large lists: two pages of an account's tasks.
+  const pageQuery = `query($acc: UUID!, $after: Cursor) { allScheduledTasks(condition: { accountId: $acc }, orderBy: NAME_DESC, first: 3, after: $after) { pageInfo { endCursor hasNextPage } nodes { name } } }`;
+  const page1 = await gql(server, pageQuery, { acc: a.accountId, after: null }, a.token);
+  expect(page1.errors).toBeUndefined();
+  expect(page1.data!.allScheduledTasks.nodes.map((n: { name: string }) => n.name)).toEqual(["task-e", "task-d", "task-c"]);
+  expect(page1.data!.allScheduledTasks.pageInfo.hasNextPage).toBe(true);
+  const page2 = await gql(server, pageQuery, { acc: a.accountId, after: page1.data!.allScheduledTasks.pageInfo.endCursor }, a.token);
+  expect(page2.data!.allScheduledTasks.nodes.map((n: { name: string }) => n.name)).toEqual(["task-b", "task-a"]);
+  expect(page2.data!.allScheduledTasks.pageInfo.hasNextPage).toBe(false);
 
   const upd = await gql(server, `mutation($id: UUID!) { updateScheduledTaskByTaskId(input: { taskId: $id, scheduledTaskPatch: { name: "Renamed", description: "d", generatedPrompt: "Do the thing" } }) { scheduledTask { name description generatedPrompt promptSource } } }`, { id: ids[0] }, a.token);
   expect(upd.errors).toBeUndefined();
