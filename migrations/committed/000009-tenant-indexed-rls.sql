@@ -1,5 +1,5 @@
---! Previous: sha1:9406e5d452b4fdf8cfeed3c1be454bcb3fd79b3e
---! Hash: sha1:0b7fa512666215146032a2c60364e0bb552d70a2
+--! Previous: sha1:3be674bddc8bbf299e142d6e55ec5579426798b6
+--! Hash: sha1:b2bac6bfe7b68a4cb1af6043473e57aa9a39e9e5
 --! Message: Tenant-indexed RLS
 
 -- Tenant-indexed RLS. Every "the row's account is one of mine" policy was written
