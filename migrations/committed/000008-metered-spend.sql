@@ -1,5 +1,5 @@
 --! Previous: sha1:9406e5d452b4fdf8cfeed3c1be454bcb3fd79b3e
---! Hash: sha1:5c39456cad28268487c482ec6e3f4264733bc089
+--! Hash: sha1:24cfc0b70d32c0b58842592b2525a20a8e443894
 --! Message: Metered spend
 
 -- Metered spend: a ledger of every model call (tokens per call, per account and per paying owner),
@@ -141,6 +141,7 @@ create function app_private.record_model_usage(
   task_id uuid default null, execution_id uuid default null
 ) returns void
   language plpgsql volatile security definer set search_path to pg_catalog, public, pg_temp as $$
+#variable_conflict use_column
 declare
   v_owner uuid;
   v_input integer := greatest(coalesce(input_tokens, 0), 0);
