@@ -52,3 +52,13 @@ export async function threadIn(accountId: string, messages: string[]): Promise<s
   }
   return t!.thread_id;
 }
+
+/** Polls `probe` until `done(value)` holds (graphile-worker may settle a job's row just after runOnce resolves). */
+export async function waitFor<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
