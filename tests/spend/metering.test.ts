@@ -84,13 +84,17 @@ test("every model call of a chunked generation is recorded: ledger rows per call
   expect(usage).toEqual({ team: String(spent), personal: null, owner: String(spent) });
 
   const token = await signToken({ sub: owner.id });
-  const res = await gql(server, "{ allAccounts { nodes { rowId personalAccount tokensThisMonth ownerTokensThisMonth tokenLimit } } }", {}, token);
+  const res = await gql(server, "{ allAccounts { nodes { rowId personalAccount tokensThisMonth ownerTokensThisMonth tokenLimit executionLimit ownerExecutionsThisMonth allowedModels maxTokensCeiling promptGenerationsPerHour } } }", {}, token);
   expect(res.errors).toBeUndefined();
   const nodes = [...res.data!.allAccounts.nodes].sort((a, b) => Number(a.personalAccount) - Number(b.personalAccount));
-  const [limit] = await sqlRoot("select tokens_per_month::text as t from app_private.plan_limits where plan = 'free'");
+  const [plan] = await sqlRoot(
+    `select tokens_per_month::text as "tokenLimit", executions_per_month as "executionLimit", allowed_models as "allowedModels",
+            max_tokens_ceiling as "maxTokensCeiling", prompt_generations_per_hour as "promptGenerationsPerHour"
+       from app_private.plan_limits where plan = 'free'`);
+  const limits = { ...plan, ownerExecutionsThisMonth: 0 };
   expect(nodes).toEqual([
-    { rowId: team, personalAccount: false, tokensThisMonth: String(spent), ownerTokensThisMonth: String(spent), tokenLimit: limit.t },
-    { rowId: owner.personalAccountId, personalAccount: true, tokensThisMonth: "0", ownerTokensThisMonth: String(spent), tokenLimit: limit.t },
+    { rowId: team, personalAccount: false, tokensThisMonth: String(spent), ownerTokensThisMonth: String(spent), ...limits },
+    { rowId: owner.personalAccountId, personalAccount: true, tokensThisMonth: "0", ownerTokensThisMonth: String(spent), ...limits },
   ]);
 });
 
