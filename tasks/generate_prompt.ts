@@ -2,14 +2,27 @@
  * generate_prompt: turns a task's exported conversation into its prompt.
  * load → generate (LLM or offline) → write back through SQL.
  *
- * Retries: the OpenAI SDK retries 429 / 5xx / timeouts with backoff (LLM_MAX_RETRIES); this
- * handler does not add its own on top. A provider error after the SDK gave up is recorded as
- * prompt_error and the job ends. Only unexpected errors (e.g. the database) make the job fail
- * and be retried by graphile-worker.
+ * Always ends the generation in `ready` or `failed` (with a readable prompt_error):
+ * - provider errors (the OpenAI SDK has already retried 429 / 5xx / timeouts, LLM_MAX_RETRIES), a thread without a user
+ *   message, a prompt too long, a plan limit (token allowance used up, ST010) or a configuration that cannot work
+ *   (context budget too small) are recorded at once and the job ends;
+ * - any other error (e.g. the database, a worker shutdown aborting the call) is thrown so graphile-worker retries the
+ *   job, except on its last attempt, when the failure is recorded instead.
+ *
+ * Spend: before every model call (chunk and combine calls included) the billing owner's token allowance is checked;
+ * after it, its tokens are recorded with app_private.record_model_usage (kind 'prompt', provider = OPENAI_BASE_URL).
+ * The offline generator makes no model call and records nothing.
  */
 import type { Task } from "graphile-worker";
-import { generateTaskPrompt, NoUserMessageError, type ThreadMessage } from "../src/llm/generate.js";
-import { ProviderError, type PromptProvider } from "../src/llm/providers.js";
+import {
+  generateTaskPrompt,
+  NoUserMessageError,
+  PromptGenerationError,
+  SpendLimitError,
+  type ModelCallMeter,
+  type ThreadMessage,
+} from "../src/llm/generate.js";
+import { ProviderError, providerKey, type PromptProvider } from "../src/llm/providers.js";
 import { PromptTooLongError } from "../src/llm/safety.js";
 import { log } from "../src/logger.js";
 
@@ -32,51 +45,87 @@ export interface PromptSettings {
   maxTokens: number;
 }
 
+/** Errors that another attempt would not fix: recorded at once. */
+const isPermanent = (err: unknown): err is Error =>
+  err instanceof ProviderError ||
+  err instanceof NoUserMessageError ||
+  err instanceof PromptTooLongError ||
+  err instanceof SpendLimitError ||
+  err instanceof PromptGenerationError;
+
 export function makeGeneratePrompt(settings: PromptSettings): Task {
   return async (payload, helpers) => {
     const { task_id, generation } = assertGeneratePromptPayload(payload);
-    const { rows } = await helpers.query<{ original_messages: ThreadMessage[]; prompt_generation: number }>(
-      "select original_messages, prompt_generation from app_public.scheduled_tasks where task_id = $1",
+    const { rows } = await helpers.query<{ original_messages: ThreadMessage[]; prompt_generation: number; account_id: string }>(
+      "select original_messages, prompt_generation, account_id from app_public.scheduled_tasks where task_id = $1",
       [task_id],
     );
     const task = rows[0];
     if (!task || task.prompt_generation !== generation) return; // deleted, or superseded by a regeneration
 
-    let result;
+    const provider = settings.provider;
+    const meter: ModelCallMeter | undefined = provider
+      ? {
+          async beforeCall() {
+            const { rows: r } = await helpers.query<{ refusal: string | null }>(
+              "select app_private.check_token_allowance($1) as refusal",
+              [task.account_id],
+            );
+            if (r[0]?.refusal) throw new SpendLimitError(r[0].refusal);
+          },
+          async afterCall({ model, usage }) {
+            await helpers.query("select app_private.record_model_usage($1, 'prompt', $2, $3, $4, $5, $6, null)", [
+              task.account_id,
+              provider.endpoint ?? providerKey(null),
+              model,
+              usage.promptTokens,
+              usage.completionTokens,
+              task_id,
+            ]);
+          },
+        }
+      : undefined;
+
     try {
-      result = await generateTaskPrompt(task.original_messages, {
-        provider: settings.provider,
+      const result = await generateTaskPrompt(task.original_messages, {
+        provider,
         contextBudgetTokens: settings.contextBudgetTokens,
         maxTokens: settings.maxTokens,
         signal: helpers.abortSignal,
+        meter,
       });
+      const info = {
+        source: result.source,
+        provider: result.provider,
+        model: result.model,
+        offline: result.source === "offline",
+        template_version: result.templateVersion,
+        usage: result.usage,
+        duration_ms: result.durationMs,
+        chunks: result.chunks,
+        generated_at: new Date().toISOString(),
+      };
+      await helpers.query("select app_private.complete_prompt_generation($1, $2, $3, $4, $5, $6)", [
+        task_id,
+        generation,
+        result.prompt,
+        result.source,
+        JSON.stringify(info),
+        result.injectionReasons,
+      ]);
+      log.info("prompt generated", { task_id, generation, provider: result.provider, chunks: result.chunks, flagged: result.injectionReasons.length > 0 });
     } catch (err) {
-      if (err instanceof ProviderError || err instanceof NoUserMessageError || err instanceof PromptTooLongError) {
-        log.warn("prompt generation failed", { task_id, generation, error: err.message });
-        await helpers.query("select app_private.fail_prompt_generation($1, $2, $3)", [task_id, generation, err.message]);
-        return;
+      const { attempts, max_attempts } = helpers.job;
+      const lastAttempt = attempts >= max_attempts;
+      const shuttingDown = helpers.abortSignal?.aborted === true;
+      if (!lastAttempt && (shuttingDown || !isPermanent(err))) {
+        log.warn("prompt generation failed, will retry", { task_id, generation, attempt: attempts, max_attempts, error: String(err) });
+        throw err;
       }
-      throw err;
+      const detail = err instanceof Error ? err.message : String(err);
+      const message = isPermanent(err) ? detail : `prompt generation failed after ${attempts} attempts: ${detail}`;
+      log.warn("prompt generation failed", { task_id, generation, attempt: attempts, error: message });
+      await helpers.query("select app_private.fail_prompt_generation($1, $2, $3)", [task_id, generation, message]);
     }
-    const info = {
-      source: result.source,
-      provider: result.provider,
-      model: result.model,
-      offline: result.source === "offline",
-      template_version: result.templateVersion,
-      usage: result.usage,
-      duration_ms: result.durationMs,
-      chunks: result.chunks,
-      generated_at: new Date().toISOString(),
-    };
-    await helpers.query("select app_private.complete_prompt_generation($1, $2, $3, $4, $5, $6)", [
-      task_id,
-      generation,
-      result.prompt,
-      result.source,
-      JSON.stringify(info),
-      result.injectionReasons,
-    ]);
-    log.info("prompt generated", { task_id, generation, provider: result.provider, chunks: result.chunks, flagged: result.injectionReasons.length > 0 });
   };
 }

@@ -19,6 +19,38 @@ export interface ThreadMessage {
   created_at?: string;
 }
 
+/** A plan limit refused the call (the message names the limit and ends with its code, e.g. "(ST010)"). Permanent. */
+export class SpendLimitError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "SpendLimitError";
+  }
+}
+
+/** The generation cannot succeed with this configuration or input (e.g. LLM_CONTEXT_BUDGET_TOKENS too small). Permanent. */
+export class PromptGenerationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "PromptGenerationError";
+  }
+}
+
+/** One completed model call, as reported to the meter. */
+export interface MeteredCall {
+  model: string;
+  /** What the API reported, or an estimate (CHARS_PER_TOKEN) when it reported none. */
+  usage: Usage;
+  estimated: boolean;
+}
+
+/** Spend hooks around every model call (chunk, group-combine and final calls alike). */
+export interface ModelCallMeter {
+  /** Awaited before each call; throw (SpendLimitError) to stop before the provider is called. */
+  beforeCall(): Promise<void>;
+  /** Awaited after each completed call, with its tokens. */
+  afterCall(call: MeteredCall): Promise<void>;
+}
+
 export interface GenerateOptions {
   /** null = offline (deterministic, no model). */
   provider: PromptProvider | null;
@@ -32,6 +64,8 @@ export interface GenerateOptions {
   assistantExcerptChars: number;
   /** Aborts the in-flight model call (e.g. worker shutdown); surfaces as a transient ProviderError. */
   signal?: AbortSignal;
+  /** Checks allowances before, and records tokens after, every model call (none offline). */
+  meter?: ModelCallMeter;
 }
 
 export const DEFAULT_GENERATE_OPTIONS = {
@@ -148,15 +182,23 @@ async function modelGenerate(provider: PromptProvider, items: DataItem[], opts: 
   const usage: Usage = { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
   let model = provider.model;
   const call = async (notes: string[], data: string): Promise<string> => {
-    const res = await provider.complete(
-      [
-        { role: "system", content: TASK_GENERATION_SYSTEM_PROMPT },
-        { role: "system", content: DATA_HANDLING_NOTE },
-        ...notes.map((content) => ({ role: "system" as const, content })),
-        { role: "user", content: data },
-      ],
-      { maxTokens: opts.maxTokens, signal: opts.signal },
-    );
+    const messages = [
+      { role: "system" as const, content: TASK_GENERATION_SYSTEM_PROMPT },
+      { role: "system" as const, content: DATA_HANDLING_NOTE },
+      ...notes.map((content) => ({ role: "system" as const, content })),
+      { role: "user" as const, content: data },
+    ];
+    await opts.meter?.beforeCall();
+    const res = await provider.complete(messages, { maxTokens: opts.maxTokens, signal: opts.signal });
+    if (opts.meter) {
+      const promptTokens = res.usage?.promptTokens ?? estimateTokens(messages.map((m) => m.content).join("\n"));
+      const completionTokens = res.usage?.completionTokens ?? estimateTokens(res.text);
+      await opts.meter.afterCall({
+        model: res.model,
+        usage: { promptTokens, completionTokens, totalTokens: res.usage?.totalTokens ?? promptTokens + completionTokens },
+        estimated: !res.usage,
+      });
+    }
     usage.promptTokens += res.usage?.promptTokens ?? 0;
     usage.completionTokens += res.usage?.completionTokens ?? 0;
     usage.totalTokens += res.usage?.totalTokens ?? 0;
@@ -177,8 +219,15 @@ async function modelGenerate(provider: PromptProvider, items: DataItem[], opts: 
     Math.max(chunkNote(99_999, 99_999).length, groupCombineNote(99_999, 99_999).length, COMBINE_NOTE.length) -
     Math.max(renderData("conversation_data", []).length, renderData("partial_prompts", []).length);
   if (dataChars < 2 * (opts.maxTokens * CHARS_PER_TOKEN + 200)) {
-    throw new Error(
-      `contextBudgetTokens ${opts.contextBudgetTokens} is too small to chunk with maxTokens ${opts.maxTokens}: a call must fit two partial prompts`,
+    const needed = Math.ceil(
+      (2 * (opts.maxTokens * CHARS_PER_TOKEN + 200) + (budgetChars - dataChars) + TASK_GENERATION_SYSTEM_PROMPT.length + DATA_HANDLING_NOTE.length) /
+        CHARS_PER_TOKEN +
+        opts.maxTokens +
+        MARGIN_TOKENS,
+    );
+    throw new PromptGenerationError(
+      `contextBudgetTokens ${opts.contextBudgetTokens} is too small to chunk with maxTokens ${opts.maxTokens}: ` +
+        `a call must fit two partial prompts; set LLM_CONTEXT_BUDGET_TOKENS to at least ${needed}`,
     );
   }
 
@@ -195,7 +244,11 @@ async function modelGenerate(provider: PromptProvider, items: DataItem[], opts: 
     );
     const [only] = groups;
     if (groups.length === 1 && only) return call([COMBINE_NOTE], renderData("partial_prompts", only));
-    if (groups.length >= parts.length) throw new Error("partial prompts do not shrink enough to fit contextBudgetTokens");
+    if (groups.length >= parts.length) {
+      throw new PromptGenerationError(
+        `partial prompts do not shrink enough to fit the context budget (LLM_CONTEXT_BUDGET_TOKENS = ${opts.contextBudgetTokens}); raise it`,
+      );
+    }
     const next: string[] = [];
     for (const [i, group] of groups.entries()) {
       next.push(await call([groupCombineNote(i + 1, groups.length)], renderData("partial_prompts", group)));

@@ -20,6 +20,8 @@ export interface CompletionResult {
 export interface PromptProvider {
   readonly name: "openai" | "offline";
   readonly model: string;
+  /** Where the calls go, as metered in app_private.model_usage.provider (see providerKey). */
+  readonly endpoint?: string;
   complete(messages: ChatMessage[], opts: { maxTokens: number; signal?: AbortSignal }): Promise<CompletionResult>;
 }
 
@@ -44,6 +46,17 @@ export class NoUserMessageError extends Error {
     super("thread has no user message");
     this.name = "NoUserMessageError";
   }
+}
+
+/** The OpenAI SDK's endpoint when OPENAI_BASE_URL is unset. */
+export const DEFAULT_OPENAI_BASE_URL = "https://api.openai.com/v1";
+
+/**
+ * The provider key model calls are metered under (app_private.model_usage.provider) and that per-provider limits are
+ * keyed by: the configured OPENAI_BASE_URL without a trailing slash, or the SDK's default endpoint.
+ */
+export function providerKey(baseURL?: string | null): string {
+  return (baseURL || DEFAULT_OPENAI_BASE_URL).replace(/\/+$/, "");
 }
 
 export interface OpenAIProviderConfig {
@@ -77,6 +90,7 @@ export function makeOpenAIProvider(cfg: OpenAIProviderConfig): PromptProvider {
   return {
     name: "openai",
     model: cfg.model,
+    endpoint: providerKey(cfg.baseURL),
     async complete(messages, opts) {
       let res: unknown;
       try {

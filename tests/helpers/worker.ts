@@ -16,7 +16,19 @@ export async function closeOwnerPool(): Promise<void> {
 }
 
 export async function runJobs(taskList: TaskList): Promise<void> {
+  const started = new Date();
   await runOnce({ pgPool: ownerPool(), taskList, logger: quietLogger });
+  // graphile-worker fires a job's completion (or failure) without awaiting it, so runOnce can resolve while the last
+  // job is still locked: wait until the jobs this run locked are settled (bounded, in case another run is in flight).
+  const deadline = Date.now() + 5000;
+  while (Date.now() < deadline) {
+    const { rows } = await ownerPool().query(
+      "select count(*)::int as n from graphile_worker.jobs where locked_by like 'otpool-%' and locked_at >= $1",
+      [started],
+    );
+    if (rows[0].n === 0) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 export const quietLogger = new Logger(() => () => undefined);
