@@ -1,5 +1,5 @@
---! Previous: sha1:9406e5d452b4fdf8cfeed3c1be454bcb3fd79b3e
---! Hash: sha1:24cfc0b70d32c0b58842592b2525a20a8e443894
+--! Previous: sha1:b2bac6bfe7b68a4cb1af6043473e57aa9a39e9e5
+--! Hash: sha1:6665d255eb48badbd457548a7ba0ca3d81dbefa4
 --! Message: Metered spend
 
 -- Metered spend: a ledger of every model call (tokens per call, per account and per paying owner),
@@ -362,14 +362,12 @@ begin
   )
   update dispatch_batch b set inserted = true from inserted i where i.execution_id = b.execution_id;
 
-  -- each run starts at its occurrence's own time (a catch-up: now)
-  perform graphile_worker.add_jobs(array(
-    select row('run_execution', json_build_object('execution_id', b.execution_id), null, greatest(b.scheduled_for, now_at),
-               4, 'run_execution:' || b.execution_id, null, null)::graphile_worker.job_spec
-      from dispatch_batch b where b.inserted and b.skip_reason is null));
-
   select count(*) filter (where b.inserted and b.skip_reason is null), count(*) filter (where b.inserted and b.skip_reason is not null)
     into v_dispatched, v_skipped from dispatch_batch b;
+  -- the run pools start each run at its occurrence's own time (a catch-up: now)
+  if v_dispatched > 0 then
+    perform pg_notify('sat_runs_ready', '');
+  end if;
 
   update app_public.scheduled_tasks t
      set next_execution_at = case when b.final then null else b.next_at end,
