@@ -2,6 +2,7 @@
 import { as, asRoot, createUser, superuserPool, type TestUser } from "../helpers/db.js";
 
 /** Runs one statement as the given user (visitor role, their claims), committed. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- rows of ad-hoc test queries
 export async function sqlAs<T = any>(userId: string, sql: string, params: unknown[] = []): Promise<T[]> {
   const client = await superuserPool().connect();
   try {
@@ -19,6 +20,7 @@ export async function sqlAs<T = any>(userId: string, sql: string, params: unknow
 }
 
 /** Runs one statement as root (the owner role in psql), committed. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- rows of ad-hoc test queries
 export async function sqlRoot<T = any>(sql: string, params: unknown[] = []): Promise<T[]> {
   return (await superuserPool().query(sql, params)).rows as T[];
 }
