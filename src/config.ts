@@ -191,7 +191,7 @@ function limitsConfig(env: Env, production: boolean): Config["limits"] {
     maxAliases: int(env, "GRAPHQL_MAX_ALIASES", 15, 0, 1000),
     maxDepth: int(env, "GRAPHQL_MAX_DEPTH", 10, 2, 100),
     maxTokens: int(env, "GRAPHQL_MAX_TOKENS", 1000, 50, 100_000),
-    maxCost: int(env, "GRAPHQL_MAX_COST", 5000, 10, 1_000_000),
+    maxCost: int(env, "GRAPHQL_MAX_COST", 50_000, 10, 10_000_000),
     defaultPageSize,
     maxPageSize,
     maxPreviewCount: int(env, "SCHEDULE_PREVIEW_MAX_COUNT", 50, 1, 500),
