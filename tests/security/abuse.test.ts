@@ -5,6 +5,7 @@
  */
 import crypto from "node:crypto";
 import { calendarCacheStats } from "../../src/calendar.js";
+import { loadConfig } from "../../src/config.js";
 import { calendarWork } from "../../src/graphql/scheduling.js";
 import type { ApiServer } from "../../src/server.js";
 import { gql, signToken, startTestServer } from "../helpers/api.js";
@@ -243,5 +244,17 @@ describe("rate limits", () => {
       expect((await fetch(`${limited.url}/healthz`)).status).toBe(200);
       expect((await fetch(`${limited.url}/readyz`)).status).toBe(200);
     }
+  });
+});
+
+describe("limit settings", () => {
+  test("a malformed or inconsistent limit setting stops start-up with one line naming the variable", () => {
+    expect(() => loadConfig({ GRAPHQL_MAX_ALIASES: "many" })).toThrow("GRAPHQL_MAX_ALIASES: must be a whole number, got \"many\"");
+    expect(() => loadConfig({ RATE_LIMIT_PER_USER: "-1" })).toThrow("RATE_LIMIT_PER_USER: must be between 0 and 1000000, got -1");
+    expect(() => loadConfig({ GRAPHQL_DEFAULT_PAGE_SIZE: "500", GRAPHQL_MAX_PAGE_SIZE: "100" })).toThrow(
+      "GRAPHQL_DEFAULT_PAGE_SIZE: must not exceed GRAPHQL_MAX_PAGE_SIZE (100), got 500",
+    );
+    expect(loadConfig({ NODE_ENV: "production", JWT_SECRET: "x".repeat(32) }).limits).toMatchObject({ introspection: false, fieldSuggestions: false });
+    expect(loadConfig({}).limits).toMatchObject({ introspection: true, fieldSuggestions: true, maxAliases: 15, maxPageSize: 1000, defaultPageSize: 100 });
   });
 });
