@@ -72,6 +72,9 @@ function withErrorShape(rule: ValidationRule, extensions: Record<string, unknown
   };
 }
 
+/** graphql-armor rules throw by default; report instead, so that all limit errors are listed with a 400. */
+const report = { propagateOnRejection: false, onReject: [(ctx: ValidationContext | null, err: GraphQLError) => ctx?.reportError(err)] };
+
 /** graphql-armor's token-counting parser as a validation rule (grafserv parses without it). */
 function maxTokensRule(n: number): ValidationRule {
   return (context) => {
@@ -94,10 +97,10 @@ function limitExtensions(setting: string, max: number) {
 
 export function limitValidationRules(limits: GraphQLLimits): ValidationRule[] {
   const rules: ValidationRule[] = [
-    withErrorShape(maxAliasesRule({ n: limits.maxAliases }), limitExtensions("GRAPHQL_MAX_ALIASES", limits.maxAliases), false, ` At most ${limits.maxAliases} aliases are allowed per operation.`),
-    withErrorShape(maxDepthRule({ n: limits.maxDepth }), limitExtensions("GRAPHQL_MAX_DEPTH", limits.maxDepth), false, ` Selections may nest at most ${limits.maxDepth} levels deep.`),
+    withErrorShape(maxAliasesRule({ n: limits.maxAliases, ...report }), limitExtensions("GRAPHQL_MAX_ALIASES", limits.maxAliases), false, ` At most ${limits.maxAliases} aliases are allowed per operation.`),
+    withErrorShape(maxDepthRule({ n: limits.maxDepth, ...report }), limitExtensions("GRAPHQL_MAX_DEPTH", limits.maxDepth), false, ` Selections may nest at most ${limits.maxDepth} levels deep.`),
     withErrorShape(maxTokensRule(limits.maxTokens), limitExtensions("GRAPHQL_MAX_TOKENS", limits.maxTokens), false, ` A document may have at most ${limits.maxTokens} tokens.`),
-    withErrorShape(costLimitRule({ maxCost: limits.maxCost }), limitExtensions("GRAPHQL_MAX_COST", limits.maxCost), false, ` Split the request or select fewer fields (each object costs 2, each scalar 1, times 1.5 per level of depth).`),
+    withErrorShape(costLimitRule({ maxCost: limits.maxCost, ...report }), limitExtensions("GRAPHQL_MAX_COST", limits.maxCost), false, ` Split the request or select fewer fields (each object costs 2, each scalar 1, times 1.5 per level of depth).`),
   ];
   if (!limits.introspection) {
     rules.push(withErrorShape(NoSchemaIntrospectionCustomRule, { code: "INTROSPECTION_DISABLED", limit: "GRAPHQL_INTROSPECTION" }, false));
