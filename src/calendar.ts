@@ -27,6 +27,7 @@
  * These are the "compatible" disambiguation rules of Temporal / RFC 5545.
  */
 import { CronExpressionParser, type CronFieldCollection } from "cron-parser";
+import { LRUCache } from "lru-cache";
 
 export type ScheduleType = "once" | "daily" | "weekly" | "monthly" | "cron";
 
@@ -550,20 +551,17 @@ export function validateSchedule(spec: ScheduleSpec, opts: { now: Date; minInter
   const minMs = opts.minIntervalSeconds * SECOND_MS;
   if (spec.scheduleType === "cron") {
     const raw = (spec.cronExpression ?? "").trim();
-    const shape = cronShape(raw);
-    const first = firstOccurrence(spec, opts.now);
-    if (first === null) {
-      throw new ScheduleError("cron_expression", `cron_expression "${raw}" never runs`);
+    // The expensive part (the first run, 100 sampled runs): memoised per expression, zone,
+    // minimum interval, earliest start and hour of `now`.
+    const start = isValidDate(at) && at.getTime() > now ? at.getTime() : "";
+    const key = `${raw}\u0000${spec.timezone}\u0000${opts.minIntervalSeconds}\u0000${start}\u0000${Math.floor(now / HOUR_MS)}`;
+    let verdict = cronVerdicts.get(key);
+    if (verdict === undefined) {
+      calendarCacheStats.cronValidations++;
+      verdict = cronVerdict(spec, raw, opts.now, minMs, opts.minIntervalSeconds);
+      cronVerdicts.set(key, verdict);
     }
-    if (minMs > 0) {
-      const gap = Math.min(structuralMinGap(shape), sampledMinGap(spec, first));
-      if (gap < minMs) {
-        throw new ScheduleError(
-          "cron_expression",
-          `cron_expression "${raw}" runs every ${gap / SECOND_MS} s; the minimum interval is ${opts.minIntervalSeconds} s`,
-        );
-      }
-    }
+    if (verdict !== "ok") throw verdict;
   } else if (spec.scheduleType !== "once") {
     // Nominal periods; a calendar month is at least 28 days.
     const period = { daily: DAY_MS, weekly: 7 * DAY_MS, monthly: 28 * DAY_MS }[spec.scheduleType];
@@ -573,6 +571,37 @@ export function validateSchedule(spec: ScheduleSpec, opts: { now: Date; minInter
         `schedule_type "${spec.scheduleType}" runs every ${period / SECOND_MS} s; the minimum interval is ${opts.minIntervalSeconds} s`,
       );
     }
+  }
+}
+
+/**
+ * Work counters of the memo caches below (read by tests and metrics; they only ever grow):
+ * how many cron validations and run sequences were actually computed (cache misses).
+ */
+export const calendarCacheStats = { cronValidations: 0, cronSequences: 0 };
+
+/** Upper bound of the memo caches of validations and run sequences (entries; LRU). */
+export const CALENDAR_MEMO_SIZE = 10_000;
+const cronVerdicts = new LRUCache<string, "ok" | ScheduleError>({ max: CALENDAR_MEMO_SIZE });
+
+function cronVerdict(spec: ScheduleSpec, raw: string, now: Date, minMs: number, minIntervalSeconds: number): "ok" | ScheduleError {
+  try {
+    const shape = cronShape(raw);
+    const first = firstOccurrence(spec, now);
+    if (first === null) return new ScheduleError("cron_expression", `cron_expression "${raw}" never runs`);
+    if (minMs > 0) {
+      const gap = Math.min(structuralMinGap(shape), sampledMinGap(spec, first));
+      if (gap < minMs) {
+        return new ScheduleError(
+          "cron_expression",
+          `cron_expression "${raw}" runs every ${gap / SECOND_MS} s; the minimum interval is ${minIntervalSeconds} s`,
+        );
+      }
+    }
+    return "ok";
+  } catch (err) {
+    if (err instanceof ScheduleError) return err;
+    throw err;
   }
 }
 
@@ -645,14 +674,40 @@ export function firstOccurrence(spec: ScheduleSpec, now: Date): Date | null {
 
 /** The next `count` runs of a schedule saved at `now`, starting with firstOccurrence. */
 export function previewOccurrences(spec: ScheduleSpec, now: Date, count: number): Date[] {
-  const fixed = anchored(spec, now);
+  return occurrencesAfter(anchored(spec, now), now, count);
+}
+
+function computeOccurrences(spec: ScheduleSpec, after: Date, count: number): Date[] {
   const result: Date[] = [];
-  let next = count > 0 ? nextOccurrence(fixed, now) : null;
+  let next = count > 0 ? nextOccurrence(spec, after) : null;
   while (next !== null && result.length < count) {
     result.push(next);
-    next = result.length < count ? nextOccurrence(fixed, next) : null;
+    next = result.length < count ? nextOccurrence(spec, next) : null;
   }
   return result;
+}
+
+/**
+ * Memo of cron run sequences: the runs after `from` of one (expression, zone, earliest start).
+ * A cron schedule's runs are a fixed set of instants, so the runs after a later instant are a
+ * suffix of a sequence computed earlier; the sequence is recomputed only when it runs short.
+ */
+const cronSequences = new LRUCache<string, { from: number; runs: number[]; exhausted: boolean }>({ max: CALENDAR_MEMO_SIZE });
+
+/** The next `count` runs strictly after `after` (the spec must already be anchored). */
+export function occurrencesAfter(spec: ScheduleSpec, after: Date, count: number): Date[] {
+  if (spec.scheduleType !== "cron" || count <= 0) return computeOccurrences(spec, after, count);
+  const afterMs = after.getTime();
+  const key = `${(spec.cronExpression ?? "").trim()}\u0000${spec.timezone}\u0000${spec.scheduledAt?.getTime() ?? ""}`;
+  const cached = cronSequences.get(key);
+  if (cached && cached.from <= afterMs) {
+    const rest = cached.runs.filter((t) => t > afterMs);
+    if (rest.length >= count || cached.exhausted) return rest.slice(0, count).map((t) => new Date(t));
+  }
+  calendarCacheStats.cronSequences++;
+  const runs = computeOccurrences(spec, after, count);
+  cronSequences.set(key, { from: afterMs, runs: runs.map((d) => d.getTime()), exhausted: runs.length < count });
+  return runs;
 }
 
 /**

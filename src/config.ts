@@ -115,6 +115,26 @@ export interface Config {
     mcp: McpRegistry;
   };
   schedule: { minIntervalSeconds: number };
+  /** Abuse limits of the HTTP / GraphQL API (README "Security"). */
+  limits: {
+    maxBodyBytes: number;
+    maxAliases: number;
+    maxDepth: number;
+    maxTokens: number;
+    maxCost: number;
+    defaultPageSize: number;
+    maxPageSize: number;
+    maxPreviewCount: number;
+    introspection: boolean;
+    fieldSuggestions: boolean;
+    /** Requests per window per client IP (0 = off). */
+    rateLimitPerIp: number;
+    /** Requests per window per signed-in user (0 = off). */
+    rateLimitPerUser: number;
+    rateLimitWindowSeconds: number;
+    /** express "trust proxy": how many proxies in front of the server set X-Forwarded-For. */
+    trustProxyHops: number;
+  };
   logLevel: "debug" | "info" | "warn" | "error";
 }
 
@@ -172,6 +192,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     agent: agentConfig(env),
     schedule: { minIntervalSeconds: int(env, "SCHEDULE_MIN_INTERVAL_SECONDS", 300, 60, 86400) },
+    limits: limitsConfig(env, production),
     logLevel: logLevel as Config["logLevel"],
   };
 }
@@ -204,6 +225,30 @@ function runConfig(env: Env): Config["run"] {
 export function providerKey(config: Config): string {
   if (!config.llm.apiKey) return "offline";
   return config.llm.baseUrl ?? "https://api.openai.com/v1";
+}
+
+function limitsConfig(env: Env, production: boolean): Config["limits"] {
+  const defaultPageSize = int(env, "GRAPHQL_DEFAULT_PAGE_SIZE", 100, 1, 10_000);
+  const maxPageSize = int(env, "GRAPHQL_MAX_PAGE_SIZE", 1000, 1, 100_000);
+  if (defaultPageSize > maxPageSize) {
+    throw new ConfigError("GRAPHQL_DEFAULT_PAGE_SIZE", `must not exceed GRAPHQL_MAX_PAGE_SIZE (${maxPageSize}), got ${defaultPageSize}`);
+  }
+  return {
+    maxBodyBytes: int(env, "GRAPHQL_MAX_BODY_BYTES", 65_536, 1024, 10_000_000),
+    maxAliases: int(env, "GRAPHQL_MAX_ALIASES", 15, 0, 1000),
+    maxDepth: int(env, "GRAPHQL_MAX_DEPTH", 10, 2, 100),
+    maxTokens: int(env, "GRAPHQL_MAX_TOKENS", 1000, 50, 100_000),
+    maxCost: int(env, "GRAPHQL_MAX_COST", 50_000, 10, 10_000_000),
+    defaultPageSize,
+    maxPageSize,
+    maxPreviewCount: int(env, "SCHEDULE_PREVIEW_MAX_COUNT", 50, 1, 500),
+    introspection: bool(env, "GRAPHQL_INTROSPECTION", !production),
+    fieldSuggestions: bool(env, "GRAPHQL_FIELD_SUGGESTIONS", !production),
+    rateLimitPerIp: int(env, "RATE_LIMIT_PER_IP", 600, 0, 1_000_000),
+    rateLimitPerUser: int(env, "RATE_LIMIT_PER_USER", 300, 0, 1_000_000),
+    rateLimitWindowSeconds: int(env, "RATE_LIMIT_WINDOW_SECONDS", 60, 1, 86_400),
+    trustProxyHops: int(env, "TRUST_PROXY_HOPS", 0, 0, 10),
+  };
 }
 
 function agentConfig(env: Env): Config["agent"] {

@@ -25,6 +25,8 @@ import { log, errorFields, logPoolError } from "./logger.js";
 import { ProjectPlugins } from "./graphql/plugins.js";
 import { makeSchedulingPlugin } from "./graphql/scheduling.js";
 import { agentRunHooks } from "./hooks.js";
+import { makePageSizePlugin, makeRequestLimitsPlugin } from "./graphql/limits.js";
+import { rateLimits } from "./rateLimit.js";
 
 /** SQLSTATEs whose messages are written for users and safe to pass through unchanged. */
 export function isUserFacingSqlState(code: string): boolean {
@@ -78,10 +80,15 @@ export interface ServerOptions {
   jwt: JwtSettings;
 }
 
-export function makePreset(opts: { authPool: pg.Pool; pgSubscriber: PgSubscriber; minIntervalSeconds: number; visitorRole: string; graphiql: boolean; verify: (t: string) => Promise<VerifiedClaims> }): GraphileConfig.Preset {
+export function makePreset(opts: { authPool: pg.Pool; pgSubscriber: PgSubscriber; minIntervalSeconds: number; visitorRole: string; graphiql: boolean; limits: Config["limits"]; verify: (t: string) => Promise<VerifiedClaims> }): GraphileConfig.Preset {
   return {
     extends: [PostGraphileAmberPreset],
-    plugins: [...ProjectPlugins, makeSchedulingPlugin({ minIntervalSeconds: opts.minIntervalSeconds })],
+    plugins: [
+      ...ProjectPlugins,
+      makeSchedulingPlugin({ minIntervalSeconds: opts.minIntervalSeconds, maxPreviewCount: opts.limits.maxPreviewCount }),
+      makeRequestLimitsPlugin(opts.limits),
+      makePageSizePlugin(opts.limits),
+    ],
     pgServices: [makePgService({ pool: opts.authPool, pgSubscriber: opts.pgSubscriber, schemas: ["app_public"] })],
     grafast: {
       explain: false,
@@ -108,6 +115,7 @@ export function makePreset(opts: { authPool: pg.Pool; pgSubscriber: PgSubscriber
       graphiqlOnGraphQLGET: false,
       graphiqlPath: "/graphiql",
       websockets: true,
+      maxRequestLength: opts.limits.maxBodyBytes,
       maskError,
     },
   };
@@ -122,6 +130,8 @@ export async function startServer(options: ServerOptions): Promise<ApiServer> {
 
   const app = express();
   app.disable("x-powered-by");
+  if (config.limits.trustProxyHops > 0) app.set("trust proxy", config.limits.trustProxyHops);
+  const limiters = rateLimits(config.limits);
   app.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });
   });
@@ -143,14 +153,16 @@ export async function startServer(options: ServerOptions): Promise<ApiServer> {
     ownerPool.on("error", logPoolError);
     app.use(agentRunHooks({ ownerPool, secret: config.agent.webhookSecret }));
   }
-  app.use("/graphql", authMiddleware(verify, provision));
+  // Per-IP limit before the token is checked (bad-token floods count too), per-user after.
+  // /healthz and /readyz are registered above and never limited.
+  app.use("/graphql", limiters.perIp, authMiddleware(verify, provision), limiters.perUser);
 
   // LISTEN/NOTIFY for subscriptions holds one connection of its own (released on close).
   const subscriberPool = new pg.Pool({ connectionString: options.authUrl, max: 1 });
   subscriberPool.on("error", logPoolError);
   const pgSubscriber = new PgSubscriber(subscriberPool);
   const pgl = postgraphile(
-    makePreset({ authPool, pgSubscriber, minIntervalSeconds: config.schedule.minIntervalSeconds, visitorRole: config.roles.visitor, graphiql: config.graphiql, verify }),
+    makePreset({ authPool, pgSubscriber, minIntervalSeconds: config.schedule.minIntervalSeconds, visitorRole: config.roles.visitor, graphiql: config.graphiql, limits: config.limits, verify }),
   );
   const serv = pgl.createServ(grafserv);
   const httpServer = http.createServer(app);

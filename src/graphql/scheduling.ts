@@ -5,12 +5,12 @@
  * caller (visitor role, RLS, the SQL checks: access, status, prompt ready, review).
  */
 import { extendSchema, gql } from "postgraphile/utils";
-import { lambda, object, SafeError } from "postgraphile/grafast";
+import { context, lambda, object, SafeError } from "postgraphile/grafast";
 import { withPgClientTransaction } from "postgraphile/@dataplan/pg";
 import {
   describeSchedule,
   firstOccurrence,
-  nextOccurrence,
+  occurrencesAfter,
   previewOccurrences,
   ScheduleError,
   validateSchedule,
@@ -19,7 +19,39 @@ import {
   type ScheduleType,
 } from "../calendar.js";
 
-export const MAX_PREVIEW = 50;
+/** Default of `previewSchedule(count:)` and `upcomingExecutions(count:)`. */
+export const DEFAULT_PREVIEW_COUNT = 5;
+
+/**
+ * Calendar work of GraphQL fields runs one field per event-loop turn (FIFO, per process), so a
+ * request with many preview fields never holds the loop for more than one field's work:
+ * /healthz and other requests are served in between. `calendarWork` counts queued and
+ * finished fields (read by tests and metrics).
+ */
+export const calendarWork = { queued: 0, done: 0 };
+let calendarTail: Promise<unknown> = Promise.resolve();
+function onOwnTurn<T>(job: () => T): Promise<T> {
+  calendarWork.queued++;
+  const run = calendarTail
+    .then(() => new Promise<void>((resolve) => setImmediate(resolve)))
+    .then(() => {
+      try {
+        return job();
+      } finally {
+        calendarWork.done++;
+      }
+    });
+  calendarTail = run.catch(() => undefined);
+  return run;
+}
+
+function checkCount(count: number | null | undefined, max: number): number {
+  const n = count ?? DEFAULT_PREVIEW_COUNT;
+  if (!Number.isInteger(n) || n < 1 || n > max) {
+    throw new SafeError(`count must be between 1 and ${max} (got ${n})`, { code: "ST003", field: "count" });
+  }
+  return n;
+}
 
 interface SpecInput {
   scheduleType?: string | null;
@@ -51,7 +83,8 @@ function validated(input: SpecInput, now: Date, minIntervalSeconds: number): Sch
   return spec;
 }
 
-export function makeSchedulingPlugin(opts: { minIntervalSeconds: number; now?: () => Date }) {
+export function makeSchedulingPlugin(opts: { minIntervalSeconds: number; maxPreviewCount?: number; now?: () => Date }) {
+  const maxCount = opts.maxPreviewCount ?? 50;
   const now = () => opts.now?.() ?? new Date();
   return extendSchema((build) => {
     const tasks = build.input.pgRegistry.pgResources.scheduled_tasks;
@@ -128,15 +161,20 @@ export function makeSchedulingPlugin(opts: { minIntervalSeconds: number; now?: (
                 timezone: fieldArgs.getRaw("timezone"),
                 count: fieldArgs.getRaw("count"),
               });
-              return lambda($args, (args) => {
+              const $sub = lambda(context().get("pgSettings"), (settings) => (settings as Record<string, string> | null)?.["jwt.claims.sub"] ?? null);
+              return lambda(object({ args: $args, sub: $sub }), ({ args, sub }) => {
+                // Calendar math is CPU work: only signed-in users may ask for it (and are rate limited).
+                if (!sub) throw new SafeError("previewSchedule requires a signed-in user (Authorization: Bearer <JWT>)", { code: "ST401" });
                 const a = args as SpecInput & { count: number | null };
-                const at = now();
-                const spec = validated(a, at, opts.minIntervalSeconds);
-                const count = Math.min(Math.max(a.count ?? 5, 1), MAX_PREVIEW);
-                return {
-                  description: describeSchedule(spec),
-                  occurrences: previewOccurrences(spec, at, count).map((d) => d.toISOString()),
-                };
+                const count = checkCount(a.count, maxCount);
+                return onOwnTurn(() => {
+                  const at = now();
+                  const spec = validated(a, at, opts.minIntervalSeconds);
+                  return {
+                    description: describeSchedule(spec),
+                    occurrences: previewOccurrences(spec, at, count).map((d) => d.toISOString()),
+                  };
+                });
               });
             },
           },
@@ -155,16 +193,11 @@ export function makeSchedulingPlugin(opts: { minIntervalSeconds: number; now?: (
               });
               return lambda($row, (row) => {
                 const r = row as { status: string; type: ScheduleType | null; at: string | null; cron: string | null; tz: string; next: string | null; count: number | null };
+                const count = checkCount(r.count, maxCount);
                 if (r.status !== "active" || !r.type || !r.next) return [];
                 const spec: ScheduleSpec = { scheduleType: r.type, scheduledAt: r.at ? new Date(r.at) : null, cronExpression: r.cron, timezone: r.tz };
-                const count = Math.min(Math.max(r.count ?? 5, 1), MAX_PREVIEW);
-                const out: Date[] = [new Date(r.next)];
-                while (out.length < count) {
-                  const n = nextOccurrence(spec, out[out.length - 1]!);
-                  if (!n) break;
-                  out.push(n);
-                }
-                return out.map((d) => d.toISOString());
+                const next = new Date(r.next);
+                return onOwnTurn(() => [next, ...occurrencesAfter(spec, next, count - 1)].map((d) => d.toISOString()));
               });
             },
             scheduleDescription($task) {
