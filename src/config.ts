@@ -100,6 +100,8 @@ export interface Config {
     mcpAllowedHosts: string | undefined;
   };
   schedule: { minIntervalSeconds: number };
+  /** Bound of a graceful stop (worker hand-back, server close, embedded database stop) before the process exits anyway. */
+  shutdownTimeoutMs: number;
   logLevel: "debug" | "info" | "warn" | "error";
 }
 
@@ -155,6 +157,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     agent: agentConfig(env),
     schedule: { minIntervalSeconds: int(env, "SCHEDULE_MIN_INTERVAL_SECONDS", 300, 60, 86400) },
+    shutdownTimeoutMs: int(env, "SHUTDOWN_TIMEOUT_MS", 10_000, 100, 600_000),
     logLevel: logLevel as Config["logLevel"],
   };
 }

@@ -25,6 +25,11 @@ import { log, errorFields, logPoolError } from "./logger.js";
 import { ProjectPlugins } from "./graphql/plugins.js";
 import { makeSchedulingPlugin } from "./graphql/scheduling.js";
 import { agentRunHooks } from "./hooks.js";
+import { isDatabaseUnavailable } from "./db/unavailable.js";
+
+/** extensions.code of a GraphQL error (HTTP 503) answered while the database cannot be reached. */
+export const DATABASE_UNAVAILABLE = "DATABASE_UNAVAILABLE";
+const UNAVAILABLE_MESSAGE = "The database is unavailable right now; retry shortly.";
 
 /** SQLSTATEs whose messages are written for users and safe to pass through unchanged. */
 export function isUserFacingSqlState(code: string): boolean {
@@ -50,6 +55,16 @@ function passThrough(error: GraphQLError, original: Error, extensions: Record<st
 
 export function maskError(error: GraphQLError): GraphQLError {
   const original = error.originalError as (Error & { code?: unknown; hint?: unknown }) | undefined;
+  if (original && isDatabaseUnavailable(original)) {
+    return new GraphQLError(UNAVAILABLE_MESSAGE, {
+      nodes: error.nodes,
+      source: error.source,
+      positions: error.positions,
+      path: error.path,
+      originalError: original,
+      extensions: { code: DATABASE_UNAVAILABLE },
+    });
+  }
   if (original && typeof original.code === "string" && isUserFacingSqlState(original.code)) {
     return passThrough(error, original, { code: original.code, ...(original.hint ? { hint: original.hint } : {}) });
   }
@@ -75,12 +90,44 @@ export interface ServerOptions {
   /** Owner connection, needed only for the agent runtime's signed callbacks (AGENT_WEBHOOK_URL). */
   ownerUrl?: string;
   jwt: JwtSettings;
+  /**
+   * Extra readiness for /readyz beyond the database: the in-process worker's health, or "shutting down".
+   * undefined = nothing else to report.
+   */
+  readiness?: () => ({ ok: boolean; status: string } & Record<string, unknown>) | undefined;
 }
+
+/**
+ * A GraphQL response whose errors say the database is unavailable, and that has no data, is answered HTTP 503 (with
+ * Retry-After) instead of 200, so clients, proxies and load balancers can tell an outage from a bad request.
+ */
+const DatabaseUnavailableStatusPlugin: GraphileConfig.Plugin = {
+  name: "DatabaseUnavailableStatusPlugin",
+  version: "0.0.0",
+  grafserv: {
+    middleware: {
+      async processRequest(next) {
+        const result = await next();
+        if (!result || (result.type !== "buffer" && result.type !== "json")) return result;
+        if (result.type === "buffer" && !result.buffer.includes(DATABASE_UNAVAILABLE)) return result;
+        let body: unknown;
+        try {
+          body = result.type === "json" ? result.json : JSON.parse(result.buffer.toString("utf8"));
+        } catch {
+          return result;
+        }
+        const { data, errors } = (body ?? {}) as { data?: unknown; errors?: Array<{ extensions?: { code?: unknown } }> };
+        if (data != null || !Array.isArray(errors) || !errors.some((e) => e?.extensions?.code === DATABASE_UNAVAILABLE)) return result;
+        return { ...result, statusCode: 503, headers: { ...result.headers, "retry-after": "5" } };
+      },
+    },
+  },
+};
 
 export function makePreset(opts: { authPool: pg.Pool; pgSubscriber: PgSubscriber; minIntervalSeconds: number; visitorRole: string; graphiql: boolean; verify: (t: string) => Promise<VerifiedClaims> }): GraphileConfig.Preset {
   return {
     extends: [PostGraphileAmberPreset],
-    plugins: [...ProjectPlugins, makeSchedulingPlugin({ minIntervalSeconds: opts.minIntervalSeconds })],
+    plugins: [...ProjectPlugins, DatabaseUnavailableStatusPlugin, makeSchedulingPlugin({ minIntervalSeconds: opts.minIntervalSeconds })],
     pgServices: [makePgService({ pool: opts.authPool, pgSubscriber: opts.pgSubscriber, schemas: ["app_public"] })],
     grafast: {
       explain: false,
@@ -114,7 +161,8 @@ export function makePreset(opts: { authPool: pg.Pool; pgSubscriber: PgSubscriber
 
 export async function startServer(options: ServerOptions): Promise<ApiServer> {
   const { config } = options;
-  const authPool = new pg.Pool({ connectionString: options.authUrl, max: 20 });
+  // connectionTimeoutMillis: an unreachable database answers 503 within seconds instead of hanging requests.
+  const authPool = new pg.Pool({ connectionString: options.authUrl, max: 20, connectionTimeoutMillis: 5000 });
   authPool.on("error", logPoolError);
   const verify = makeVerifier(options.jwt);
   const provision = makeProvisioner(authPool, config.roles.visitor);
@@ -131,10 +179,12 @@ export async function startServer(options: ServerOptions): Promise<ApiServer> {
                         where n.nspname = 'app_public' and c.relname = 'scheduled_tasks') as migrated`,
       );
       if (!rows[0]?.migrated) return void res.status(503).json({ status: "not migrated" });
-      res.json({ status: "ready" });
     } catch (err) {
-      res.status(503).json({ status: "database unreachable", ...errorFields(err) });
+      return void res.status(503).json({ status: "database unreachable", ...errorFields(err) });
     }
+    const extra = options.readiness?.();
+    if (extra && !extra.ok) return void res.status(503).json({ ...extra, status: extra.status });
+    res.json({ status: "ready" });
   });
   let ownerPool: pg.Pool | undefined;
   if (config.agent.webhookSecret && options.ownerUrl) {
@@ -155,6 +205,13 @@ export async function startServer(options: ServerOptions): Promise<ApiServer> {
   const httpServer = http.createServer(app);
   await serv.addTo(app, httpServer);
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    if (isDatabaseUnavailable(err)) {
+      log.warn("request failed: database unavailable", errorFields(err));
+      if (!res.headersSent) {
+        res.status(503).set("retry-after", "5").json({ errors: [{ message: UNAVAILABLE_MESSAGE, extensions: { code: DATABASE_UNAVAILABLE } }] });
+      }
+      return;
+    }
     log.error("request failed", errorFields(err));
     if (!res.headersSent) res.status(500).json({ errors: [{ message: "internal error" }] });
   });
