@@ -12,6 +12,7 @@ import { ConfigError, loadConfig, type Config } from "./config.js";
 import { prepareDatabase, type PreparedDatabase } from "./db/prepare.js";
 import { log, errorFields, setLogLevel } from "./logger.js";
 import { startServer, type ApiServer } from "./server.js";
+import { isDatabaseUnavailable } from "./db/unavailable.js";
 import { startWorker, type WorkerRunner } from "./worker.js";
 
 type Part = "all" | "server" | "worker";
@@ -79,6 +80,10 @@ function main(part: Part, config: Config): void {
     void shutdown("unhandledRejection", 1);
   });
   process.on("uncaughtException", (err) => {
+    if (stopping && isDatabaseUnavailable(err)) {
+      // A library's client (graphile-worker's) seeing the database go away while we stop it: expected, harmless.
+      return void log.warn("database connection closed during shutdown", errorFields(err));
+    }
     log.error("uncaught exception", { ...errorFields(err), stack: err.stack });
     void shutdown("uncaughtException", 1);
   });

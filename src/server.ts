@@ -98,8 +98,8 @@ export interface ServerOptions {
 }
 
 /**
- * A GraphQL response whose errors say the database is unavailable, and that has no data, is answered HTTP 503 (with
- * Retry-After) instead of 200, so clients, proxies and load balancers can tell an outage from a bad request.
+ * A GraphQL response with an error saying the database is unavailable is answered HTTP 503 (with Retry-After) instead
+ * of 200 (nullable fields may still have come back as null: the answer is not to be trusted), so clients, proxies and load balancers can tell an outage from a bad request.
  */
 const DatabaseUnavailableStatusPlugin: GraphileConfig.Plugin = {
   name: "DatabaseUnavailableStatusPlugin",
@@ -116,8 +116,8 @@ const DatabaseUnavailableStatusPlugin: GraphileConfig.Plugin = {
         } catch {
           return result;
         }
-        const { data, errors } = (body ?? {}) as { data?: unknown; errors?: Array<{ extensions?: { code?: unknown } }> };
-        if (data != null || !Array.isArray(errors) || !errors.some((e) => e?.extensions?.code === DATABASE_UNAVAILABLE)) return result;
+        const { errors } = (body ?? {}) as { errors?: Array<{ extensions?: { code?: unknown } }> };
+        if (!Array.isArray(errors) || !errors.some((e) => e?.extensions?.code === DATABASE_UNAVAILABLE)) return result;
         return { ...result, statusCode: 503, headers: { ...result.headers, "retry-after": "5" } };
       },
     },

