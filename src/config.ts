@@ -135,6 +135,8 @@ export interface Config {
     /** express "trust proxy": how many proxies in front of the server set X-Forwarded-For. */
     trustProxyHops: number;
   };
+  /** Bound of a graceful stop (worker hand-back, server close, embedded database stop) before the process exits anyway. */
+  shutdownTimeoutMs: number;
   logLevel: "debug" | "info" | "warn" | "error";
 }
 
@@ -193,6 +195,7 @@ export function loadConfig(env: Env = process.env): Config {
     agent: agentConfig(env),
     schedule: { minIntervalSeconds: int(env, "SCHEDULE_MIN_INTERVAL_SECONDS", 300, 60, 86400) },
     limits: limitsConfig(env, production),
+    shutdownTimeoutMs: int(env, "SHUTDOWN_TIMEOUT_MS", 10_000, 100, 600_000),
     logLevel: logLevel as Config["logLevel"],
   };
 }
@@ -221,10 +224,20 @@ function runConfig(env: Env): Config["run"] {
   };
 }
 
-/** The key the shared provider limits are kept under: the OpenAI base URL, or "offline" without an API key. */
-export function providerKey(config: Config): string {
-  if (!config.llm.apiKey) return "offline";
-  return config.llm.baseUrl ?? "https://api.openai.com/v1";
+/** The OpenAI API's address when OPENAI_BASE_URL is unset. */
+export const DEFAULT_OPENAI_BASE_URL = "https://api.openai.com/v1";
+
+/**
+ * The key a model provider is known by in app_private.model_usage (metering) and app_private.model_providers (shared
+ * limits): OPENAI_BASE_URL without a trailing slash. Runs without an API key use the offline executor: "offline".
+ */
+export function providerKey(baseUrl: string | null | undefined): string {
+  return (baseUrl || DEFAULT_OPENAI_BASE_URL).replace(/\/+$/, "");
+}
+
+/** The provider this configuration's runs use. */
+export function runProviderKey(config: Config): string {
+  return config.llm.apiKey ? providerKey(config.llm.baseUrl) : "offline";
 }
 
 function limitsConfig(env: Env, production: boolean): Config["limits"] {

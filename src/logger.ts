@@ -1,4 +1,5 @@
 /** Structured JSON logs, one line per event. Never pass JWTs, API keys or full prompts here. */
+import { isDatabaseUnavailable } from "./db/unavailable.js";
 type Level = "debug" | "info" | "warn" | "error";
 const order: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 /** LOG_LEVEL is validated by loadConfig (src/config.ts); entry points pass it to setLogLevel. */
@@ -32,9 +33,9 @@ export function errorFields(err: unknown): Record<string, unknown> {
 
 /**
  * For pg pools' "error" events (an idle connection broke). A connection closed by the server
- * itself (57P01, e.g. during a shutdown or pg_terminate_backend) is expected: a warning, not an error.
+ * itself (57P01, e.g. during a shutdown or pg_terminate_backend) or lost with the database (reset, refused) is expected
+ * during an outage: a warning, not an error; the pool reconnects on the next query.
  */
 export function logPoolError(err: unknown): void {
-  const code = (err as { code?: unknown } | null)?.code;
-  (code === "57P01" ? log.warn : log.error)("idle database client error", errorFields(err));
+  (isDatabaseUnavailable(err) ? log.warn : log.error)("idle database client error", errorFields(err));
 }

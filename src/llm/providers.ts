@@ -1,14 +1,12 @@
-import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from "openai";
+import type OpenAI from "openai";
+import { providerKey } from "../config.js";
+import { classifyOpenAIError, makeOpenAIClient, makeRedactor, type Usage } from "./openaiClient.js";
+
+export type { Usage } from "./openaiClient.js";
 
 export interface ChatMessage {
   role: "system" | "user" | "assistant";
   content: string;
-}
-
-export interface Usage {
-  promptTokens: number;
-  completionTokens: number;
-  totalTokens: number;
 }
 
 export interface CompletionResult {
@@ -35,6 +33,8 @@ export class ProviderError extends Error {
     message: string,
     public readonly transient: boolean,
     public readonly status?: number,
+    /** The server's Retry-After (429/503…), in ms: a caller that retries must not do so earlier. */
+    public readonly retryAfterMs?: number,
   ) {
     super(message);
     this.name = "ProviderError";
@@ -48,16 +48,8 @@ export class NoUserMessageError extends Error {
   }
 }
 
-/** The OpenAI SDK's endpoint when OPENAI_BASE_URL is unset. */
-export const DEFAULT_OPENAI_BASE_URL = "https://api.openai.com/v1";
-
-/**
- * The provider key model calls are metered under (app_private.model_usage.provider) and that per-provider limits are
- * keyed by: the configured OPENAI_BASE_URL without a trailing slash, or the SDK's default endpoint.
- */
-export function providerKey(baseURL?: string | null): string {
-  return (baseURL || DEFAULT_OPENAI_BASE_URL).replace(/\/+$/, "");
-}
+/** The key model calls are metered and limited under: src/config.ts providerKey. */
+export { providerKey };
 
 export interface OpenAIProviderConfig {
   apiKey: string;
@@ -75,17 +67,12 @@ export interface OpenAIProviderConfig {
  * multiplied (worst case per call: (maxRetries + 1) × timeoutMs plus backoff). Once the SDK gives up, errors become a
  * ProviderError: transient=true for the retryable kinds (message says "after N retries"), transient=false for
  * 400/401/403/404/422, context-length errors, exhausted quota, refusals, truncated output and malformed responses.
+ * A connection lost while the body is read (reset, undici "terminated") is transient too. The last response's
+ * Retry-After is carried as `retryAfterMs`. Classification lives in ./openaiClient.ts, shared with the agent executor.
  */
 export function makeOpenAIProvider(cfg: OpenAIProviderConfig): PromptProvider {
-  const client = new OpenAI({
-    apiKey: cfg.apiKey,
-    baseURL: cfg.baseURL,
-    timeout: cfg.timeoutMs,
-    maxRetries: cfg.maxRetries,
-    fetch: realmSafeFetch,
-  });
-  const redact = (s: string) =>
-    (cfg.apiKey ? s.split(cfg.apiKey).join("[redacted]") : s).replace(/\bsk-[A-Za-z0-9_*-]{4,}/g, "sk-…");
+  const client = makeOpenAIClient({ apiKey: cfg.apiKey, baseURL: cfg.baseURL, timeoutMs: cfg.timeoutMs, maxRetries: cfg.maxRetries });
+  const redact = makeRedactor(cfg.apiKey);
 
   return {
     name: "openai",
@@ -106,44 +93,9 @@ export function makeOpenAIProvider(cfg: OpenAIProviderConfig): PromptProvider {
   };
 }
 
-/**
- * global fetch, but an AbortError is re-thrown as a plain Error of this realm. Under Jest's VM realm the DOMException
- * from fetch is not `instanceof Error`, so the SDK loses its name and reports a timeout as a generic connection error.
- */
-const realmSafeFetch: typeof fetch = (input, init) =>
-  fetch(input, init).catch((e: unknown) => {
-    if (e instanceof Error || (e as { name?: unknown } | null)?.name !== "AbortError") throw e;
-    throw Object.assign(new Error(String((e as { message?: unknown }).message)), { name: "AbortError", cause: e });
-  });
-
 function mapError(err: unknown, cfg: OpenAIProviderConfig, redact: (s: string) => string): ProviderError {
-  const after = `after ${cfg.maxRetries} retries`;
-  if (err instanceof APIUserAbortError) return new ProviderError("OpenAI request aborted", true);
-  if (err instanceof APIConnectionTimeoutError) {
-    return new ProviderError(`OpenAI request timed out (${cfg.timeoutMs} ms per attempt) ${after}`, true);
-  }
-  if (err instanceof APIConnectionError) {
-    return new ProviderError(`could not reach OpenAI (${redact(err.message)}) ${after}`, true);
-  }
-  if (err instanceof SyntaxError) return new ProviderError("malformed response from model (body is not valid JSON)", false);
-  if (!(err instanceof APIError) || err.status === undefined) {
-    return new ProviderError(`OpenAI request failed: ${redact(err instanceof Error ? err.message : String(err))}`, false);
-  }
-  const { status, code } = err;
-  const detail = redact(err.message);
-  if (status === 400 && (code === "context_length_exceeded" || /context length|maximum context/i.test(err.message))) {
-    return new ProviderError("conversation exceeds the model's context window (context_length_exceeded)", false, status);
-  }
-  if (status === 401) return new ProviderError("OpenAI rejected the API key (401)", false, status);
-  if (status === 403) return new ProviderError("OpenAI denied access to this model or project (403)", false, status);
-  if (status === 404) return new ProviderError(`model "${cfg.model}" not found or not available (404)`, false, status);
-  if (status === 429 && code === "insufficient_quota") {
-    return new ProviderError("OpenAI quota exhausted (429 insufficient_quota); check billing", false, status);
-  }
-  if (status === 429) return new ProviderError(`OpenAI rate limit (429) ${after}`, true, status);
-  if (status >= 500) return new ProviderError(`OpenAI server error (${status}) ${after}`, true, status);
-  if (status === 408 || status === 409) return new ProviderError(`OpenAI request failed (${status}) ${after}`, true, status);
-  return new ProviderError(`OpenAI rejected the request (${status}): ${detail}`, false, status);
+  const c = classifyOpenAIError(err, { model: cfg.model, timeoutMs: cfg.timeoutMs, redact, retried: `after ${cfg.maxRetries} retries` });
+  return new ProviderError(c.message, c.transient, c.status, c.retryAfterMs);
 }
 
 function parseCompletion(res: unknown, model: string, maxTokens: number): CompletionResult {

@@ -231,6 +231,34 @@ test("429 is transient; timeouts are transient", async () => {
   expect(fake.requests).toHaveLength(2);
 });
 
+test("a connection reset in the middle of the stream is transient; nothing half-written is emitted", async () => {
+  fake.enqueue({ kind: "reset", chunks: ["The answer ", "is ", "5."], afterChunks: 2 });
+  const { messages, result } = runOf(executor(), agent());
+  const err = await failure(result);
+  expect(err).toMatchObject({ code: "provider", transient: true });
+  expect(err.message).toMatch(/connection to OpenAI lost while reading the response/);
+  expect(messages).toEqual([]);
+  expect(fake.requests).toHaveLength(1);
+});
+
+test("429 / 503 with Retry-After: the error carries retryAfterMs (seconds, HTTP date, retry-after-ms)", async () => {
+  fake.enqueue({ kind: "status", status: 429, headers: { "retry-after": "30" } });
+  expect(await failure(runOf(executor(), agent()).result)).toMatchObject({ transient: true, message: "OpenAI rate limit (429)", retryAfterMs: 30_000 });
+
+  fake.enqueue({ kind: "status", status: 503, headers: { "retry-after": new Date(Date.now() + 120_000).toUTCString() } });
+  const dated = await failure(runOf(executor(), agent()).result);
+  expect(dated.transient).toBe(true);
+  expect(dated.retryAfterMs).toBeGreaterThan(110_000); // HTTP dates have a one-second resolution
+  expect(dated.retryAfterMs).toBeLessThanOrEqual(120_000);
+
+  fake.enqueue({ kind: "status", status: 429, headers: { "retry-after-ms": "1500", "retry-after": "2" } });
+  expect(await failure(runOf(executor(), agent()).result)).toMatchObject({ retryAfterMs: 1500 });
+
+  fake.enqueue({ kind: "status", status: 429, headers: { "retry-after": "soon" } }); // unparsable: nothing claimed
+  expect((await failure(runOf(executor(), agent()).result)).retryAfterMs).toBeUndefined();
+  expect(fake.requests).toHaveLength(4);
+});
+
 test("401 → non-transient, without the key in the message; context length → non-transient", async () => {
   fake.enqueue({ kind: "status", status: 401 });
   const err = await failure(runOf(executor(), agent()).result);

@@ -25,6 +25,11 @@ export type FakeResponse =
    * delayMs: wait this long before each SSE event after the headers (a slow stream, for abort / stall tests).
    */
   | { kind: "stream"; chunks: string[]; usage?: FakeUsage; delayMs?: number }
+  /**
+   * Sends the headers and the first `afterChunks` text deltas (or, without stream: true, half of the JSON body),
+   * then resets the connection: what a proxy cutting a long stream looks like to the client.
+   */
+  | { kind: "reset"; chunks?: string[]; afterChunks?: number }
   /** One function tool call (arguments as a JSON string or an object to stringify). */
   | { kind: "toolCall"; name: string; arguments: string | object; id?: string; usage?: FakeUsage };
 
@@ -112,7 +117,8 @@ export class FakeOpenAI {
         return;
       }
       case "status": {
-        const retry = (r.status === 429 || r.status >= 500) && this.opts.retryAfterMs !== null;
+        const own = Object.keys(r.headers ?? {}).some((h) => /^retry-after(-ms)?$/i.test(h));
+        const retry = (r.status === 429 || r.status >= 500) && this.opts.retryAfterMs !== null && !own;
         const headers = { ...(retry ? { "retry-after-ms": String(this.opts.retryAfterMs ?? 5) } : {}), ...r.headers };
         return json(res, r.status, r.body ?? defaultErrorBody(r.status, req.headers.authorization), headers);
       }
@@ -122,6 +128,8 @@ export class FakeOpenAI {
         res.writeHead(200, { "content-type": "application/json", "x-request-id": id });
         res.end(r.body === "empty-object" ? "{}" : '{"id": "chatcmpl-broken", "choices": [');
         return;
+      case "reset":
+        return this.reset(body, id, res, r.chunks ?? ["Partial ", "answer ", "that never ", "finishes."], r.afterChunks ?? 2);
       case "text":
         return this.completion(body, id, res, { content: r.text }, r.finishReason ?? "stop", r.usage, [r.text]);
       case "stream":
@@ -196,6 +204,27 @@ export class FakeOpenAI {
       this.timers.add(t);
     };
     next(0);
+  }
+
+  private reset(body: ChatRequestBody, id: string, res: ServerResponse, chunks: string[], afterChunks: number): void {
+    const base = { id, created: Math.floor(Date.now() / 1000), model: body.model, system_fingerprint: "fp_fake" };
+    if (body.stream) {
+      res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive", "x-request-id": id });
+      for (const d of chunks.slice(0, afterChunks)) {
+        const e = { ...base, object: "chat.completion.chunk", choices: [{ index: 0, delta: { content: d }, logprobs: null, finish_reason: null }] };
+        res.write(`data: ${JSON.stringify(e)}\n\n`);
+      }
+    } else {
+      const full = JSON.stringify({ ...base, object: "chat.completion", choices: [{ index: 0, message: { role: "assistant", content: chunks.join("") }, finish_reason: "stop" }] });
+      res.writeHead(200, { "content-type": "application/json", "content-length": String(Buffer.byteLength(full)), "x-request-id": id });
+      res.write(full.slice(0, Math.floor(full.length / 2)));
+    }
+    // Let the written part reach the client, then reset the TCP connection (RST, not a clean FIN).
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      res.socket?.resetAndDestroy();
+    }, 20);
+    this.timers.add(t);
   }
 
   /** "PROMPT: <sha256 prefix> <start of the last user message>". */

@@ -23,7 +23,7 @@ export default async function globalSetup(): Promise<void> {
   let embedded: EmbeddedServer | undefined;
   if (!rootUrl) {
     const dataDir = path.join(PROJECT_ROOT, ".test-data", `pg-${process.pid}-${Date.now()}`);
-    embedded = await startEmbedded({ dataDir, port: await freePort(), persistent: false });
+    embedded = await startEmbedded({ dataDir, port: await freePort(), persistent: false, fsync: false }); // a throw-away cluster: no need to survive power loss
     rootUrl = embedded.rootUrl;
     (globalThis as Record<string, unknown>).__embeddedDataDir = dataDir;
   }

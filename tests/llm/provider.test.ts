@@ -149,6 +149,20 @@ test("connection refused is transient", async () => {
   await fake.start();
 });
 
+test("a connection reset while the body is read is transient", async () => {
+  fake.enqueue({ kind: "reset" });
+  const err = await failure(provider({ maxRetries: 0 }));
+  expect(err.transient).toBe(true);
+  expect(err.message).toMatch(/^connection to OpenAI lost while reading the response/);
+});
+
+test("429 with Retry-After: 30 → the error carries retryAfterMs 30000", async () => {
+  fake.enqueue({ kind: "status", status: 429, headers: { "retry-after": "30" } });
+  const err = await failure(provider({ maxRetries: 0 }));
+  expect(fake.requests).toHaveLength(1);
+  expect(err).toMatchObject({ transient: true, status: 429, retryAfterMs: 30_000, message: "OpenAI rate limit (429) after 0 retries" });
+});
+
 test.each([["invalid-json"], ["empty-object"]] as const)("malformed body (%s) is non-transient", async (body) => {
   fake.enqueue({ kind: "malformed", body });
   const err = await failure(provider());

@@ -1,0 +1,42 @@
+/**
+ * Is this error "the database cannot be reached right now" (as opposed to a bad query or a rule violation)?
+ * Connection refused/reset/timeouts, PostgreSQL shutting down or starting up (57P01-57P03), connection exceptions
+ * (class 08), too many connections (53300), and node-postgres's own "connection terminated" errors.
+ * Looks through `cause` / `originalError` chains, since GraphQL and graphile wrap errors.
+ */
+const CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EPIPE",
+  "57P01", // admin_shutdown
+  "57P02", // crash_shutdown
+  "57P03", // cannot_connect_now (starting up, shutting down, in recovery)
+  "53300", // too_many_connections
+]);
+const MESSAGES = /Connection terminated|timeout exceeded when trying to connect|connection timeout|Client has encountered a connection error|the database system is (starting up|shutting down)/i;
+
+export function isDatabaseUnavailable(err: unknown): boolean {
+  const seen = new Set<unknown>();
+  const queue: unknown[] = [err];
+  while (queue.length > 0 && seen.size < 10) {
+    const e = queue.shift();
+    if (!e || typeof e !== "object" || seen.has(e)) continue;
+    seen.add(e);
+    const { code, message, cause, originalError, errors } = e as {
+      code?: unknown;
+      message?: unknown;
+      cause?: unknown;
+      originalError?: unknown;
+      errors?: unknown;
+    };
+    if (typeof code === "string" && (CODES.has(code) || /^08[0-9A-Z]{3}$/.test(code))) return true;
+    if (typeof message === "string" && MESSAGES.test(message)) return true;
+    queue.push(cause, originalError, ...(Array.isArray(errors) ? errors : [])); // AggregateError (e.g. ::1 and 127.0.0.1 refused)
+  }
+  return false;
+}
