@@ -26,6 +26,17 @@ import { ProviderError, providerKey, type PromptProvider } from "../src/llm/prov
 import { PromptTooLongError } from "../src/llm/safety.js";
 import { log } from "../src/logger.js";
 
+/** The provider's shared limits (app_private.provider_budget) leave no room now: try again at retryAt. */
+export class ProviderBusyError extends Error {
+  constructor(
+    message: string,
+    public readonly retryAt: Date,
+  ) {
+    super(message);
+    this.name = "ProviderBusyError";
+  }
+}
+
 export interface GeneratePromptPayload {
   task_id: string;
   generation: number;
@@ -64,19 +75,22 @@ export function makeGeneratePrompt(settings: PromptSettings): Task {
     if (!task || task.prompt_generation !== generation) return; // deleted, or superseded by a regeneration
 
     const provider = settings.provider;
+    const endpoint = provider?.endpoint ?? providerKey(null);
     const meter: ModelCallMeter | undefined = provider
       ? {
           async beforeCall() {
-            const { rows: r } = await helpers.query<{ refusal: string | null }>(
-              "select app_private.check_token_allowance($1) as refusal",
-              [task.account_id],
+            const { rows: r } = await helpers.query<{ refusal: string | null; available: number | null; reason: string | null; retry_at: Date | null }>(
+              "select app_private.check_token_allowance($1) as refusal, b.available, b.reason, b.retry_at from app_private.provider_budget($2) b",
+              [task.account_id, endpoint],
             );
             if (r[0]?.refusal) throw new SpendLimitError(r[0].refusal);
+            // the provider's shared limits (all workers; agent runs too): wait rather than fail
+            if (r[0]?.available === 0) throw new ProviderBusyError(r[0].reason ?? "model provider busy", r[0].retry_at ?? new Date(Date.now() + 5000));
           },
           async afterCall({ model, usage }) {
             await helpers.query("select app_private.record_model_usage($1, 'prompt', $2, $3, $4, $5, $6, null)", [
               task.account_id,
-              provider.endpoint ?? providerKey(null),
+              endpoint,
               model,
               usage.promptTokens,
               usage.completionTokens,
@@ -114,7 +128,24 @@ export function makeGeneratePrompt(settings: PromptSettings): Task {
         result.injectionReasons,
       ]);
       log.info("prompt generated", { task_id, generation, provider: result.provider, chunks: result.chunks, flagged: result.injectionReasons.length > 0 });
-    } catch (err) {
+    } catch (caught) {
+      let err = caught;
+      if (err instanceof ProviderError && err.status === 429) {
+        // a 429 slows the whole provider down (every worker, agent runs too), honouring Retry-After
+        const retryAt = new Date(Date.now() + (err.retryAfterMs ?? 10_000));
+        await helpers.query("select app_private.back_off_provider($1, $2, $3)", [endpoint, retryAt, err.message]);
+        err = new ProviderBusyError(`model provider rate limited (429)`, retryAt);
+      }
+      if (err instanceof ProviderBusyError) {
+        // not the task's fault: run again when the provider has room, without using up an attempt
+        log.info("prompt generation waits for the model provider", { task_id, generation, reason: err.message, retry_at: err.retryAt.toISOString() });
+        await helpers.query(
+          "update app_public.scheduled_tasks set prompt_error = $3 where task_id = $1 and prompt_generation = $2 and prompt_status = 'pending'",
+          [task_id, generation, `waiting: ${err.message}`],
+        );
+        await helpers.addJob("generate_prompt", { task_id, generation }, { runAt: err.retryAt, jobKey: `generate_prompt:${task_id}` });
+        return;
+      }
       const { attempts, max_attempts } = helpers.job;
       const lastAttempt = attempts >= max_attempts;
       const shuttingDown = helpers.abortSignal?.aborted === true;

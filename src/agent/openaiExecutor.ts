@@ -127,7 +127,7 @@ export function makeOpenAIExecutor(cfg: OpenAIExecutorConfig): AgentExecutor {
           }
 
           if (out.toolCalls.length === 0) {
-            await emit({ role: "assistant", content: out.text, metadata: { final: true } });
+            await emit({ role: "assistant", content: out.text, metadata: { final: true, ...meterOf(stepUsage, out.model ?? model) } });
             return { finalAnswer: out.text, messageCount, usage, model: reportedModel ?? model, steps: step, dryRun: false };
           }
 
@@ -139,7 +139,7 @@ export function makeOpenAIExecutor(cfg: OpenAIExecutorConfig): AgentExecutor {
           await emit({
             role: "assistant",
             content: out.text,
-            metadata: { tool_calls: out.toolCalls.map((c) => ({ id: c.id, name: c.name, arguments: c.arguments })) },
+            metadata: { ...meterOf(stepUsage, out.model ?? model),  tool_calls: out.toolCalls.map((c) => ({ id: c.id, name: c.name, arguments: c.arguments })) },
           });
           if (usage.totalTokens > cfg.maxTotalTokens) {
             throw fail(new AgentError(`agent stopped after using ${usage.totalTokens} tokens (limit ${cfg.maxTotalTokens}) without a final answer`, false, "max_tokens"));
@@ -352,6 +352,11 @@ function toParam(c: ToolCall): ToolCallParam {
 
 function zero(): Usage {
   return { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
+}
+
+/** The step's model call, carried on its assistant message so the run stage meters it (app_private.append_run_message). */
+function meterOf(u: Usage, model: string): { usage: { promptTokens: number; completionTokens: number }; model: string } {
+  return { usage: { promptTokens: u.promptTokens, completionTokens: u.completionTokens }, model };
 }
 
 /** When a server reports no usage: ~4 characters per token, so the run-level cap still bites. */

@@ -108,11 +108,15 @@ export function makeRunExecutor(db: pg.Pool, settings: RunSettings) {
     const finish = (status: "completed" | "failed", results: Record<string, unknown>, error: string | null) =>
       q("finish_execution", "select app_private.finish_execution($1, $2, $3, $4)", [execution_id, status, JSON.stringify(results), error]);
 
-    const recordUsage = async (usage: Usage | undefined, steps: number, model: string | null) => {
-      if (!usage || (usage.totalTokens === 0 && steps <= 1)) return;
-      // the claim counted one request; count the rest and the tokens against the provider's minute
-      await q("note_provider_call", "select app_private.note_provider_call($1, $2, $3)", [settings.provider, Math.max(steps - 1, 0), usage.totalTokens]).catch(
-        (err) => log.warn("could not record provider usage", { ...ctx, model, error: String(err) }),
+    // Each step's tokens are metered as its assistant message is written (append_run_message); what a failed
+    // step used without producing a message is recorded here.
+    const metered = { promptTokens: 0, completionTokens: 0 };
+    const recordUnmetered = async (usage: Usage | undefined) => {
+      const input = (usage?.promptTokens ?? 0) - metered.promptTokens;
+      const output = (usage?.completionTokens ?? 0) - metered.completionTokens;
+      if (input <= 0 && output <= 0) return;
+      await q("record_run_usage", "select app_private.record_run_usage($1, $2, $3, $4)", [execution_id, agent.model ?? settings.defaultModel, Math.max(input, 0), Math.max(output, 0)]).catch(
+        (err) => log.warn("could not record the run's token usage", { ...ctx, error: String(err) }),
       );
     };
 
@@ -162,10 +166,14 @@ export function makeRunExecutor(db: pg.Pool, settings: RunSettings) {
         signal: controller.signal,
         onMessage: async (m) => {
           produced++;
+          const u = m.metadata.usage as { promptTokens?: number; completionTokens?: number } | undefined;
+          if (u) {
+            metered.promptTokens += u.promptTokens ?? 0;
+            metered.completionTokens += u.completionTokens ?? 0;
+          }
           await q("append_run_message", "select app_private.append_run_message($1, $2, $3, $4)", [execution_id, m.role, m.content, JSON.stringify(m.metadata)]);
         },
       });
-      await recordUsage(result.usage, result.steps, result.model);
       await finish(
         "completed",
         {
@@ -183,7 +191,7 @@ export function makeRunExecutor(db: pg.Pool, settings: RunSettings) {
       );
       log.info("execution completed", { ...ctx, executor: executor.kind, steps: result.steps, duration_ms: Date.now() - t0 });
     } catch (err) {
-      await recordUsage((err as AgentError).usage, 1, null);
+      await recordUnmetered((err as AgentError).usage);
       const reason = stopReason();
       if (reason === "cancelled" || reason === "lost") {
         log.info("run stopped: cancelled or no longer held by this worker", { ...ctx, messages_written: produced });

@@ -1,0 +1,392 @@
+/**
+ * bench:runs — the run stage under a herd: many agent runs due at the same second.
+ *
+ *   npm run bench:runs                          # embedded PostgreSQL in a temporary folder
+ *   BENCH_ROOT_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:runs
+ *   BENCH_RUNS_QUICK=1 npm run bench:runs       # smaller N, for development (results not comparable)
+ *
+ * Everything runs for real: worker processes are `node src/main.ts worker` (graphile-worker + the
+ * run pool, the OpenAI executor through the openai SDK) against a loopback streaming model in its
+ * own process that answers after a latency L. Executions are inserted as the dispatcher creates
+ * them (pending, scheduled_for = the herd's second) a few seconds ahead. Prints the figures and a
+ * PASS/MISS summary against the targets, writes them to bench/results/runs.txt, exits 0 either way.
+ *
+ * Sections: 1. herd (N = 1,000, L = 5 s; N = 10,000, L = 30 s; one worker, then two),
+ * 2. fairness (one account with 2,000 due runs under its plan cap + 100 accounts with one each),
+ * 3. recovery (SIGKILL a worker with 200 runs in flight, start another), 4. baseline (the same
+ * N = 1,000 herd with one graphile-worker job slot per run, WORKER_CONCURRENCY = 100).
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import readline from "node:readline";
+import pg from "pg";
+import { PROJECT_ROOT } from "../src/config.js";
+import { closeAll, connect, loadLine, machineInfo, markInterrupted, serverInfo, setupDatabase, sleep, track, type BenchDatabase } from "./lib/env.js";
+import { ms, passMiss, progress, Report, stats } from "./lib/report.js";
+
+const QUICK = process.env.BENCH_RUNS_QUICK === "1";
+const RESULTS_FILE = path.resolve(PROJECT_ROOT, process.env.BENCH_RESULTS_FILE ?? (QUICK ? "bench/results/runs-quick.txt" : "bench/results/runs.txt"));
+const report = new Report();
+const summary: Array<[string, string, string, string]> = [];
+const target = (name: string, value: string, goal: string, ok: boolean) => summary.push([name, value, goal, passMiss(ok)]);
+
+let db: BenchDatabase;
+let su: pg.Client;
+let modelUrl: string;
+
+// ---------------------------------------------------------------------------------------------
+// processes
+// ---------------------------------------------------------------------------------------------
+
+function spawnTsx(file: string, env: Record<string, string>, args: string[] = []): ChildProcess {
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(PROJECT_ROOT, file), ...args], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const tail: string[] = [];
+  const keep = (line: string) => {
+    tail.push(line);
+    if (tail.length > 20) tail.shift();
+  };
+  readline.createInterface({ input: child.stderr! }).on("line", keep);
+  child.once("exit", (code, signal) => {
+    if (code && code !== 0) progress(`${file} exited ${code}${signal ? ` (${signal})` : ""}:\n${tail.join("\n")}`);
+  });
+  return child;
+}
+
+async function startModel(): Promise<void> {
+  const child = spawnTsx("bench/lib/modelServer.ts", {});
+  track("model server", async () => child.kill("SIGTERM"));
+  const line = await new Promise<string>((resolve) => readline.createInterface({ input: child.stdout! }).once("line", resolve));
+  modelUrl = `http://127.0.0.1:${JSON.parse(line).port}`;
+}
+
+async function setLatency(latencyMs: number): Promise<void> {
+  await fetch(`${modelUrl}/control`, { method: "POST", body: JSON.stringify({ latencyMs }) });
+}
+
+interface WorkerProc {
+  child: ChildProcess;
+  stop(signal?: NodeJS.Signals): Promise<void>;
+  peakRssMb(): number;
+}
+
+function readStatus(pid: number, field: string): number {
+  try {
+    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
+    return m ? Number(m[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** A real worker process: `node --import tsx src/main.ts worker`. */
+async function startWorker(env: Record<string, string> = {}): Promise<WorkerProc> {
+  const child = spawnTsx(
+    "src/main.ts",
+    {
+      DATABASE_URL: db.ownerUrl,
+      OPENAI_API_KEY: "sk-bench",
+      OPENAI_BASE_URL: `${modelUrl}/v1`,
+      AGENT_MODEL: "bench-model",
+      LOG_LEVEL: "warn",
+      AGENT_REQUEST_TIMEOUT_MS: "600000",
+      RUN_CAPACITY: "10000",
+      RUN_CLAIM_BATCH: "500",
+      ...env,
+    },
+    ["worker"],
+  );
+  let peak = 0;
+  const sampler = setInterval(() => (peak = Math.max(peak, readStatus(child.pid!, "VmHWM"))), 250);
+  const exited = new Promise<void>((r) => child.once("exit", () => r()));
+  const stop = async (signal: NodeJS.Signals = "SIGTERM") => {
+    clearInterval(sampler);
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    await exited;
+  };
+  track(`worker ${child.pid}`, () => stop("SIGKILL"));
+  // ready when its heartbeat row exists
+  for (let i = 0; i < 600; i++) {
+    const { rows } = await su.query("select count(*)::int as n from app_private.run_workers where worker_id like '%:' || $1 || ':%'", [child.pid]);
+    if (rows[0].n > 0) break;
+    if (child.exitCode !== null) throw new Error("worker exited during start-up");
+    await sleep(100);
+  }
+  return { child, stop, peakRssMb: () => Math.max(peak, readStatus(child.pid!, "VmHWM")) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// data
+// ---------------------------------------------------------------------------------------------
+
+async function reset(): Promise<void> {
+  await su.query(
+    `truncate app_public.users, app_public.accounts, app_public.account_memberships, app_public.threads, app_public.messages, app_public.agent_runs,
+              app_public.scheduled_tasks, app_public.task_executions, app_private.audit_log, app_private.account_usage, app_private.run_workers,
+              app_private.provider_minutes, app_private.model_providers, graphile_worker._private_jobs cascade`,
+  );
+}
+
+/** `accounts` accounts (one owner each, plan `plan`) with `perAccount` ready tasks each; returns task ids per account. */
+async function createAccounts(accounts: number, perAccount: number, plan: string): Promise<Array<{ account_id: string; task_id: string }>> {
+  const { rows } = await su.query(
+    `with u as (
+       insert into app_public.users (id, email) select gen_random_uuid(), 'bench' || g || '-' || md5(random()::text) || '@example.com' from generate_series(1, $1) g returning id
+     ), a as (
+       insert into app_public.accounts (name, personal_account, primary_owner_user_id, plan) select 'bench', false, u.id, $3 from u returning id, primary_owner_user_id
+     ), m as (
+       insert into app_public.account_memberships (account_id, user_id, account_role) select a.id, a.primary_owner_user_id, 'owner' from a
+     ), th as (
+       insert into app_public.threads (account_id, title) select a.id, 'source' from a returning thread_id, account_id
+     )
+     insert into app_public.scheduled_tasks (account_id, source_thread_id, name, generated_prompt, original_messages, prompt_status, prompt_source)
+     select th.account_id, th.thread_id, 'bench task ' || k, 'Check the status and report in one line.', '[]', 'ready', 'offline'
+       from th, generate_series(1, $2) k
+     returning account_id, task_id`,
+    [accounts, perAccount, plan],
+  );
+  await su.query("analyze");
+  return rows;
+}
+
+/** Pending executions due at `dueAt`, as the dispatcher writes them; wakes the run pools. */
+async function insertDue(tasks: Array<{ task_id: string; account_id: string }>, dueAt: Date): Promise<void> {
+  for (let i = 0; i < tasks.length; i += 5000) {
+    const part = tasks.slice(i, i + 5000);
+    await su.query(
+      `insert into app_public.task_executions (task_id, account_id, status, trigger_type, scheduled_for, execution_context)
+       select t, a, 'pending', 'schedule', $3, '{"trigger":"schedule"}' from unnest($1::uuid[], $2::uuid[]) as x(t, a)`,
+      [part.map((t) => t.task_id), part.map((t) => t.account_id), dueAt],
+    );
+  }
+  await su.query("analyze app_public.task_executions");
+  await su.query("select pg_notify('sat_runs_ready', '')");
+}
+
+interface Observed {
+  finishedAfterMs: number;
+  peakConnections: number;
+  xacts: number;
+  wallMs: number;
+}
+
+/** Waits until `n` executions (of `ids` or all) are finished; samples connections meanwhile. */
+async function watch(dueAt: Date, n: number, timeoutMs: number, accountIds?: string[]): Promise<Observed> {
+  const x0 = (await su.query("select xact_commit + xact_rollback as x from pg_stat_database where datname = current_database()")).rows[0].x;
+  const t0 = Date.now();
+  let peakConnections = 0;
+  let done = 0;
+  while (Date.now() - t0 < timeoutMs) {
+    const { rows } = await su.query(
+      `select (select count(*)::int from app_public.task_executions where status in ('completed', 'failed') and ($1::uuid[] is null or account_id = any($1))) as done,
+              (select count(*)::int from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()) as conns`,
+      [accountIds ?? null],
+    );
+    done = rows[0].done;
+    peakConnections = Math.max(peakConnections, rows[0].conns);
+    if (done >= n) break;
+    await sleep(200);
+  }
+  const x1 = (await su.query("select xact_commit + xact_rollback as x from pg_stat_database where datname = current_database()")).rows[0].x;
+  const { rows: fin } = await su.query(
+    "select extract(epoch from max(completed_at) - $1::timestamptz) * 1000 as ms from app_public.task_executions where status in ('completed', 'failed') and ($2::uuid[] is null or account_id = any($2))",
+    [dueAt, accountIds ?? null],
+  );
+  if (done < n) progress(`timed out: ${done}/${n} finished`);
+  return { finishedAfterMs: done < n ? Infinity : Number(fin[0].ms), peakConnections, xacts: Number(x1) - Number(x0), wallMs: Date.now() - t0 };
+}
+
+async function lateness(accountIds?: string[]): Promise<number[]> {
+  const { rows } = await su.query(
+    `select extract(epoch from started_at - scheduled_for) * 1000 as ms from app_public.task_executions
+      where started_at is not null and ($1::uuid[] is null or account_id = any($1))`,
+    [accountIds ?? null],
+  );
+  return rows.map((r) => Number(r.ms));
+}
+
+async function outcome(): Promise<{ completed: number; failed: number; duplicates: number; failures: string[] }> {
+  const { rows } = await su.query(
+    `select count(*) filter (where status = 'completed')::int as completed, count(*) filter (where status = 'failed')::int as failed,
+            (select count(*)::int from (select e.execution_id from app_public.task_executions e join app_public.messages m on m.thread_id = e.thread_id
+                                         where m.role = 'assistant' group by 1 having count(*) > 1) d)
+            + (select count(*)::int from (select metadata->>'execution_id' from app_public.agent_runs group by 1 having count(*) > 1) r) as duplicates,
+            array(select distinct left(error_message, 120) from app_public.task_executions where status = 'failed' limit 3) as failures
+       from app_public.task_executions`,
+  );
+  return rows[0];
+}
+
+// ---------------------------------------------------------------------------------------------
+// sections
+// ---------------------------------------------------------------------------------------------
+
+const LEAD_MS = 4000; // executions are written this long before they are due (the dispatcher's look-ahead)
+
+async function herd(n: number, latencyMs: number, workers: number, p99Goal: number, finishSlackMs: number, checkResources: boolean) {
+  await reset();
+  await setLatency(latencyMs);
+  const procs: WorkerProc[] = [];
+  for (let i = 0; i < workers; i++) procs.push(await startWorker());
+  const tasks = await createAccounts(n, 1, "pro");
+  const dueAt = new Date(Date.now() + LEAD_MS + Math.ceil(n / 5000) * 1000);
+  await insertDue(tasks, dueAt);
+  const obs = await watch(dueAt, n, latencyMs + 180_000);
+  const late = stats(await lateness());
+  const out = await outcome();
+  const rss = procs.map((p) => p.peakRssMb());
+  for (const p of procs) await p.stop();
+  const label = `herd N=${n.toLocaleString("en-US")} L=${latencyMs / 1000}s, ${workers} worker${workers > 1 ? "s" : ""}`;
+  report.table(
+    ["N", "L", "workers", "start p50", "p95", "p99", "max", "all finished after", "completed", "failed", "dup", "peak RSS/worker", "peak db conns", "xact/s"],
+    [[n, `${latencyMs / 1000} s`, workers, ms(late.p50), ms(late.p95), ms(late.p99), ms(late.max), ms(obs.finishedAfterMs), out.completed, out.failed, out.duplicates, rss.map((r) => `${r.toFixed(0)} MB`).join(" / "), obs.peakConnections, Math.round(obs.xacts / (obs.wallMs / 1000))]],
+  );
+  if (out.failures.length) report.note(`failures: ${out.failures.join(" | ")}`);
+  target(`${label}: start p99`, ms(late.p99), `<= ${ms(p99Goal)}`, late.p99 <= p99Goal && out.completed === n);
+  target(`${label}: all finished`, ms(obs.finishedAfterMs), `<= L + ${finishSlackMs / 1000} s`, obs.finishedAfterMs <= latencyMs + finishSlackMs);
+  if (checkResources) {
+    target(`${label}: worker peak RSS`, `${Math.max(...rss).toFixed(0)} MB`, "<= 1024 MB", Math.max(...rss) <= 1024);
+    target(`${label}: database connections`, String(obs.peakConnections), "<= 50", obs.peakConnections <= 50);
+  }
+  return { late, obs };
+}
+
+async function fairness(bigRuns: number, smallAccounts: number, latencyMs: number) {
+  await reset();
+  await setLatency(latencyMs);
+  const w = await startWorker();
+  const big = await createAccounts(1, bigRuns, "pro"); // pro: 10 runs at a time
+  const small = await createAccounts(smallAccounts, 1, "pro");
+  // the big account's runs are due first (a second earlier): strict due-time order would serve them all first
+  const dueAt = new Date(Date.now() + LEAD_MS);
+  await insertDue(big, new Date(dueAt.getTime() - 1000));
+  await insertDue(small, dueAt);
+  const smallIds = [...new Set(small.map((t) => t.account_id))];
+  const obs = await watch(dueAt, smallAccounts, latencyMs + 120_000, smallIds);
+  const late = stats(await lateness(smallIds));
+  const { rows } = await su.query("select count(*) filter (where started_at is not null)::int as started, max(l.max_concurrent_executions) as cap from app_public.task_executions e join app_public.accounts a on a.id = e.account_id join app_private.plan_limits l on l.plan = a.plan where e.account_id = $1", [big[0]!.account_id]);
+  await w.stop();
+  report.table(
+    ["big account runs", "its plan cap", "small accounts", "L", "small: start p50", "p95", "p99", "max", "small: all finished after", "big: started meanwhile"],
+    [[bigRuns, rows[0].cap, smallAccounts, `${latencyMs / 1000} s`, ms(late.p50), ms(late.p95), ms(late.p99), ms(late.max), ms(obs.finishedAfterMs), rows[0].started]],
+  );
+  target("fairness: small accounts' start p99", ms(late.p99), "<= 2 s", late.p99 <= 2000);
+}
+
+async function recovery(n: number, latencyMs: number) {
+  await reset();
+  await setLatency(latencyMs);
+  const w1 = await startWorker({ RUN_LEASE_SECONDS: "30", RUN_HEARTBEAT_MS: "5000" });
+  const tasks = await createAccounts(n, 1, "pro");
+  const dueAt = new Date(Date.now() + 2000);
+  await insertDue(tasks, dueAt);
+  for (let i = 0; i < 600; i++) {
+    const { rows } = await su.query("select count(*)::int as n from app_public.task_executions where status = 'running' and agent_run_id is not null");
+    if (rows[0].n >= n) break;
+    await sleep(100);
+  }
+  await sleep(1000); // the model requests are in flight
+  const stats0 = await (await fetch(`${modelUrl}/stats`)).json();
+  await w1.stop("SIGKILL");
+  const killedAt = Date.now();
+  progress(`worker SIGKILLed with ${n} runs in flight (model requests in flight: ${stats0.inFlight})`);
+  const w2 = await startWorker();
+  let resumedAfter = Infinity;
+  for (let i = 0; i < 1200; i++) {
+    const { rows } = await su.query("select count(*)::int as n from app_public.task_executions where attempts >= 2 or status in ('completed', 'failed')");
+    if (rows[0].n >= n) {
+      resumedAfter = Date.now() - killedAt;
+      break;
+    }
+    await sleep(100);
+  }
+  await watch(dueAt, n, latencyMs + 120_000);
+  const out = await outcome();
+  const { rows: th } = await su.query("select count(*)::int as n from (select metadata->>'execution_id' from app_public.threads where metadata ? 'execution_id' group by 1 having count(*) > 1) d");
+  await w2.stop();
+  report.table(
+    ["runs in flight", "L", "lease", "all resumed after kill", "completed", "failed", "duplicate messages/runs", "duplicate threads"],
+    [[n, `${latencyMs / 1000} s`, "30 s (heartbeat 5 s)", ms(resumedAfter), out.completed, out.failed, out.duplicates, th[0].n]],
+  );
+  target("recovery: every run resumed", ms(resumedAfter), "<= 60 s", resumedAfter <= 60_000);
+  target("recovery: duplicates", String(out.duplicates + th[0].n), "0", out.duplicates + th[0].n === 0 && out.completed === n);
+}
+
+async function baseline(n: number, latencyMs: number) {
+  await reset();
+  await setLatency(latencyMs);
+  const child = spawnTsx("bench/lib/baselineWorker.ts", { DATABASE_URL: db.ownerUrl, OPENAI_BASE_URL: `${modelUrl}/v1`, BASELINE_CONCURRENCY: "100" });
+  track("baseline worker", async () => child.kill("SIGKILL"));
+  await new Promise<string>((resolve) => readline.createInterface({ input: child.stdout! }).once("line", resolve));
+  const tasks = await createAccounts(n, 1, "enterprise");
+  const dueAt = new Date(Date.now() + LEAD_MS);
+  await insertDue(tasks, dueAt);
+  await su.query(
+    `select graphile_worker.add_jobs(array(select row('bench_slot_run', json_build_object('execution_id', execution_id), null, $1::timestamptz, 4, null, null, null)::graphile_worker.job_spec
+                                             from app_public.task_executions where status = 'pending'))`,
+    [dueAt],
+  );
+  // the run pools must not take these: no worker of ours runs now
+  const obs = await watch(dueAt, n, n * latencyMs / 100 + 120_000);
+  const late = stats(await lateness());
+  child.kill("SIGTERM");
+  report.table(["N", "L", "job slots", "start p50", "p95", "p99", "all finished after"], [[n, `${latencyMs / 1000} s`, 100, ms(late.p50), ms(late.p95), ms(late.p99), ms(obs.finishedAfterMs)]]);
+  return { late, obs };
+}
+
+async function main() {
+  report.line("bench:runs — the run stage under a herd (see bench/runs.ts for the method)");
+  for (const l of machineInfo()) report.line(`  ${l}`);
+  db = await setupDatabase();
+  ({ client: su } = await connect(db.superUrl, "bench"));
+  const info = await serverInfo(su);
+  report.line(`  database: ${db.description}; ${info.version.split(",")[0]}; ${Object.entries(info.settings).map(([k, v]) => `${k}=${v}`).join(", ")}`);
+  report.line(`  worker: node src/main.ts worker, RUN_CAPACITY=10000, RUN_CLAIM_BATCH=500, RUN_DB_CONNECTIONS=8 (default), lease 30 s, heartbeat 5 s`);
+  report.line(`  model: loopback streaming chat-completions server in its own process, answers after L`);
+  if (QUICK) report.line("  QUICK MODE: smaller N; figures are not comparable to the targets");
+  await startModel();
+
+  const n1 = QUICK ? 200 : 1000;
+  const n2 = QUICK ? 1000 : 10_000;
+  const l2 = QUICK ? 10_000 : 30_000;
+  report.section("1. Herd: N accounts x 1 task due at the same second");
+  report.line(loadLine());
+  const ours1 = await herd(n1, 5000, 1, 1000, 2000, false);
+  await herd(n1, 5000, 2, 1000, 2000, false);
+  await herd(n2, l2, 1, 5000, 10_000, true);
+  await herd(n2, l2, 2, 5000, 10_000, true);
+
+  report.section("2. Fairness: one account with many due runs under its plan cap, plus 100 accounts with one each");
+  report.line(loadLine());
+  await fairness(QUICK ? 500 : 2000, 100, 5000);
+
+  report.section("3. Recovery: SIGKILL a worker with runs in flight, start another");
+  report.line(loadLine());
+  await recovery(200, 20_000);
+
+  report.section("4. Baseline: the same herd with one graphile-worker job slot per run (WORKER_CONCURRENCY=100)");
+  report.line(loadLine());
+  const base = await baseline(n1, 5000);
+  report.line(
+    `  ratio (baseline / ours, N=${n1}, L=5 s, one worker): start p99 ${(base.late.p99 / Math.max(ours1.late.p99, 1)).toFixed(1)}x, all finished ${(base.obs.finishedAfterMs / ours1.obs.finishedAfterMs).toFixed(1)}x`,
+  );
+  report.line(`  (N=${n2}, L=${l2 / 1000} s through job slots would take about N/100 x L = ${Math.round((n2 / 100) * (l2 / 1000) / 60)} min; not run)`);
+
+  report.section("Summary against the targets");
+  report.table(["target", "measured", "goal", "result"], summary);
+  report.write(RESULTS_FILE);
+}
+
+process.on("SIGINT", () => {
+  markInterrupted();
+  void closeAll().then(() => process.exit(130));
+});
+main()
+  .catch((err) => {
+    progress(`bench failed: ${err instanceof Error ? err.stack : String(err)}`);
+    process.exitCode = 1;
+  })
+  .finally(() => closeAll().then(() => process.exit()));
