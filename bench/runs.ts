@@ -125,8 +125,8 @@ async function startWorker(env: Record<string, string> = {}): Promise<WorkerProc
 async function reset(): Promise<void> {
   await su.query(
     `truncate app_public.users, app_public.accounts, app_public.account_memberships, app_public.threads, app_public.messages, app_public.agent_runs,
-              app_public.scheduled_tasks, app_public.task_executions, app_private.audit_log, app_private.account_usage, app_private.run_workers,
-              app_private.provider_minutes, app_private.model_providers, graphile_worker._private_jobs cascade`,
+              app_public.scheduled_tasks, app_public.task_executions, app_private.audit_log, app_private.run_workers,
+              app_private.model_usage, app_private.account_usage, app_private.owner_usage, app_private.model_providers, graphile_worker._private_jobs cascade`,
   );
 }
 

@@ -1,26 +1,37 @@
 --! Previous: sha1:6665d255eb48badbd457548a7ba0ca3d81dbefa4
---! Hash: sha1:4b5e96baa6ddc5190c8a808fa56af46bb5beaab2
+--! Hash: sha1:739732ba53ec28c786e9253f5caa936277e1fb8b
 --! Message: Runs metered and within plan
 
 -- Agent runs meet metered spend (000010) and the run pool (000008):
 --   * every agent step (one model call) is recorded in app_private.model_usage as its message is
 --     written (append_run_message reads the step's usage from the message metadata);
 --   * every call in the ledger, prompt generation's included, counts against its provider's
---     requests/tokens-per-minute budget (one trigger), and provider_budget also counts the
---     calls under way (one per run in flight);
+--     requests/tokens-per-minute budget (provider_budget reads the ledger's last minute), which also
+--     counts the calls under way (one per run in flight);
+--   * run results are written in batches (apply_run_writes): one transaction for many runs'
+--     messages and outcomes, so a herd finishing at once costs a few commits, not one per run;
 --   * a run starts only when the plan allows its model, max_tokens and the owner's token
 --     allowance (check_run_allowed); otherwise it fails at once, before any model call;
 --   * plan concurrency caps come from the owner's plan (owner_plan_limits), like every allowance.
 
-create function app_private.tg_model_usage__count_provider_minute() returns trigger
+-- Requests and tokens per minute are read from the ledger itself (index (provider, at)), only when a
+-- provider has such limits: no per-call counter row that every worker would contend on.
+drop function app_private.note_provider_call(text, integer, bigint);
+drop table app_private.provider_minutes;
+
+create or replace function app_private.heartbeat_run_worker(worker_id text, capacity integer, provider text, lease_seconds integer)
+  returns uuid[]
   language plpgsql volatile security definer set search_path to pg_catalog, public, pg_temp as $$
+#variable_conflict use_column
 begin
-  perform app_private.note_provider_call(new.provider, 1, new.total_tokens);
-  return null;
+  insert into app_private.run_workers as w (worker_id, lease_expires_at, capacity, provider)
+  values (heartbeat_run_worker.worker_id, now() + make_interval(secs => heartbeat_run_worker.lease_seconds), heartbeat_run_worker.capacity, heartbeat_run_worker.provider)
+  on conflict (worker_id) do update
+    set heartbeat_at = now(), lease_expires_at = excluded.lease_expires_at, capacity = excluded.capacity, provider = excluded.provider;
+  return array(select e.execution_id from app_public.task_executions e
+                where e.status = 'running' and e.lease_owner = heartbeat_run_worker.worker_id);
 end;
 $$;
-create trigger _500_count_provider_minute after insert on app_private.model_usage
-  for each row execute function app_private.tg_model_usage__count_provider_minute();
 
 create or replace function app_private.provider_budget(provider text, out available integer, out reason text, out retry_at timestamptz)
   language plpgsql stable security definer set search_path to pg_catalog, public, pg_temp as $$
@@ -49,22 +60,22 @@ begin
     end if;
   end if;
   if v_p.requests_per_minute is not null or v_p.tokens_per_minute is not null then
-    select coalesce(sum(m.requests), 0), coalesce(sum(m.tokens), 0) into v_requests, v_tokens
-      from app_private.provider_minutes m
-     where m.provider = v_p.provider and m.minute > now() - interval '1 minute';
+    select count(*), coalesce(sum(m.total_tokens), 0) into v_requests, v_tokens
+      from app_private.model_usage m
+     where m.provider = v_p.provider and m.at > now() - interval '1 minute';
     if v_p.requests_per_minute is not null then
       -- completed calls of the last minute, plus one per run in flight (its call is under way)
     select count(*) into v_running from app_public.task_executions e where e.status = 'running' and e.provider = v_p.provider and e.lease_owner is not null;
     available := least(coalesce(available, v_p.requests_per_minute), greatest(v_p.requests_per_minute - v_requests - v_running, 0));
       if available = 0 and reason is null then
         reason := format('model provider limit: %s requests per minute', v_p.requests_per_minute);
-        retry_at := date_trunc('minute', now()) + interval '1 minute';
+        retry_at := now() + interval '5 seconds';
       end if;
     end if;
     if v_p.tokens_per_minute is not null and v_tokens >= v_p.tokens_per_minute then
       available := 0;
       reason := coalesce(reason, format('model provider limit: %s tokens per minute', v_p.tokens_per_minute));
-      retry_at := date_trunc('minute', now()) + interval '1 minute';
+      retry_at := now() + interval '5 seconds';
     end if;
   end if;
 end;
@@ -256,3 +267,27 @@ create function app_private.record_run_usage(execution_id uuid, model text, inpu
                                         record_run_usage.input_tokens, record_run_usage.output_tokens, e.task_id, e.execution_id)
     from app_public.task_executions e where e.execution_id = record_run_usage.execution_id;
 $$;
+
+-- The run pool's write batcher (src/run/writes.ts): many runs' messages and outcomes in one
+-- statement and one transaction, applied in order. ops: [{op: "append", execution_id, role, content,
+-- metadata} | {op: "finish", execution_id, status, results, error}]; returns one boolean per op.
+create function app_private.apply_run_writes(ops jsonb) returns boolean[]
+  language plpgsql volatile security definer set search_path to pg_catalog, public, pg_temp as $$
+declare
+  v_op jsonb;
+  v_out boolean[] := '{}';
+begin
+  for v_op in select value from jsonb_array_elements(ops) loop
+    if v_op ->> 'op' = 'append' then
+      v_out := v_out || app_private.append_run_message((v_op ->> 'execution_id')::uuid, v_op ->> 'role', v_op ->> 'content', v_op -> 'metadata');
+    elsif v_op ->> 'op' = 'finish' then
+      v_out := v_out || app_private.finish_execution((v_op ->> 'execution_id')::uuid, v_op ->> 'status', v_op -> 'results', v_op ->> 'error');
+    else
+      raise exception 'apply_run_writes: unknown op %', v_op ->> 'op';
+    end if;
+  end loop;
+  return v_out;
+end;
+$$;
+comment on function app_private.apply_run_writes(jsonb) is
+  'Applies a batch of run writes (append_run_message, finish_execution) in order, in one transaction; one result per op.';

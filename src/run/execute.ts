@@ -18,6 +18,8 @@ import { AgentError, type AgentConfig, type AgentExecutor, type HistoryMessage, 
 import { dispatchToWebhook, type WebhookSettings } from "../agent/webhookRuntime.js";
 import { log } from "../logger.js";
 import type { StopReason } from "./pool.js";
+import { writeWithRetry } from "./retry.js";
+import { RunWriter } from "./writes.js";
 
 export interface StartedRun {
   execution_id: string;
@@ -63,28 +65,6 @@ function agentConfig(started: StartedRun): AgentConfig {
   };
 }
 
-/** Connection-class errors (database restarting or unreachable): worth retrying the write. */
-export function isConnectionError(err: unknown): boolean {
-  const e = err as { code?: string; message?: string } | null;
-  if (!e) return false;
-  if (typeof e.code === "string" && (/^08/.test(e.code) || ["57P01", "57P02", "57P03", "ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT"].includes(e.code))) return true;
-  return /Connection terminated|connection timeout|Client has encountered a connection error/i.test(e.message ?? "");
-}
-
-/** Runs a result write, retrying connection-class errors with back-off for up to about a minute. */
-export async function writeWithRetry<T>(what: string, fn: () => Promise<T>, budgetMs = 60_000): Promise<T> {
-  const deadline = Date.now() + budgetMs;
-  for (let delay = 250; ; delay = Math.min(delay * 2, 5000)) {
-    try {
-      return await fn();
-    } catch (err) {
-      if (!isConnectionError(err) || Date.now() + delay > deadline) throw err;
-      log.warn("database unavailable; retrying the write", { what, error: String(err), retry_in_ms: delay });
-      await new Promise((r) => setTimeout(r, delay));
-    }
-  }
-}
-
 function retryAfterMsOf(err: unknown): number | undefined {
   const v = (err as { retryAfterMs?: unknown } | null)?.retryAfterMs;
   return typeof v === "number" && Number.isFinite(v) && v >= 0 ? v : undefined;
@@ -98,6 +78,7 @@ function isRateLimit(err: unknown): boolean {
 export function makeRunExecutor(db: pg.Pool, settings: RunSettings) {
   const executorKind = settings.webhook ? "webhook" : (settings.executor?.kind ?? "offline");
   const q = (what: string, sql: string, params: unknown[]) => writeWithRetry(what, () => db.query(sql, params));
+  const writer = new RunWriter(db);
 
   return async function execute(started: StartedRun, signal: AbortSignal, stopReason: () => StopReason | null): Promise<void> {
     const { execution_id } = started;
@@ -106,7 +87,7 @@ export function makeRunExecutor(db: pg.Pool, settings: RunSettings) {
     const ctx = { execution_id, task_id: started.task_id, account_id: started.account_id };
 
     const finish = (status: "completed" | "failed", results: Record<string, unknown>, error: string | null) =>
-      q("finish_execution", "select app_private.finish_execution($1, $2, $3, $4)", [execution_id, status, JSON.stringify(results), error]);
+      writer.write({ op: "finish", execution_id, status, results, error });
 
     // Each step's tokens are metered as its assistant message is written (append_run_message); what a failed
     // step used without producing a message is recorded here.
@@ -171,7 +152,7 @@ export function makeRunExecutor(db: pg.Pool, settings: RunSettings) {
             metered.promptTokens += u.promptTokens ?? 0;
             metered.completionTokens += u.completionTokens ?? 0;
           }
-          await q("append_run_message", "select app_private.append_run_message($1, $2, $3, $4)", [execution_id, m.role, m.content, JSON.stringify(m.metadata)]);
+          await writer.write({ op: "append", execution_id, role: m.role, content: m.content, metadata: m.metadata });
         },
       });
       await finish(

@@ -143,7 +143,7 @@ export class RunPool {
   private async prepare(ids: string[]): Promise<void> {
     this.preparing += ids.length;
     const chunks: string[][] = [];
-    for (let i = 0; i < ids.length; i += 25) chunks.push(ids.slice(i, i + 25));
+    for (let i = 0; i < ids.length; i += 100) chunks.push(ids.slice(i, i + 100));
     await Promise.all(
       chunks.map(async (chunk) => {
         try {

@@ -121,7 +121,7 @@ test("provider requests per minute: claims stop when the minute's budget is spen
     await client.query("select app_private.configure_provider($1, null, 3, null)", [PROVIDER]);
     const u = await createUser(client);
     await pendingRuns(client, u.personalAccountId, 5);
-    await client.query("select app_private.note_provider_call($1, 1, 500)", [PROVIDER]);
+    await client.query("select app_private.record_model_usage(null, 'prompt', $1, 'gpt-4o', 400, 100)", [PROVIDER]); // one call this minute
     expect((await claim(client, 10)).ids).toHaveLength(2);
     const none = await claim(client, 10);
     expect(none.ids).toHaveLength(0);
