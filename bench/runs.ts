@@ -49,7 +49,7 @@ function spawnTsx(file: string, env: Record<string, string>, args: string[] = []
     tail.push(line);
     if (tail.length > 20) tail.shift();
   };
-  readline.createInterface({ input: child.stderr! }).on("line", keep);
+  readline.createInterface({ input: child.stderr }).on("line", keep);
   child.once("exit", (code, signal) => {
     if (code && code !== 0) progress(`${file} exited ${code}${signal ? ` (${signal})` : ""}:\n${tail.join("\n")}`);
   });
