@@ -22,11 +22,27 @@ import path from "node:path";
 import readline from "node:readline";
 import pg from "pg";
 import { PROJECT_ROOT } from "../src/config.js";
-import { closeAll, connect, loadLine, machineInfo, markInterrupted, serverInfo, setupDatabase, sleep, track, type BenchDatabase } from "./lib/env.js";
+import {
+  closeAll,
+  connect,
+  loadLine,
+  machineInfo,
+  markInterrupted,
+  serverInfo,
+  setupDatabase,
+  sleep,
+  track,
+  type BenchDatabase,
+} from "./lib/env.js";
 import { ms, passMiss, progress, Report, stats } from "./lib/report.js";
 
 const QUICK = process.env.BENCH_RUNS_QUICK === "1";
-const RESULTS_FILE = path.resolve(PROJECT_ROOT, process.env.BENCH_RESULTS_FILE ?? (QUICK ? "bench/results/runs-quick.txt" : "bench/results/runs.txt"));
+/** BENCH_RUNS_SECTIONS=1,3 runs only those sections (development). */
+const SECTIONS = new Set((process.env.BENCH_RUNS_SECTIONS ?? "1,2,3,4").split(",").map((x) => x.trim()));
+const RESULTS_FILE = path.resolve(
+  PROJECT_ROOT,
+  process.env.BENCH_RESULTS_FILE ?? (QUICK ? "bench/results/runs-quick.txt" : "bench/results/runs.txt"),
+);
 const report = new Report();
 const summary: Array<[string, string, string, string]> = [];
 const target = (name: string, value: string, goal: string, ok: boolean) => summary.push([name, value, goal, passMiss(ok)]);
@@ -64,7 +80,7 @@ async function startModel(): Promise<void> {
 }
 
 async function setLatency(latencyMs: number): Promise<void> {
-  await fetch(`${modelUrl}/control`, { method: "POST", body: JSON.stringify({ latencyMs }) });
+  await fetch(`${modelUrl}/control`, { method: "POST", body: JSON.stringify({ latencyMs, reset: true }) });
 }
 
 interface WorkerProc {
@@ -110,7 +126,9 @@ async function startWorker(env: Record<string, string> = {}): Promise<WorkerProc
   track(`worker ${child.pid}`, () => stop("SIGKILL"));
   // ready when its heartbeat row exists
   for (let i = 0; i < 600; i++) {
-    const { rows } = await su.query("select count(*)::int as n from app_private.run_workers where worker_id like '%:' || $1 || ':%'", [child.pid]);
+    const { rows } = await su.query("select count(*)::int as n from app_private.run_workers where worker_id like '%:' || $1 || ':%'", [
+      child.pid,
+    ]);
     if (rows[0].n > 0) break;
     if (child.exitCode !== null) throw new Error("worker exited during start-up");
     await sleep(100);
@@ -196,7 +214,12 @@ async function watch(dueAt: Date, n: number, timeoutMs: number, accountIds?: str
     [dueAt, accountIds ?? null],
   );
   if (done < n) progress(`timed out: ${done}/${n} finished`);
-  return { finishedAfterMs: done < n ? Infinity : Number(fin[0].ms), peakConnections, xacts: Number(x1) - Number(x0), wallMs: Date.now() - t0 };
+  return {
+    finishedAfterMs: done < n ? Infinity : Number(fin[0].ms),
+    peakConnections,
+    xacts: Number(x1) - Number(x0),
+    wallMs: Date.now() - t0,
+  };
 }
 
 async function lateness(accountIds?: string[]): Promise<number[]> {
@@ -206,6 +229,28 @@ async function lateness(accountIds?: string[]): Promise<number[]> {
     [accountIds ?? null],
   );
   return rows.map((r) => Number(r.ms));
+}
+
+/** Where a run's time goes: claim → prepared (thread, agent run) → answer stored → finished, against L. */
+async function profile(latencyMs: number): Promise<void> {
+  const { rows } = await su.query(
+    `select extract(epoch from r.created_at - e.started_at) * 1000 as prepare,
+            extract(epoch from m.created_at - r.created_at) * 1000 - $1 as model_overhead,
+            extract(epoch from e.completed_at - m.created_at) * 1000 as finish
+       from app_public.task_executions e join app_public.agent_runs r on r.id = e.agent_run_id
+       join app_public.messages m on m.thread_id = e.thread_id and m.role = 'assistant'
+      where e.status = 'completed'`,
+    [latencyMs],
+  );
+  const col = (k: string) => stats(rows.map((r) => Number(r[k])));
+  const [p, m, f] = [col("prepare"), col("model_overhead"), col("finish")];
+  const { arrivals } = (await (await fetch(`${modelUrl}/stats`)).json()) as { arrivals: number[] };
+  const due = (await su.query("select extract(epoch from min(scheduled_for)) * 1000 as t from app_public.task_executions")).rows[0].t as number;
+  const arr = stats(arrivals.map((t) => t - Number(due)));
+  report.line(`  model requests arrived after the due second (p50 / p99 / max): ${ms(arr.p50)} / ${ms(arr.p99)} / ${ms(arr.max)} (${arrivals.length} requests)`);
+  report.line(
+    `  profile per run (p50 / p99): claimed → prepared ${ms(p.p50)} / ${ms(p.p99)}; prepared → answer stored, minus L ${ms(m.p50)} / ${ms(m.p99)}; answer stored → finished ${ms(f.p50)} / ${ms(f.p99)}`,
+  );
 }
 
 async function outcome(): Promise<{ completed: number; failed: number; duplicates: number; failures: string[] }> {
@@ -241,12 +286,50 @@ async function herd(n: number, latencyMs: number, workers: number, p99Goal: numb
   for (const p of procs) await p.stop();
   const label = `herd N=${n.toLocaleString("en-US")} L=${latencyMs / 1000}s, ${workers} worker${workers > 1 ? "s" : ""}`;
   report.table(
-    ["N", "L", "workers", "start p50", "p95", "p99", "max", "all finished after", "completed", "failed", "dup", "peak RSS/worker", "peak db conns", "xact/s"],
-    [[n, `${latencyMs / 1000} s`, workers, ms(late.p50), ms(late.p95), ms(late.p99), ms(late.max), ms(obs.finishedAfterMs), out.completed, out.failed, out.duplicates, rss.map((r) => `${r.toFixed(0)} MB`).join(" / "), obs.peakConnections, Math.round(obs.xacts / (obs.wallMs / 1000))]],
+    [
+      "N",
+      "L",
+      "workers",
+      "start p50",
+      "p95",
+      "p99",
+      "max",
+      "all finished after",
+      "completed",
+      "failed",
+      "dup",
+      "peak RSS/worker",
+      "peak db conns",
+      "xact/s",
+    ],
+    [
+      [
+        n,
+        `${latencyMs / 1000} s`,
+        workers,
+        ms(late.p50),
+        ms(late.p95),
+        ms(late.p99),
+        ms(late.max),
+        ms(obs.finishedAfterMs),
+        out.completed,
+        out.failed,
+        out.duplicates,
+        rss.map((r) => `${r.toFixed(0)} MB`).join(" / "),
+        obs.peakConnections,
+        Math.round(obs.xacts / (obs.wallMs / 1000)),
+      ],
+    ],
   );
   if (out.failures.length) report.note(`failures: ${out.failures.join(" | ")}`);
+  await profile(latencyMs);
   target(`${label}: start p99`, ms(late.p99), `<= ${ms(p99Goal)}`, late.p99 <= p99Goal && out.completed === n);
-  target(`${label}: all finished`, ms(obs.finishedAfterMs), `<= L + ${finishSlackMs / 1000} s`, obs.finishedAfterMs <= latencyMs + finishSlackMs);
+  target(
+    `${label}: all finished`,
+    ms(obs.finishedAfterMs),
+    `<= L + ${finishSlackMs / 1000} s`,
+    obs.finishedAfterMs <= latencyMs + finishSlackMs,
+  );
   if (checkResources) {
     target(`${label}: worker peak RSS`, `${Math.max(...rss).toFixed(0)} MB`, "<= 1024 MB", Math.max(...rss) <= 1024);
     target(`${label}: database connections`, String(obs.peakConnections), "<= 50", obs.peakConnections <= 50);
@@ -267,11 +350,38 @@ async function fairness(bigRuns: number, smallAccounts: number, latencyMs: numbe
   const smallIds = [...new Set(small.map((t) => t.account_id))];
   const obs = await watch(dueAt, smallAccounts, latencyMs + 120_000, smallIds);
   const late = stats(await lateness(smallIds));
-  const { rows } = await su.query("select count(*) filter (where started_at is not null)::int as started, max(l.max_concurrent_executions) as cap from app_public.task_executions e join app_public.accounts a on a.id = e.account_id join app_private.plan_limits l on l.plan = a.plan where e.account_id = $1", [big[0]!.account_id]);
+  const { rows } = await su.query(
+    "select count(*) filter (where started_at is not null)::int as started, max(l.max_concurrent_executions) as cap from app_public.task_executions e join app_public.accounts a on a.id = e.account_id join app_private.plan_limits l on l.plan = a.plan where e.account_id = $1",
+    [big[0]!.account_id],
+  );
   await w.stop();
   report.table(
-    ["big account runs", "its plan cap", "small accounts", "L", "small: start p50", "p95", "p99", "max", "small: all finished after", "big: started meanwhile"],
-    [[bigRuns, rows[0].cap, smallAccounts, `${latencyMs / 1000} s`, ms(late.p50), ms(late.p95), ms(late.p99), ms(late.max), ms(obs.finishedAfterMs), rows[0].started]],
+    [
+      "big account runs",
+      "its plan cap",
+      "small accounts",
+      "L",
+      "small: start p50",
+      "p95",
+      "p99",
+      "max",
+      "small: all finished after",
+      "big: started meanwhile",
+    ],
+    [
+      [
+        bigRuns,
+        rows[0].cap,
+        smallAccounts,
+        `${latencyMs / 1000} s`,
+        ms(late.p50),
+        ms(late.p95),
+        ms(late.p99),
+        ms(late.max),
+        ms(obs.finishedAfterMs),
+        rows[0].started,
+      ],
+    ],
   );
   target("fairness: small accounts' start p99", ms(late.p99), "<= 2 s", late.p99 <= 2000);
 }
@@ -284,7 +394,9 @@ async function recovery(n: number, latencyMs: number) {
   const dueAt = new Date(Date.now() + 2000);
   await insertDue(tasks, dueAt);
   for (let i = 0; i < 600; i++) {
-    const { rows } = await su.query("select count(*)::int as n from app_public.task_executions where status = 'running' and agent_run_id is not null");
+    const { rows } = await su.query(
+      "select count(*)::int as n from app_public.task_executions where status = 'running' and agent_run_id is not null",
+    );
     if (rows[0].n >= n) break;
     await sleep(100);
   }
@@ -296,7 +408,9 @@ async function recovery(n: number, latencyMs: number) {
   const w2 = await startWorker();
   let resumedAfter = Infinity;
   for (let i = 0; i < 1200; i++) {
-    const { rows } = await su.query("select count(*)::int as n from app_public.task_executions where attempts >= 2 or status in ('completed', 'failed')");
+    const { rows } = await su.query(
+      "select count(*)::int as n from app_public.task_executions where attempts >= 2 or status in ('completed', 'failed')",
+    );
     if (rows[0].n >= n) {
       resumedAfter = Date.now() - killedAt;
       break;
@@ -305,7 +419,9 @@ async function recovery(n: number, latencyMs: number) {
   }
   await watch(dueAt, n, latencyMs + 120_000);
   const out = await outcome();
-  const { rows: th } = await su.query("select count(*)::int as n from (select metadata->>'execution_id' from app_public.threads where metadata ? 'execution_id' group by 1 having count(*) > 1) d");
+  const { rows: th } = await su.query(
+    "select count(*)::int as n from (select metadata->>'execution_id' from app_public.threads where metadata ? 'execution_id' group by 1 having count(*) > 1) d",
+  );
   await w2.stop();
   report.table(
     ["runs in flight", "L", "lease", "all resumed after kill", "completed", "failed", "duplicate messages/runs", "duplicate threads"],
@@ -318,7 +434,11 @@ async function recovery(n: number, latencyMs: number) {
 async function baseline(n: number, latencyMs: number) {
   await reset();
   await setLatency(latencyMs);
-  const child = spawnTsx("bench/lib/baselineWorker.ts", { DATABASE_URL: db.ownerUrl, OPENAI_BASE_URL: `${modelUrl}/v1`, BASELINE_CONCURRENCY: "100" });
+  const child = spawnTsx("bench/lib/baselineWorker.ts", {
+    DATABASE_URL: db.ownerUrl,
+    OPENAI_BASE_URL: `${modelUrl}/v1`,
+    BASELINE_CONCURRENCY: "100",
+  });
   track("baseline worker", async () => child.kill("SIGKILL"));
   await new Promise<string>((resolve) => readline.createInterface({ input: child.stdout! }).once("line", resolve));
   const tasks = await createAccounts(n, 1, "enterprise");
@@ -330,10 +450,13 @@ async function baseline(n: number, latencyMs: number) {
     [dueAt],
   );
   // the run pools must not take these: no worker of ours runs now
-  const obs = await watch(dueAt, n, n * latencyMs / 100 + 120_000);
+  const obs = await watch(dueAt, n, (n * latencyMs) / 100 + 120_000);
   const late = stats(await lateness());
   child.kill("SIGTERM");
-  report.table(["N", "L", "job slots", "start p50", "p95", "p99", "all finished after"], [[n, `${latencyMs / 1000} s`, 100, ms(late.p50), ms(late.p95), ms(late.p99), ms(obs.finishedAfterMs)]]);
+  report.table(
+    ["N", "L", "job slots", "start p50", "p95", "p99", "all finished after"],
+    [[n, `${latencyMs / 1000} s`, 100, ms(late.p50), ms(late.p95), ms(late.p99), ms(obs.finishedAfterMs)]],
+  );
   return { late, obs };
 }
 
@@ -343,8 +466,14 @@ async function main() {
   db = await setupDatabase();
   ({ client: su } = await connect(db.superUrl, "bench"));
   const info = await serverInfo(su);
-  report.line(`  database: ${db.description}; ${info.version.split(",")[0]}; ${Object.entries(info.settings).map(([k, v]) => `${k}=${v}`).join(", ")}`);
-  report.line(`  worker: node src/main.ts worker, RUN_CAPACITY=10000, RUN_CLAIM_BATCH=500, RUN_DB_CONNECTIONS=8 (default), lease 30 s, heartbeat 5 s`);
+  report.line(
+    `  database: ${db.description}; ${info.version.split(",")[0]}; ${Object.entries(info.settings)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(", ")}`,
+  );
+  report.line(
+    `  worker: node src/main.ts worker, RUN_CAPACITY=10000, RUN_CLAIM_BATCH=500, RUN_DB_CONNECTIONS=8 (default), lease 30 s, heartbeat 5 s`,
+  );
   report.line(`  model: loopback streaming chat-completions server in its own process, answers after L`);
   if (QUICK) report.line("  QUICK MODE: smaller N; figures are not comparable to the targets");
   await startModel();
@@ -352,28 +481,41 @@ async function main() {
   const n1 = QUICK ? 200 : 1000;
   const n2 = QUICK ? 1000 : 10_000;
   const l2 = QUICK ? 10_000 : 30_000;
-  report.section("1. Herd: N accounts x 1 task due at the same second");
-  report.line(loadLine());
-  const ours1 = await herd(n1, 5000, 1, 1000, 2000, false);
-  await herd(n1, 5000, 2, 1000, 2000, false);
-  await herd(n2, l2, 1, 5000, 10_000, true);
-  await herd(n2, l2, 2, 5000, 10_000, true);
+  let ours1: Awaited<ReturnType<typeof herd>> | undefined;
+  if (SECTIONS.has("1")) {
+    report.section("1. Herd: N accounts x 1 task due at the same second");
+    report.line(loadLine());
+    ours1 = await herd(n1, 5000, 1, 1000, 2000, false);
+    await herd(n1, 5000, 2, 1000, 2000, false);
+    await herd(n2, l2, 1, 5000, 10_000, true);
+    await herd(n2, l2, 2, 5000, 10_000, true);
+  }
 
-  report.section("2. Fairness: one account with many due runs under its plan cap, plus 100 accounts with one each");
-  report.line(loadLine());
-  await fairness(QUICK ? 500 : 2000, 100, 5000);
+  if (SECTIONS.has("2")) {
+    report.section("2. Fairness: one account with many due runs under its plan cap, plus 100 accounts with one each");
+    report.line(loadLine());
+    await fairness(QUICK ? 500 : 2000, 100, 5000);
+  }
 
-  report.section("3. Recovery: SIGKILL a worker with runs in flight, start another");
-  report.line(loadLine());
-  await recovery(200, 20_000);
+  if (SECTIONS.has("3")) {
+    report.section("3. Recovery: SIGKILL a worker with runs in flight, start another");
+    report.line(loadLine());
+    await recovery(200, 20_000);
+  }
 
-  report.section("4. Baseline: the same herd with one graphile-worker job slot per run (WORKER_CONCURRENCY=100)");
-  report.line(loadLine());
-  const base = await baseline(n1, 5000);
-  report.line(
-    `  ratio (baseline / ours, N=${n1}, L=5 s, one worker): start p99 ${(base.late.p99 / Math.max(ours1.late.p99, 1)).toFixed(1)}x, all finished ${(base.obs.finishedAfterMs / ours1.obs.finishedAfterMs).toFixed(1)}x`,
-  );
-  report.line(`  (N=${n2}, L=${l2 / 1000} s through job slots would take about N/100 x L = ${Math.round((n2 / 100) * (l2 / 1000) / 60)} min; not run)`);
+  if (SECTIONS.has("4")) {
+    report.section("4. Baseline: the same herd with one graphile-worker job slot per run (WORKER_CONCURRENCY=100)");
+    report.line(loadLine());
+    const base = await baseline(n1, 5000);
+    if (ours1) {
+      report.line(
+        `  ratio (baseline / ours, N=${n1}, L=5 s, one worker): start p99 ${(base.late.p99 / Math.max(ours1.late.p99, 1)).toFixed(1)}x, all finished ${(base.obs.finishedAfterMs / ours1.obs.finishedAfterMs).toFixed(1)}x`,
+      );
+    }
+    report.line(
+      `  (N=${n2}, L=${l2 / 1000} s through job slots would take about N/100 x L = ${Math.round(((n2 / 100) * (l2 / 1000)) / 60)} min; not run)`,
+    );
+  }
 
   report.section("Summary against the targets");
   report.table(["target", "measured", "goal", "result"], summary);

@@ -11,6 +11,8 @@ let latencyMs = Number(process.env.MODEL_LATENCY_MS ?? 5000);
 let requests = 0;
 let inFlight = 0;
 let peakInFlight = 0;
+/** When each request arrived (epoch ms), since the last reset: the bench's profile of the client side. */
+let arrivals: number[] = [];
 
 function chunk(id: string, delta: object, finish: string | null) {
   return { id, object: "chat.completion.chunk", created: Math.floor(Date.now() / 1000), model: "bench-model", choices: [{ index: 0, delta, finish_reason: finish }] };
@@ -21,16 +23,19 @@ const server = http.createServer((req, res) => {
   req.on("data", (c) => (raw += String(c)));
   req.on("end", () => {
     if (req.url === "/control") {
-      latencyMs = Number(JSON.parse(raw).latencyMs);
+      const c = JSON.parse(raw) as { latencyMs?: number; reset?: boolean };
+      if (c.latencyMs !== undefined) latencyMs = Number(c.latencyMs);
+      if (c.reset) arrivals = [];
       res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ latencyMs }));
       return;
     }
     if (req.url === "/stats") {
-      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ requests, inFlight, peakInFlight }));
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ requests, inFlight, peakInFlight, arrivals }));
       return;
     }
     requests++;
     inFlight++;
+    arrivals.push(Date.now());
     peakInFlight = Math.max(peakInFlight, inFlight);
     const id = `chatcmpl-bench-${requests}`;
     const body = JSON.parse(raw || "{}") as { stream?: boolean };

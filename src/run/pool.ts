@@ -60,9 +60,11 @@ export class RunPool {
   private heartbeatTimer: NodeJS.Timeout | null = null;
   private wakeTimer: NodeJS.Timeout | null = null;
   private pollTimer: NodeJS.Timeout | null = null;
+  private reconnectTimer: NodeJS.Timeout | null = null;
   private claiming: Promise<void> | null = null;
   private claimAgain = false;
   private stopping = false;
+  private claimFailing = false;
   private lastWaitingReason: string | null = null;
   readonly stats = { claimed: 0, claimQueries: 0, finished: 0, peakInFlight: 0 };
 
@@ -92,7 +94,12 @@ export class RunPool {
       return;
     }
     this.claiming = this.claimLoop()
-      .catch((err) => log.warn("run pool claim failed", { error: String(err) }))
+      .then(() => this.databaseBack())
+      .catch((err) => {
+        // one line when the database goes away, one when it is back (not one per poll)
+        if (!this.claimFailing) log.warn("run pool cannot reach the database; retrying every poll", { error: String(err) });
+        this.claimFailing = true;
+      })
       .finally(() => {
         this.claiming = null;
         if (this.claimAgain && !this.stopping) {
@@ -128,6 +135,19 @@ export class RunPool {
         return;
       }
     }
+  }
+
+  /**
+   * After an outage: say so once, and ask for a dispatch now — graphile-worker's crontab backs off while the
+   * database is away, and scheduled runs should not wait for its next attempt.
+   */
+  private async databaseBack(): Promise<void> {
+    if (!this.claimFailing) return;
+    this.claimFailing = false;
+    log.info("run pool reached the database again");
+    await this.opts.db
+      .query("select graphile_worker.add_job('dispatch_due_tasks', '{}'::json, job_key := 'dispatch_due_tasks:after_outage', max_attempts := 1)")
+      .catch((err) => log.warn("could not ask for a dispatch after the outage", { error: String(err) }));
   }
 
   private scheduleWake(nextDueAt: string | null): void {
@@ -229,7 +249,8 @@ export class RunPool {
 
   private reconnect(delayMs = 1000): void {
     if (this.stopping) return;
-    setTimeout(() => {
+    this.reconnectTimer = setTimeout(() => {
+      if (this.stopping) return;
       this.listen()
         .then(() => this.wake())
         .catch(() => this.reconnect(Math.min(delayMs * 2, 10_000)));
@@ -270,6 +291,7 @@ export class RunPool {
     this.stopping = true;
     for (const t of [this.heartbeatTimer, this.pollTimer]) if (t) clearInterval(t);
     if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     await this.claiming?.catch(() => undefined);
     for (const id of this.runs.keys()) this.stopRun(id, "shutdown");
     const settled = Promise.all([...this.runs.values()].map((r) => r.done));

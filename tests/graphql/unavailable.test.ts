@@ -3,40 +3,15 @@
  * (not a masked 200), /readyz says so, and both recover once the database is back. The outage is a TCP proxy in
  * front of the test database that is closed (connections reset, new ones refused) and then reopened on its port.
  */
-import net from "node:net";
 import crypto from "node:crypto";
 import { loadConfig } from "../../src/config.js";
 import { DATABASE_UNAVAILABLE, startServer, type ApiServer } from "../../src/server.js";
 import { isDatabaseUnavailable } from "../../src/db/unavailable.js";
 import { gql, signToken } from "../helpers/api.js";
-
-class Proxy {
-  private server?: net.Server;
-  private readonly sockets = new Set<net.Socket>();
-  port = 0;
-  constructor(private readonly target: { host: string; port: number }) {}
-  async open(): Promise<void> {
-    this.server = net.createServer((client) => {
-      const upstream = net.connect(this.target.port, this.target.host);
-      for (const s of [client, upstream]) {
-        this.sockets.add(s);
-        s.on("close", () => this.sockets.delete(s));
-        s.on("error", () => undefined);
-      }
-      client.pipe(upstream).pipe(client);
-    });
-    await new Promise<void>((resolve) => this.server!.listen(this.port, "127.0.0.1", resolve));
-    this.port = (this.server.address() as net.AddressInfo).port;
-  }
-  /** Resets every connection and stops listening: the database is "down". */
-  async close(): Promise<void> {
-    for (const s of this.sockets) s.resetAndDestroy();
-    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
-  }
-}
+import { TcpProxy } from "../helpers/tcpProxy.js";
 
 const target = new URL(process.env.TEST_AUTH_URL!);
-const proxy = new Proxy({ host: target.hostname, port: Number(target.port || 5432) });
+const proxy = new TcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
 let server: ApiServer;
 beforeAll(async () => {
   await proxy.open();

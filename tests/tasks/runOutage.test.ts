@@ -1,0 +1,97 @@
+/**
+ * A database outage while a run is finishing: the worker's writes wait for the database (connection-class
+ * errors are retried with back-off) and the run completes once it is back — no crash, no lost result,
+ * no duplicate message. The worker reaches the database through a TCP proxy that the test closes.
+ */
+import pg from "pg";
+import type { ApiServer } from "../../src/server.js";
+import { makeOpenAIExecutor } from "../../src/agent/openaiExecutor.js";
+import { makeRunExecutor } from "../../src/run/execute.js";
+import { RunPool } from "../../src/run/pool.js";
+import { makeGeneratePrompt } from "../../tasks/generate_prompt.js";
+import { gql, startTestServer } from "../helpers/api.js";
+import { closePools, superuserPool } from "../helpers/db.js";
+import { FakeOpenAI } from "../helpers/fakeOpenAI.js";
+import { apiUser, createThreadWithMessages } from "../helpers/flows.js";
+import { testRunSettings } from "../helpers/runs.js";
+import { TcpProxy } from "../helpers/tcpProxy.js";
+import { closeOwnerPool, runJobs } from "../helpers/worker.js";
+
+let server: ApiServer;
+let llm: FakeOpenAI;
+let baseURL: string;
+const owner = new URL(process.env.TEST_OWNER_URL!);
+const proxy = new TcpProxy({ host: owner.hostname, port: Number(owner.port || 5432) });
+
+beforeAll(async () => {
+  server = await startTestServer();
+  llm = new FakeOpenAI();
+  ({ baseURL } = await llm.start());
+  await proxy.open();
+});
+afterAll(async () => {
+  await server.close();
+  await llm.close();
+  await proxy.close().catch(() => undefined);
+  await closeOwnerPool();
+  await closePools();
+});
+
+test("the database goes away while a run finishes: the result is written once it is back", async () => {
+  const a = await apiUser();
+  const { threadId } = await createThreadWithMessages(server, a.token, [["user", "Check order 42."]]);
+  const res = await gql(server, `mutation($t: UUID!) { exportThread(input: { threadId: $t }) { result { taskId } } }`, { t: threadId }, a.token);
+  await runJobs({ generate_prompt: makeGeneratePrompt({ provider: null, contextBudgetTokens: 100000, maxTokens: 2000 }) });
+  const taskId = res.data!.exportThread.result.taskId as string;
+  const ex = await gql(server, `mutation($id: UUID!) { executeTask(input: { taskId: $id }) { result { executionId } } }`, { id: taskId }, a.token);
+  const executionId = ex.data!.executeTask.result.executionId as string;
+
+  const viaProxy = new URL(owner);
+  viaProxy.hostname = "127.0.0.1";
+  viaProxy.port = String(proxy.port);
+  const db = new pg.Pool({ connectionString: viaProxy.toString(), max: 4 });
+  db.on("error", () => undefined); // idle clients reset by the outage
+  const executor = makeOpenAIExecutor({ apiKey: "sk-test", baseURL, defaultModel: "gpt-4o", requestTimeoutMs: 20_000, maxSteps: 4, maxTotalTokens: 100_000, mcp: { servers: {}, allowedHosts: [] } });
+  const settings = testRunSettings(executor);
+  const pool = new RunPool({
+    db,
+    connectionString: viaProxy.toString(),
+    capacity: 10,
+    claimBatch: 10,
+    leaseSeconds: 30,
+    heartbeatMs: 1000,
+    pollMs: 200,
+    provider: settings.provider,
+    executorKind: "openai",
+    defaultModel: "gpt-4o",
+    execute: makeRunExecutor(db, settings),
+  });
+  // the model answers in about 2 s; the database is down from the request until 2 s after the answer
+  llm.enqueue({ kind: "stream", chunks: ["Order 42 ", "shipped."], delayMs: 700 });
+  const before = llm.requests.length;
+  await pool.start();
+  try {
+    for (let i = 0; i < 200 && llm.requests.length === before; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(llm.requests.length).toBe(before + 1);
+    await proxy.close();
+    await new Promise((r) => setTimeout(r, 4000)); // the answer arrives meanwhile; its writes wait
+    const during = await superuserPool().query("select status from app_public.task_executions where execution_id = $1", [executionId]);
+    expect(during.rows[0].status).toBe("running");
+    await proxy.open();
+    for (let i = 0; i < 200; i++) {
+      const { rows } = await superuserPool().query("select status from app_public.task_executions where execution_id = $1", [executionId]);
+      if (rows[0].status !== "running") break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  } finally {
+    await pool.stop();
+    await db.end();
+  }
+  const { rows } = await superuserPool().query(
+    `select e.status, e.attempts, (select count(*)::int from app_public.messages m where m.thread_id = e.thread_id and m.role = 'assistant') as answers,
+            (select string_agg(m.content, '') from app_public.messages m where m.thread_id = e.thread_id and m.role = 'assistant') as answer
+       from app_public.task_executions e where e.execution_id = $1`,
+    [executionId],
+  );
+  expect(rows[0]).toEqual({ status: "completed", attempts: 1, answers: 1, answer: "Order 42 shipped." });
+});
