@@ -101,7 +101,14 @@ export interface GraphQLErrorLike {
 export function fromGraphQLError(error: GraphQLErrorLike, fieldNames: Record<string, string> = {}): RestError {
   const ext = error.extensions ?? {};
   const code = typeof ext.code === "string" ? ext.code : "INTERNAL";
-  const rawField = typeof ext.field === "string" ? ext.field : code.startsWith("23") ? fieldOfConstraint(error.message) : undefined;
+  const rawField =
+    typeof ext.field === "string"
+      ? ext.field
+      : code.startsWith("23")
+        ? fieldOfConstraint(error.message)
+        : code === "ST003"
+          ? /^([a-z][a-z_]*) must /.exec(error.message)?.[1] // the SQL functions' messages start with the field: "task_name must be …"
+          : undefined;
   const field = rawField ? (fieldNames[rawField] ?? rawField) : undefined;
   // Errors without a code were masked by the server (their message carries the log hash): pass it on as a 500.
   return new RestError(statusOfCode(code), code, error.message, field, retryAfterOf(code, error.message));

@@ -85,7 +85,12 @@ interface ValidatorError {
 }
 
 function isValidatorError(err: unknown): err is ValidatorError {
-  return typeof err === "object" && err !== null && typeof (err as { status?: unknown }).status === "number" && Array.isArray((err as { errors?: unknown }).errors);
+  return (
+    typeof err === "object" &&
+    err !== null &&
+    typeof (err as { status?: unknown }).status === "number" &&
+    Array.isArray((err as { errors?: unknown }).errors)
+  );
 }
 
 /** The request field an OpenAPI validation error is about: `/body/name` → name, `/query/limit` → limit. */
@@ -114,7 +119,11 @@ export function restApi(opts: RestApiOptions): express.Router {
 <script src="${base}/swagger-ui-bundle.js"></script><script src="${base}/init.js"></script></body></html>`);
   });
   router.get("/docs/init.js", (req, res) => {
-    res.type("js").send(`window.ui = SwaggerUIBundle({ url: ${JSON.stringify(`${req.baseUrl}/openapi.json`)}, dom_id: "#swagger-ui", deepLinking: true, validatorUrl: null });\n`);
+    res
+      .type("js")
+      .send(
+        `window.ui = SwaggerUIBundle({ url: ${JSON.stringify(`${req.baseUrl}/openapi.json`)}, dom_id: "#swagger-ui", deepLinking: true, validatorUrl: null });\n`,
+      );
   });
   router.use("/docs", express.static(swaggerUi, { index: false, fallthrough: false }));
 
@@ -131,18 +140,28 @@ export function restApi(opts: RestApiOptions): express.Router {
   );
 
   router.post("/thread/:thread_id/export", async (req, res) => {
-    const threadId = req.params.thread_id!;
+    const threadId = req.params.thread_id;
     const body = (req.body ?? {}) as { task_name?: string | null; task_description?: string | null };
-    const data = await run(req, res, "ExportThread", { threadId, taskName: body.task_name ?? null, taskDescription: body.task_description ?? null }, {
-      threadId: "thread_id",
-      taskName: "task_name",
-      taskDescription: "task_description",
-    });
+    const data = await run(
+      req,
+      res,
+      "ExportThread",
+      { threadId, taskName: body.task_name ?? null, taskDescription: body.task_description ?? null },
+      {
+        threadId: "thread_id",
+        taskName: "task_name",
+        taskDescription: "task_description",
+      },
+    );
     let task = data.exportThread?.result as GraphQLData | null;
     if (!task) throw notFound("thread", threadId);
     // Prompt generation is the worker's: wait for it (bounded by ?wait=) by re-reading the task, as a client would.
     const deadline = Date.now() + Number(req.query.wait ?? 0) * 1000;
-    for (let delay = FIRST_POLL_MS; task.promptStatus === "pending" && Date.now() < deadline && !req.socket.destroyed; delay = Math.min(delay * 2, MAX_POLL_MS)) {
+    for (
+      let delay = FIRST_POLL_MS;
+      task.promptStatus === "pending" && Date.now() < deadline && !req.socket.destroyed;
+      delay = Math.min(delay * 2, MAX_POLL_MS)
+    ) {
       await new Promise((resolve) => setTimeout(resolve, Math.min(delay, deadline - Date.now())));
       const again = (await run(req, res, "GetTask", { taskId: task.taskId })).scheduledTaskByTaskId as GraphQLData | null;
       if (!again) break;
@@ -194,7 +213,7 @@ export function restApi(opts: RestApiOptions): express.Router {
   });
 
   router.put("/tasks/:task_id", async (req, res) => {
-    const taskId = req.params.task_id!;
+    const taskId = req.params.task_id;
     const body = req.body as { name?: string; description?: string | null; generated_prompt?: string; status?: "active" | "paused" };
     let task = await readTask(req, res);
     if (body.status !== undefined && body.status !== task.status) {
@@ -213,14 +232,20 @@ export function restApi(opts: RestApiOptions): express.Router {
   });
 
   router.delete("/tasks/:task_id", async (req, res) => {
-    await run(req, res, "DeleteTask", { taskId: req.params.task_id! });
+    await run(req, res, "DeleteTask", { taskId: req.params.task_id });
     res.status(204).end();
   });
 
   router.post("/tasks/:task_id/schedule", async (req, res) => {
-    const body = req.body as { schedule_type: string; scheduled_at?: string | null; cron_expression?: string | null; timezone?: string; max_executions?: number | null };
+    const body = req.body as {
+      schedule_type: string;
+      scheduled_at?: string | null;
+      cron_expression?: string | null;
+      timezone?: string;
+      max_executions?: number | null;
+    };
     const data = await run(req, res, "ScheduleTask", {
-      taskId: req.params.task_id!,
+      taskId: req.params.task_id,
       scheduleType: body.schedule_type,
       scheduledAt: body.scheduled_at ?? null,
       cronExpression: body.cron_expression ?? null,
@@ -231,7 +256,7 @@ export function restApi(opts: RestApiOptions): express.Router {
   });
 
   router.post("/tasks/:task_id/execute", async (req, res) => {
-    const taskId = req.params.task_id!;
+    const taskId = req.params.task_id;
     const body = (req.body ?? {}) as { reason?: string | null };
     const data = await run(req, res, "ExecuteTask", { taskId, reason: body.reason ?? null });
     res.location(`${req.baseUrl}/tasks/${taskId}/executions`);
@@ -239,17 +264,17 @@ export function restApi(opts: RestApiOptions): express.Router {
   });
 
   router.post("/tasks/:task_id/pause", async (req, res) => {
-    const data = await run(req, res, "PauseTask", { taskId: req.params.task_id! });
+    const data = await run(req, res, "PauseTask", { taskId: req.params.task_id });
     res.json(taskJson(data.pauseTask.result as GraphQLData));
   });
 
   router.post("/tasks/:task_id/resume", async (req, res) => {
-    const data = await run(req, res, "ResumeTask", { taskId: req.params.task_id! });
+    const data = await run(req, res, "ResumeTask", { taskId: req.params.task_id });
     res.json(taskJson(data.resumeTask.result as GraphQLData));
   });
 
   router.get("/tasks/:task_id/executions", async (req, res) => {
-    const taskId = req.params.task_id!;
+    const taskId = req.params.task_id;
     const q = req.query as unknown as { limit: number; offset: number };
     const data = await run(req, res, "ListExecutions", { taskId, first: q.limit, offset: q.offset }, { first: "limit" });
     const conn = data.scheduledTaskByTaskId?.taskExecutionsByTaskId as { totalCount: number; nodes: GraphQLData[] } | undefined;
@@ -289,4 +314,3 @@ function toRestError(err: unknown, maxBodyBytes: number): RestError {
   log.error("REST request failed", errorFields(err));
   return new RestError(500, "INTERNAL", "internal error");
 }
-

@@ -13,12 +13,15 @@ import { OPENAPI_DOCUMENT } from "../../src/rest/router.js";
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 
 interface Doc {
-  paths: Record<string, Record<string, { operationId: string; responses: Record<string, { $ref?: string; content?: Record<string, unknown> }> }>>;
+  paths: Record<
+    string,
+    Record<string, { operationId: string; responses: Record<string, { $ref?: string; content?: Record<string, unknown> }> }>
+  >;
   components: { responses: Record<string, { content?: Record<string, unknown> }> };
 }
 export const doc = OPENAPI_DOCUMENT as unknown as Doc;
 const ajv = addFormats(new Ajv2020({ strict: false, allErrors: true }));
-ajv.addSchema(structuredClone(OPENAPI_DOCUMENT) as object, "openapi");
+ajv.addSchema(structuredClone(OPENAPI_DOCUMENT), "openapi");
 
 const pointer = (...parts: string[]) => parts.map((p) => p.replace(/~/g, "~0").replace(/\//g, "~1")).join("/");
 
@@ -56,13 +59,16 @@ export function checkContract(method: string, pathname: string, res: RestResult)
     resolved = doc.components.responses[name]!;
   }
   if (!resolved.content) {
-    if (res.body !== undefined) throw new Error(`${method} ${template} ${res.status} documents no body but got ${JSON.stringify(res.body)}`);
+    if (res.body !== undefined)
+      throw new Error(`${method} ${template} ${res.status} documents no body but got ${JSON.stringify(res.body)}`);
     return;
   }
   const validate = ajv.getSchema(`openapi#/${where}/content/application~1json/schema`);
   if (!validate) throw new Error(`no schema at ${where}`);
   if (!validate(res.body)) {
-    throw new Error(`${method} ${pathname} ${res.status} does not match the document: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(res.body, null, 2)}`);
+    throw new Error(
+      `${method} ${pathname} ${res.status} does not match the document: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(res.body, null, 2)}`,
+    );
   }
 }
 
