@@ -307,6 +307,13 @@ function toRestError(err: unknown, maxBodyBytes: number): RestError {
     if (err.status === 415) return new RestError(415, "UNSUPPORTED_MEDIA_TYPE", "send the body as application/json");
     if (err.status === 413) return new RestError(413, "PAYLOAD_TOO_LARGE", err.message);
   }
+  // Other client errors of express's own middleware (static files, body parsing): their status and message are safe.
+  const { status, expose, message } = (err ?? {}) as { status?: unknown; expose?: unknown; message?: unknown };
+  if (typeof status === "number" && status >= 400 && status < 500 && expose === true && typeof message === "string") {
+    const code =
+      ({ 404: "NOT_FOUND", 413: "PAYLOAD_TOO_LARGE", 415: "UNSUPPORTED_MEDIA_TYPE" } as Record<number, string>)[status] ?? "BAD_REQUEST";
+    return new RestError(status, code, message);
+  }
   if (isDatabaseUnavailable(err)) {
     log.warn("REST request failed: database unavailable", errorFields(err));
     return new RestError(503, "DATABASE_UNAVAILABLE", "The database is unavailable right now; retry shortly.", undefined, 5);

@@ -501,6 +501,9 @@ test("the OpenAPI document is served as written, with a local Swagger UI at /api
     const text = await res.text();
     if (asset.endsWith("init.js")) expect(text).toMatch(/"\/api\/openapi\.json"/);
   }
+  const missing = await fetch(`${server.url}/api/docs/no-such-file.js`);
+  expect(missing.status).toBe(404);
+  expect(((await missing.json()) as { error: { code: string } }).error.code).toBe("NOT_FOUND");
   const unknown = await rest(server, "GET", "/tasks/x/y/z", { token: (await apiUser()).token }).catch((e: Error) => e);
   expect(unknown).toBeInstanceOf(Error); // not a documented path: the contract helper refuses it
 });
