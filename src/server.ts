@@ -28,6 +28,7 @@ import { agentRunHooks } from "./hooks.js";
 import { makePageSizePlugin, makeRequestLimitsPlugin } from "./graphql/limits.js";
 import { rateLimits } from "./rateLimit.js";
 import { isDatabaseUnavailable } from "./db/unavailable.js";
+import { restApi } from "./rest/router.js";
 
 /** extensions.code of a GraphQL error (HTTP 503) answered while the database cannot be reached. */
 export const DATABASE_UNAVAILABLE = "DATABASE_UNAVAILABLE";
@@ -216,6 +217,8 @@ export async function startServer(options: ServerOptions): Promise<ApiServer> {
     makePreset({ authPool, pgSubscriber, minIntervalSeconds: config.schedule.minIntervalSeconds, visitorRole: config.roles.visitor, graphiql: config.graphiql, limits: config.limits, verify }),
   );
   const serv = pgl.createServ(grafserv);
+  // The plan's REST routes: named GraphQL operations run through this same grafserv instance (src/rest/).
+  app.use("/api", restApi({ serv, verify, provision, limiters, maxBodyBytes: config.limits.maxBodyBytes }));
   const httpServer = http.createServer(app);
   await serv.addTo(app, httpServer);
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {

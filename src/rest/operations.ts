@@ -1,0 +1,183 @@
+/**
+ * The named GraphQL operations behind the REST routes. Each is its own document (the
+ * per-document token limit applies to them like to any client's) and is parsed and validated
+ * once, by the same grafserv instance that serves /graphql.
+ *
+ * The fragments select exactly the fields a REST response carries; src/rest/shape.ts turns
+ * their camelCase keys into the plan's snake_case.
+ */
+
+const TASK = /* GraphQL */ `
+  fragment RestTask on ScheduledTask {
+    taskId
+    accountId
+    sourceThreadId
+    agentId
+    name
+    description
+    generatedPrompt
+    originalMessageCount
+    isScheduled
+    scheduleType
+    scheduledAt
+    cronExpression
+    timezone
+    lastExecutedAt
+    nextExecutionAt
+    executionCount
+    maxExecutions
+    status
+    metadata
+    promptStatus
+    promptError
+    promptSource
+    promptGeneratedAt
+    needsReview
+    reviewReasons
+    missedCount
+    scheduleDescription
+    createdAt
+    updatedAt
+  }
+`;
+
+const EXECUTION = /* GraphQL */ `
+  fragment RestExecution on TaskExecution {
+    executionId
+    taskId
+    status
+    triggerType
+    scheduledFor
+    startedAt
+    completedAt
+    errorMessage
+    executionContext
+    results
+    attempts
+    threadId
+    agentRunId
+    createdAt
+    updatedAt
+  }
+`;
+
+export const OPERATIONS = {
+  ExportThread: /* GraphQL */ `
+    mutation ExportThread($threadId: UUID!, $taskName: String, $taskDescription: String) {
+      exportThread(input: { threadId: $threadId, taskName: $taskName, taskDescription: $taskDescription }) {
+        result {
+          ...RestTask
+        }
+      }
+    }
+    ${TASK}
+  `,
+  ListTasks: /* GraphQL */ `
+    query ListTasks($condition: ScheduledTaskCondition, $orderBy: [ScheduledTaskOrderBy!], $first: Int!, $offset: Int!) {
+      allScheduledTasks(condition: $condition, orderBy: $orderBy, first: $first, offset: $offset) {
+        totalCount
+        nodes {
+          ...RestTask
+        }
+      }
+    }
+    ${TASK}
+  `,
+  GetTask: /* GraphQL */ `
+    query GetTask($taskId: UUID!) {
+      scheduledTaskByTaskId(taskId: $taskId) {
+        ...RestTask
+        originalMessages
+      }
+    }
+    ${TASK}
+  `,
+  UpdateTask: /* GraphQL */ `
+    mutation UpdateTask($taskId: UUID!, $patch: ScheduledTaskPatch!) {
+      updateScheduledTaskByTaskId(input: { taskId: $taskId, scheduledTaskPatch: $patch }) {
+        scheduledTask {
+          ...RestTask
+        }
+      }
+    }
+    ${TASK}
+  `,
+  DeleteTask: /* GraphQL */ `
+    mutation DeleteTask($taskId: UUID!) {
+      deleteScheduledTaskByTaskId(input: { taskId: $taskId }) {
+        deletedScheduledTaskId
+      }
+    }
+  `,
+  ScheduleTask: /* GraphQL */ `
+    mutation ScheduleTask(
+      $taskId: UUID!
+      $scheduleType: String!
+      $scheduledAt: Datetime
+      $cronExpression: String
+      $timezone: String
+      $maxExecutions: Int
+    ) {
+      scheduleTask(
+        input: {
+          taskId: $taskId
+          scheduleType: $scheduleType
+          scheduledAt: $scheduledAt
+          cronExpression: $cronExpression
+          timezone: $timezone
+          maxExecutions: $maxExecutions
+        }
+      ) {
+        result {
+          ...RestTask
+        }
+      }
+    }
+    ${TASK}
+  `,
+  ExecuteTask: /* GraphQL */ `
+    mutation ExecuteTask($taskId: UUID!, $reason: String) {
+      executeTask(input: { taskId: $taskId, reason: $reason }) {
+        result {
+          ...RestExecution
+        }
+      }
+    }
+    ${EXECUTION}
+  `,
+  PauseTask: /* GraphQL */ `
+    mutation PauseTask($taskId: UUID!) {
+      pauseTask(input: { taskId: $taskId }) {
+        result {
+          ...RestTask
+        }
+      }
+    }
+    ${TASK}
+  `,
+  ResumeTask: /* GraphQL */ `
+    mutation ResumeTask($taskId: UUID!) {
+      resumeTask(input: { taskId: $taskId }) {
+        result {
+          ...RestTask
+        }
+      }
+    }
+    ${TASK}
+  `,
+  ListExecutions: /* GraphQL */ `
+    query ListExecutions($taskId: UUID!, $first: Int!, $offset: Int!) {
+      scheduledTaskByTaskId(taskId: $taskId) {
+        taskExecutionsByTaskId(orderBy: [CREATED_AT_DESC, PRIMARY_KEY_DESC], first: $first, offset: $offset) {
+          totalCount
+          nodes {
+            ...RestExecution
+          }
+        }
+      }
+    }
+    ${EXECUTION}
+  `,
+} as const;
+
+export type OperationName = keyof typeof OPERATIONS;
