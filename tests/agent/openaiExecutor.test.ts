@@ -62,7 +62,8 @@ test("streams a text answer through the SDK: one final message, usage, request s
   const { messages, result } = runOf(executor(), agent({ temperature: 0.2, maxTokens: 300 }), history);
 
   expect(await result).toEqual({ finalAnswer: "The answer is 5.", messageCount: 1, usage: { promptTokens: 40, completionTokens: 4, totalTokens: 44 }, model: "gpt-4o", steps: 1, dryRun: false });
-  expect(messages).toEqual([{ role: "assistant", content: "The answer is 5.", metadata: { final: true } }]);
+  // each assistant message carries its model call's usage, metered by the run stage
+  expect(messages).toEqual([{ role: "assistant", content: "The answer is 5.", metadata: { final: true, model: "gpt-4o", usage: { promptTokens: 40, completionTokens: 4 } } }]);
   expect(fake.requests).toHaveLength(1);
   const body = fake.requests[0]!.body;
   expect(fake.requests[0]!.headers.authorization).toBe(`Bearer ${API_KEY}`);
@@ -99,9 +100,9 @@ test("tool-call round trip with the stdio MCP server", async () => {
 
   expect(res).toMatchObject({ finalAnswer: "The sum is 5.", messageCount: 3, steps: 2, usage: { promptTokens: 250, completionTokens: 15, totalTokens: 265 } });
   expect(messages).toEqual([
-    { role: "assistant", content: "", metadata: { tool_calls: [{ id: "call_add_1", name: "add", arguments: '{"a":2,"b":3}' }] } },
+    { role: "assistant", content: "", metadata: { tool_calls: [{ id: "call_add_1", name: "add", arguments: '{"a":2,"b":3}' }], model: "gpt-4o", usage: { promptTokens: 100, completionTokens: 10 } } },
     { role: "tool", content: "5", metadata: { tool_call_id: "call_add_1", name: "add", arguments: '{"a":2,"b":3}', is_error: false } },
-    { role: "assistant", content: "The sum is 5.", metadata: { final: true } },
+    { role: "assistant", content: "The sum is 5.", metadata: { final: true, model: "gpt-4o", usage: { promptTokens: 150, completionTokens: 5 } } },
   ]);
 
   const [first, second] = fake.requests.map((r) => r.body);
