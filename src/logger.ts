@@ -20,7 +20,8 @@ type Fields = Record<string, unknown>;
 const REDACTED = "[redacted]";
 
 /** Keys whose string values are secrets whatever they hold. */
-const SECRET_KEY = /^(authorization|proxy-authorization|cookie|set-cookie|x-agent-signature|password|passwd|pwd|secret|[a-z_]*_secret|[a-z]*Secret|token|[a-z_]*_token|access[A-Z]?[a-z]*Token|refresh[A-Z]?[a-z]*Token|idToken|jwt|api[_-]?key|apiKey|private[_-]?key)$/i;
+const SECRET_KEY =
+  /^(authorization|proxy-authorization|cookie|set-cookie|x-agent-signature|password|passwd|pwd|secret|[a-z_]*_secret|[a-z]*Secret|token|[a-z_]*_token|access[A-Z]?[a-z]*Token|refresh[A-Z]?[a-z]*Token|idToken|jwt|api[_-]?key|apiKey|private[_-]?key)$/i;
 
 /** Secrets recognisable by shape inside any string (messages, errors, URLs). */
 const SECRET_PATTERNS: Array<[RegExp, string]> = [
@@ -52,7 +53,10 @@ export function redact(value: unknown, depth = 0): unknown {
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
   const out: Fields = {};
   for (const [k, v] of Object.entries(value)) {
-    out[k] = SECRET_KEY.test(k) && v !== null && v !== undefined && typeof v !== "number" && typeof v !== "boolean" ? REDACTED : redact(v, depth + 1);
+    out[k] =
+      SECRET_KEY.test(k) && v !== null && v !== undefined && typeof v !== "number" && typeof v !== "boolean"
+        ? REDACTED
+        : redact(v, depth + 1);
   }
   return out;
 }
@@ -90,7 +94,17 @@ export function makePinoLogger(level: Level, destination?: pino.DestinationStrea
         log: (obj) => redact(obj) as Fields,
       },
       // belt and braces for the usual places, should a raw request or config object ever be logged
-      redact: { paths: ["req.headers.authorization", "req.headers.cookie", "headers.authorization", "headers.cookie", "config.jwt.secret", "config.llm.apiKey"], censor: REDACTED },
+      redact: {
+        paths: [
+          "req.headers.authorization",
+          "req.headers.cookie",
+          "headers.authorization",
+          "headers.cookie",
+          "config.jwt.secret",
+          "config.llm.apiKey",
+        ],
+        censor: REDACTED,
+      },
     },
     dest,
   );

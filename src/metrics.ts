@@ -134,7 +134,9 @@ export function countModelCall(
   provider: string,
   kind: ModelCallKind,
   seconds: number,
-  result: { usage: { promptTokens: number; completionTokens: number } | null } | { error: { status?: number; transient?: boolean; message?: string } },
+  result:
+    | { usage: { promptTokens: number; completionTokens: number } | null }
+    | { error: { status?: number; transient?: boolean; message?: string } },
 ): void {
   modelCallDuration.observe({ provider, kind }, seconds);
   if ("error" in result) {
@@ -208,7 +210,9 @@ async function takeSample(pool: pg.Pool): Promise<Sample> {
                from graphile_worker.jobs) j
       group by 1, 2`,
   );
-  const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`metrics sample took over ${SAMPLE_TIMEOUT_MS} ms`)), SAMPLE_TIMEOUT_MS).unref());
+  const timeout = new Promise<never>((_, reject) =>
+    setTimeout(() => reject(new Error(`metrics sample took over ${SAMPLE_TIMEOUT_MS} ms`)), SAMPLE_TIMEOUT_MS).unref(),
+  );
   const [w, j] = await Promise.race([Promise.all([waiting, jobs]), timeout]);
   return { at: Date.now(), waiting: w.rows[0]!.n, jobs: j.rows };
 }
@@ -253,7 +257,8 @@ export const jobQueueDepth = new client.Gauge({
     this.reset();
     for (const r of s.jobs) this.set({ task: r.task, state: r.state }, r.n);
     // known tasks with nothing queued read 0 rather than disappearing
-    for (const task of new Set(s.jobs.map((r) => r.task))) for (const state of JOB_STATES) if (!s.jobs.some((r) => r.task === task && r.state === state)) this.set({ task, state }, 0);
+    for (const task of new Set(s.jobs.map((r) => r.task)))
+      for (const state of JOB_STATES) if (!s.jobs.some((r) => r.task === task && r.state === state)) this.set({ task, state }, 0);
   },
 });
 

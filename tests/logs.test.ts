@@ -52,7 +52,17 @@ test("secrets are redacted: by key, and by shape inside any string", () => {
   });
   expect(lines).toHaveLength(1);
   const raw = JSON.stringify(lines[0]);
-  for (const secret of ["hunter2-pass", jwt, "dXNlcjpwYXNz", "session=abc", "sk-proj-abcdefghijklmnop", "p4ss", "topsecret", "sk-abcdefghijklmnopqrstuvwx", "libpq-secret"]) {
+  for (const secret of [
+    "hunter2-pass",
+    jwt,
+    "dXNlcjpwYXNz",
+    "session=abc",
+    "sk-proj-abcdefghijklmnop",
+    "p4ss",
+    "topsecret",
+    "sk-abcdefghijklmnopqrstuvwx",
+    "libpq-secret",
+  ]) {
     expect(raw).not.toContain(secret);
   }
   expect(lines[0]).toMatchObject({
@@ -65,7 +75,11 @@ test("secrets are redacted: by key, and by shape inside any string", () => {
 
 test("X-Request-Id: a sane incoming id is returned and on every line of the request; otherwise a new one", async () => {
   const id = "req-0123.abc:def";
-  const res = await fetch(`${server.url}/hooks/agent-runs/${crypto.randomUUID()}`, { method: "POST", headers: { "x-request-id": id }, body: "{}" });
+  const res = await fetch(`${server.url}/hooks/agent-runs/${crypto.randomUUID()}`, {
+    method: "POST",
+    headers: { "x-request-id": id },
+    body: "{}",
+  });
   expect(res.status).toBe(401); // unsigned callback
   expect(res.headers.get("x-request-id")).toBe(id);
   const mine = lines.filter((l) => l.request_id === id);

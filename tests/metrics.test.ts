@@ -80,14 +80,26 @@ test("a manual execution run by the run pool moves the executions counter (compl
   const before = await scrape(listener.url);
   const u = await apiUser();
   const { threadId } = await createThreadWithMessages(server, u.token, [["user", "Summarise the weather in Oslo every morning."]]);
-  const exported = await gql(server, `mutation($t: UUID!) { exportThread(input: { threadId: $t }) { result { taskId } } }`, { t: threadId }, u.token);
+  const exported = await gql(
+    server,
+    `mutation($t: UUID!) { exportThread(input: { threadId: $t }) { result { taskId } } }`,
+    { t: threadId },
+    u.token,
+  );
   expect(exported.errors).toBeUndefined();
   await runJobs(offlinePrompt);
   const taskId = exported.data!.exportThread.result.taskId as string;
-  const res = await gql(server, `mutation($id: UUID!) { executeTask(input: { taskId: $id }) { result { executionId } } }`, { id: taskId }, u.token);
+  const res = await gql(
+    server,
+    `mutation($id: UUID!) { executeTask(input: { taskId: $id }) { result { executionId } } }`,
+    { id: taskId },
+    u.token,
+  );
   expect(res.errors).toBeUndefined();
   await runRuns(makeOfflineExecutor({ defaultModel: "gpt-4o" }));
-  const { rows } = await ownerPool().query("select status, trigger_type from app_public.task_executions where execution_id = $1", [res.data!.executeTask.result.executionId]);
+  const { rows } = await ownerPool().query("select status, trigger_type from app_public.task_executions where execution_id = $1", [
+    res.data!.executeTask.result.executionId,
+  ]);
   expect(rows[0]).toEqual({ status: "completed", trigger_type: "manual" });
 
   const after = await scrape(listener.url);
@@ -104,7 +116,9 @@ test("a manual execution run by the run pool moves the executions counter (compl
 test("queue depth and oldest ready job are sampled from graphile_worker.jobs on scrape", async () => {
   const stop = sampleDatabase(ownerPool());
   try {
-    await ownerPool().query("select graphile_worker.add_job('metrics_probe', '{}'::json, run_at := now() - interval '90 seconds', job_key := 'metrics-probe')");
+    await ownerPool().query(
+      "select graphile_worker.add_job('metrics_probe', '{}'::json, run_at := now() - interval '90 seconds', job_key := 'metrics-probe')",
+    );
     const text = await scrape(listener.url);
     expect(value(text, "sat_job_queue_depth", { task: "metrics_probe", state: "ready" })).toBe(1);
     expect(value(text, "sat_job_queue_oldest_ready_seconds", { task: "metrics_probe" })).toBeGreaterThanOrEqual(89);
