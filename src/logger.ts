@@ -68,6 +68,11 @@ export function withLogContext<T>(fields: Fields, fn: () => T): T {
   return context.run({ ...context.getStore(), ...fields }, fn);
 }
 
+/** Runs `fn` outside any log context (work shared by many runs or requests, e.g. a batch of run writes). */
+export function withoutLogContext<T>(fn: () => T): T {
+  return context.exit(fn);
+}
+
 /** The fields of the current log context (e.g. `request_id` inside an HTTP request). */
 export function logContext(): Readonly<Fields> {
   return context.getStore() ?? {};
