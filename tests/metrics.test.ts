@@ -3,6 +3,7 @@
  * listener; after a manual execution runs through the real run pool, its counters and the lateness histogram moved;
  * queue gauges sampled from graphile_worker.jobs; HTTP requests counted by route template.
  */
+import http from "node:http";
 import type { TaskList } from "graphile-worker";
 import { ConfigError, loadConfig } from "../src/config.js";
 import type { ApiServer } from "../src/server.js";
@@ -35,6 +36,26 @@ afterAll(async () => {
 
 const offlinePrompt: TaskList = { generate_prompt: makeGeneratePrompt({ provider: null, contextBudgetTokens: 100000, maxTokens: 2000 }) };
 
+/**
+ * GET over a fresh connection (no keep-alive pool): fetch's process-wide pool could hand us a socket to a server an
+ * earlier test file closed on the same port (read ECONNRESET).
+ */
+function get(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { headers, agent: false }, (res) => {
+        let body = "";
+        res.setEncoding("utf8");
+        res.on("data", (c: string) => (body += c));
+        res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body }));
+      })
+      .on("error", reject);
+  });
+}
+
 /** One sample's value from the exposition text (0 when the series is absent). */
 function value(text: string, name: string, labels: Record<string, string> = {}): number {
   for (const line of text.split("\n")) {
@@ -47,26 +68,26 @@ function value(text: string, name: string, labels: Record<string, string> = {}):
 }
 
 async function scrape(url: string, token: string | undefined = TOKEN): Promise<string> {
-  const res = await fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  const res = await get(url, token ? { authorization: `Bearer ${token}` } : {});
   expect(res.status).toBe(200);
-  expect(res.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/);
-  return res.text();
+  expect(res.headers["content-type"]).toMatch(/^text\/plain; version=0\.0\.4/);
+  return res.body;
 }
 
 test("API port: /metrics needs the bearer token; without METRICS_TOKEN it is not served there at all", async () => {
-  expect((await fetch(`${server.url}/metrics`)).status).toBe(401);
-  expect((await fetch(`${server.url}/metrics`, { headers: { authorization: "Bearer wrong-token-0123456789abc" } })).status).toBe(401);
-  expect((await fetch(`${server.url}/metrics`, { headers: { authorization: `Basic ${TOKEN}` } })).status).toBe(401);
+  expect((await get(`${server.url}/metrics`)).status).toBe(401);
+  expect((await get(`${server.url}/metrics`, { authorization: "Bearer wrong-token-0123456789abc" })).status).toBe(401);
+  expect((await get(`${server.url}/metrics`, { authorization: `Basic ${TOKEN}` })).status).toBe(401);
   const text = await scrape(`${server.url}/metrics`);
   expect(text).toMatch(/^process_cpu_user_seconds_total /m); // default process metrics
   expect(text).toMatch(/^# TYPE sat_executions_total counter$/m);
-  const res = await fetch(`${plain.url}/metrics`);
+  const res = await get(`${plain.url}/metrics`);
   expect(res.status).toBe(404);
 });
 
 test("METRICS_PORT listener: /metrics with the token, 401 without, 404 elsewhere", async () => {
-  expect((await fetch(listener.url)).status).toBe(401);
-  expect((await fetch(listener.url.replace(/\/metrics$/, "/graphql"), { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(404);
+  expect((await get(listener.url)).status).toBe(401);
+  expect((await get(listener.url.replace(/\/metrics$/, "/graphql"), { authorization: `Bearer ${TOKEN}` })).status).toBe(404);
   expect(await scrape(listener.url)).toMatch(/^# TYPE sat_http_requests_total counter$/m);
 });
 
