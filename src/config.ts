@@ -137,6 +137,12 @@ export interface Config {
   };
   /** Bound of a graceful stop (worker hand-back, server close, embedded database stop) before the process exits anyway. */
   shutdownTimeoutMs: number;
+  /**
+   * GET /metrics (README "Metrics and logs"): with `port`, a listener of its own (every process part, the worker-only
+   * one included); without it, on the API port, only when `token` is set. `token` is required as a bearer token wherever
+   * /metrics is served, when set.
+   */
+  metrics: { port: number | undefined; host: string; token: string | undefined };
   logLevel: "debug" | "info" | "warn" | "error";
 }
 
@@ -196,7 +202,20 @@ export function loadConfig(env: Env = process.env): Config {
     schedule: { minIntervalSeconds: int(env, "SCHEDULE_MIN_INTERVAL_SECONDS", 300, 60, 86400) },
     limits: limitsConfig(env, production),
     shutdownTimeoutMs: int(env, "SHUTDOWN_TIMEOUT_MS", 10_000, 100, 600_000),
+    metrics: metricsConfig(env),
     logLevel: logLevel as Config["logLevel"],
+  };
+}
+
+function metricsConfig(env: Env): Config["metrics"] {
+  const token = str(env, "METRICS_TOKEN");
+  if (token !== undefined && (Buffer.byteLength(token) < 16 || /\s/.test(token))) {
+    throw new ConfigError("METRICS_TOKEN", "must be at least 16 characters without spaces");
+  }
+  return {
+    port: str(env, "METRICS_PORT") === undefined ? undefined : int(env, "METRICS_PORT", 0, 0, 65535),
+    host: str(env, "METRICS_HOST", str(env, "HOST", "127.0.0.1"))!,
+    token,
   };
 }
 

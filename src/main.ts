@@ -14,6 +14,7 @@ import { log, errorFields, setLogLevel } from "./logger.js";
 import { startServer, type ApiServer } from "./server.js";
 import { isDatabaseUnavailable } from "./db/unavailable.js";
 import { startWorker, type Worker } from "./worker.js";
+import { startMetricsServer, type MetricsServer } from "./metrics.js";
 
 type Part = "all" | "server" | "worker";
 
@@ -24,6 +25,7 @@ function main(part: Part, config: Config): void {
   let db: PreparedDatabase | undefined;
   let server: ApiServer | undefined;
   let worker: Worker | undefined;
+  let metrics: MetricsServer | undefined;
   let stopping: Promise<void> | undefined;
   let firstSignalAt = 0;
   let startup: Promise<void> = Promise.resolve();
@@ -54,6 +56,7 @@ function main(part: Part, config: Config): void {
         await worker?.promise;
       });
       await step("server", () => server?.close());
+      await step("metrics listener", () => metrics?.close());
       await step("embedded database", () => db?.embedded?.stop());
       clearTimeout(deadline);
       log.info("stopped", { exitCode: process.exitCode });
@@ -97,6 +100,12 @@ function main(part: Part, config: Config): void {
   }
 
   startup = (async () => {
+    if (config.metrics.port !== undefined) {
+      metrics = await startMetricsServer({ port: config.metrics.port, host: config.metrics.host, token: config.metrics.token });
+      log.info("metrics listening", { metrics: metrics.url });
+    } else if (part === "worker") {
+      log.info("metrics not exposed: set METRICS_PORT to serve /metrics from the worker process");
+    }
     const prepared = await prepareDatabase(config, { migrate: true });
     db = prepared;
     if (stopping) return;

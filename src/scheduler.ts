@@ -13,6 +13,7 @@
  */
 import type pg from "pg";
 import { nextOccurrence, countMissed, type ScheduleSpec, type ScheduleType } from "./calendar.js";
+import { dispatchBatchDuration, dispatchOccurrences } from "./metrics.js";
 
 export interface DueTask {
   task_id: string;
@@ -124,16 +125,21 @@ export async function dispatchDue(client: pg.ClientBase, opts: DispatchOptions):
   const until = new Date(opts.now.getTime() + opts.lookaheadMs);
   const next = memoNext();
   for (;;) {
+    const endBatch = dispatchBatchDuration.startTimer();
     await client.query("begin");
     try {
       const { rows } = await client.query<DueTask>(CLAIM, [until, opts.batchSize]);
       if (rows.length === 0) {
-        await client.query("commit");
+        await client.query("commit"); // nothing due: not a batch (sat_dispatch_batch_duration_seconds)
         return total;
       }
       const decisions = rows.map((t) => decide(t, opts.now, opts.stalenessMs, next));
       const { rows: r } = await client.query<{ dispatched: number; skipped: number }>(DISPATCH, [JSON.stringify(decisions), opts.now]);
       await client.query("commit");
+      endBatch();
+      dispatchOccurrences.inc({ outcome: "dispatched" }, r[0]?.dispatched ?? 0);
+      dispatchOccurrences.inc({ outcome: "skipped" }, r[0]?.skipped ?? 0);
+      dispatchOccurrences.inc({ outcome: "missed" }, decisions.reduce((n, d) => n + d.missed, 0));
       total.claimed += rows.length;
       total.dispatched += r[0]?.dispatched ?? 0;
       total.skipped += r[0]?.skipped ?? 0;

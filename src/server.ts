@@ -29,6 +29,7 @@ import { makePageSizePlugin, makeRequestLimitsPlugin } from "./graphql/limits.js
 import { rateLimits } from "./rateLimit.js";
 import { isDatabaseUnavailable } from "./db/unavailable.js";
 import { restApi } from "./rest/router.js";
+import { metricsRoute, requestObservability } from "./requestContext.js";
 
 /** extensions.code of a GraphQL error (HTTP 503) answered while the database cannot be reached. */
 export const DATABASE_UNAVAILABLE = "DATABASE_UNAVAILABLE";
@@ -180,6 +181,8 @@ export async function startServer(options: ServerOptions): Promise<ApiServer> {
 
   const app = express();
   app.disable("x-powered-by");
+  app.use(requestObservability()); // X-Request-Id, request_id on every log line, HTTP metrics
+  if (config.metrics.token && config.metrics.port === undefined) app.get("/metrics", metricsRoute(config.metrics.token));
   if (config.limits.trustProxyHops > 0) app.set("trust proxy", config.limits.trustProxyHops);
   const limiters = rateLimits(config.limits);
   app.get("/healthz", (_req, res) => {

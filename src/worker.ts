@@ -12,6 +12,7 @@ import { log } from "./logger.js";
 import { taskList, runSettings } from "../tasks/index.js";
 import { RunPool } from "./run/pool.js";
 import { makeRunExecutor } from "./run/execute.js";
+import { sampleDatabase } from "./metrics.js";
 
 export interface WorkerHealth {
   ok: boolean;
@@ -106,6 +107,7 @@ export async function startWorker(opts: { ownerUrl: string; config: Config; task
     },
   );
   await pool.start();
+  const stopSampling = sampleDatabase(db); // queue depth and waiting runs for /metrics, sampled on scrape
   log.info("worker started", { concurrency: config.worker.concurrency, run_capacity: config.run.capacity, provider });
   return {
     pool,
@@ -114,6 +116,7 @@ export async function startWorker(opts: { ownerUrl: string; config: Config; task
       // the run pool first: its runs go back to pending at once, for another worker to resume
       await pool.stop();
       await runner.stop();
+      stopSampling();
       await db.end();
     },
     health(): WorkerHealth {

@@ -25,6 +25,7 @@ import {
 import { ProviderError, providerKey, type PromptProvider } from "../src/llm/providers.js";
 import { PromptTooLongError } from "../src/llm/safety.js";
 import { log } from "../src/logger.js";
+import { promptGenerations } from "../src/metrics.js";
 
 /** The provider's shared limits (app_private.provider_budget) leave no room now: try again at retryAt. */
 export class ProviderBusyError extends Error {
@@ -76,6 +77,7 @@ export function makeGeneratePrompt(settings: PromptSettings): Task {
 
     const provider = settings.provider;
     const endpoint = provider?.endpoint ?? providerKey(null);
+    const generator = provider?.name ?? "offline";
     const meter: ModelCallMeter | undefined = provider
       ? {
           async beforeCall() {
@@ -127,6 +129,7 @@ export function makeGeneratePrompt(settings: PromptSettings): Task {
         JSON.stringify(info),
         result.injectionReasons,
       ]);
+      promptGenerations.inc({ outcome: "ready", generator });
       log.info("prompt generated", { task_id, generation, provider: result.provider, chunks: result.chunks, flagged: result.injectionReasons.length > 0 });
     } catch (caught) {
       let err = caught;
@@ -138,6 +141,7 @@ export function makeGeneratePrompt(settings: PromptSettings): Task {
       }
       if (err instanceof ProviderBusyError) {
         // not the task's fault: run again when the provider has room, without using up an attempt
+        promptGenerations.inc({ outcome: "waiting", generator });
         log.info("prompt generation waits for the model provider", { task_id, generation, reason: err.message, retry_at: err.retryAt.toISOString() });
         await helpers.query(
           "update app_public.scheduled_tasks set prompt_error = $3 where task_id = $1 and prompt_generation = $2 and prompt_status = 'pending'",
@@ -150,11 +154,13 @@ export function makeGeneratePrompt(settings: PromptSettings): Task {
       const lastAttempt = attempts >= max_attempts;
       const shuttingDown = helpers.abortSignal?.aborted === true;
       if (!lastAttempt && (shuttingDown || !isPermanent(err))) {
+        promptGenerations.inc({ outcome: "retry", generator });
         log.warn("prompt generation failed, will retry", { task_id, generation, attempt: attempts, max_attempts, error: String(err) });
         throw err;
       }
       const detail = err instanceof Error ? err.message : String(err);
       const message = isPermanent(err) ? detail : `prompt generation failed after ${attempts} attempts: ${detail}`;
+      promptGenerations.inc({ outcome: "failed", generator });
       log.warn("prompt generation failed", { task_id, generation, attempt: attempts, error: message });
       await helpers.query("select app_private.fail_prompt_generation($1, $2, $3)", [task_id, generation, message]);
     }

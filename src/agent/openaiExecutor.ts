@@ -4,6 +4,8 @@
  */
 import type OpenAI from "openai";
 import { classifyOpenAIError, makeOpenAIClient, makeRedactor } from "../llm/openaiClient.js";
+import { providerKey } from "../config.js";
+import { countModelCall } from "../metrics.js";
 import { connectMcpTools, type McpRegistry, type McpToolset } from "./mcp.js";
 import {
   AgentError,
@@ -65,6 +67,7 @@ export function makeOpenAIExecutor(cfg: OpenAIExecutorConfig): AgentExecutor {
   const client = makeOpenAIClient({ apiKey: cfg.apiKey, baseURL: cfg.baseURL, timeoutMs: cfg.requestTimeoutMs, maxRetries: 0 });
   const maxSteps = cfg.maxSteps > 0 ? cfg.maxSteps : DEFAULT_MAX_STEPS;
   const redact = makeRedactor(cfg.apiKey);
+  const provider = providerKey(cfg.baseURL); // metrics label, as metered in app_private.model_usage
 
   return {
     kind: "openai",
@@ -110,11 +113,14 @@ export function makeOpenAIExecutor(cfg: OpenAIExecutorConfig): AgentExecutor {
           if (agent.temperature !== null) params.temperature = agent.temperature;
           if (toolset.tools.length > 0) params.tools = toolset.tools;
 
+          const t0 = performance.now();
           const out = await streamStep(client, params, signal, cfg.requestTimeoutMs, redact, model).catch((e: unknown) => {
+            if (!signal.aborted) countModelCall(provider, "agent", (performance.now() - t0) / 1000, { error: e as AgentError });
             throw e instanceof AgentError ? fail(e) : e;
           });
           reportedModel = out.model ?? reportedModel;
           const stepUsage = out.usage ?? estimateUsage(messages, out);
+          countModelCall(provider, "agent", (performance.now() - t0) / 1000, { usage: stepUsage });
           usage.promptTokens += stepUsage.promptTokens;
           usage.completionTokens += stepUsage.completionTokens;
           usage.totalTokens += stepUsage.totalTokens;

@@ -1,6 +1,7 @@
 import type OpenAI from "openai";
 import { providerKey } from "../config.js";
 import { classifyOpenAIError, makeOpenAIClient, makeRedactor, type Usage } from "./openaiClient.js";
+import { countModelCall } from "../metrics.js";
 
 export type { Usage } from "./openaiClient.js";
 
@@ -79,6 +80,9 @@ export function makeOpenAIProvider(cfg: OpenAIProviderConfig): PromptProvider {
     model: cfg.model,
     endpoint: providerKey(cfg.baseURL),
     async complete(messages, opts) {
+      const endpoint = providerKey(cfg.baseURL);
+      const t0 = performance.now();
+      const seconds = () => (performance.now() - t0) / 1000;
       let res: unknown;
       try {
         res = await client.chat.completions.create(
@@ -86,9 +90,19 @@ export function makeOpenAIProvider(cfg: OpenAIProviderConfig): PromptProvider {
           { signal: opts.signal },
         );
       } catch (err) {
-        throw mapError(err, cfg, redact);
+        const mapped = mapError(err, cfg, redact);
+        if (!opts.signal?.aborted) countModelCall(endpoint, "prompt", seconds(), { error: mapped });
+        throw mapped;
       }
-      return parseCompletion(res, cfg.model, opts.maxTokens);
+      let out: CompletionResult;
+      try {
+        out = parseCompletion(res, cfg.model, opts.maxTokens);
+      } catch (err) {
+        countModelCall(endpoint, "prompt", seconds(), { error: err as ProviderError });
+        throw err;
+      }
+      countModelCall(endpoint, "prompt", seconds(), { usage: out.usage });
+      return out;
     },
   };
 }

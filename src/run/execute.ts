@@ -17,6 +17,7 @@ import type pg from "pg";
 import { AgentError, type AgentConfig, type AgentExecutor, type HistoryMessage, type Usage } from "../agent/types.js";
 import { dispatchToWebhook, type WebhookSettings } from "../agent/webhookRuntime.js";
 import { log } from "../logger.js";
+import { executionDuration, executionsTotal } from "../metrics.js";
 import type { StopReason } from "./pool.js";
 import { writeWithRetry } from "./retry.js";
 import { RunWriter } from "./writes.js";
@@ -28,6 +29,8 @@ export interface StartedRun {
   thread_id: string;
   agent_run_id: string;
   attempts: number;
+  /** manual | schedule: set by the run pool (metrics labels); absent when a caller does not know it. */
+  trigger_type?: string;
   agent: {
     system_prompt: string | null;
     model: string | null;
@@ -85,6 +88,12 @@ export function makeRunExecutor(db: pg.Pool, settings: RunSettings) {
     const agent = agentConfig(started);
     const t0 = Date.now();
     const ctx = { execution_id, task_id: started.task_id, account_id: started.account_id };
+    const rlog = log.child(ctx); // every line about this run carries its ids
+    /** One count per attempt's end (src/metrics.ts sat_executions_total). */
+    const count = (outcome: "completed" | "failed" | "retry" | "rate_limited" | "handed_over" | "cancelled" | "shutdown") => {
+      executionsTotal.inc({ outcome, trigger: started.trigger_type ?? "unknown" });
+      executionDuration.observe({ outcome }, (Date.now() - t0) / 1000);
+    };
 
     const finish = (status: "completed" | "failed", results: Record<string, unknown>, error: string | null) =>
       writer.write({ op: "finish", execution_id, status, results, error });
@@ -97,7 +106,7 @@ export function makeRunExecutor(db: pg.Pool, settings: RunSettings) {
       const output = (usage?.completionTokens ?? 0) - metered.completionTokens;
       if (input <= 0 && output <= 0) return;
       await q("record_run_usage", "select app_private.record_run_usage($1, $2, $3, $4)", [execution_id, agent.model ?? settings.defaultModel, Math.max(input, 0), Math.max(output, 0)]).catch(
-        (err) => log.warn("could not record the run's token usage", { ...ctx, error: String(err) }),
+        (err) => rlog.warn("could not record the run's token usage", { error: String(err) }),
       );
     };
 
@@ -126,6 +135,7 @@ export function makeRunExecutor(db: pg.Pool, settings: RunSettings) {
                                         job_key := 'expire_execution:' || $1)`,
         [execution_id, settings.runTimeoutMs],
       );
+      count("handed_over");
       return;
     }
 
@@ -155,7 +165,7 @@ export function makeRunExecutor(db: pg.Pool, settings: RunSettings) {
           await writer.write({ op: "append", execution_id, role: m.role, content: m.content, metadata: m.metadata });
         },
       });
-      await finish(
+      const finished = await finish(
         "completed",
         {
           final_answer: result.finalAnswer,
@@ -170,16 +180,19 @@ export function makeRunExecutor(db: pg.Pool, settings: RunSettings) {
         },
         null,
       );
-      log.info("execution completed", { ...ctx, executor: executor.kind, steps: result.steps, duration_ms: Date.now() - t0 });
+      count(finished === false ? "cancelled" : "completed");
+      rlog.info("execution completed", { executor: executor.kind, steps: result.steps, duration_ms: Date.now() - t0 });
     } catch (err) {
       await recordUnmetered((err as AgentError).usage);
       const reason = stopReason();
       if (reason === "cancelled" || reason === "lost") {
-        log.info("run stopped: cancelled or no longer held by this worker", { ...ctx, messages_written: produced });
+        rlog.info("run stopped: cancelled or no longer held by this worker", { messages_written: produced });
+        count("cancelled");
         return;
       }
-      if (reason === "shutdown") return; // handed back by the pool's stop()
+      if (reason === "shutdown") return void count("shutdown"); // handed back by the pool's stop()
       if (timedOut) {
+        count("failed");
         await finish("failed", { duration_ms: Date.now() - t0, executor: executorKind, attempts: started.attempts }, `timed out after ${Math.round(settings.runTimeoutMs / 1000)} s (AGENT_RUN_TIMEOUT_MS)`);
         return;
       }
@@ -196,7 +209,8 @@ export function makeRunExecutor(db: pg.Pool, settings: RunSettings) {
       if (transient && isRateLimit(err)) {
         const waitMs = retryAfterMs ?? settings.rateLimitBackoffMs ?? 10_000;
         const until = new Date(Date.now() + waitMs);
-        log.warn("model provider rate limited; the provider pauses for every worker", { ...ctx, retry_in_ms: waitMs });
+        rlog.warn("model provider rate limited; the provider pauses for every worker", { retry_in_ms: waitMs });
+        count("rate_limited");
         await q("back_off_provider", "select app_private.back_off_provider($1, $2, $3), app_private.retry_execution_later($4, $5, $2, false)", [
           settings.provider,
           until,
@@ -209,11 +223,13 @@ export function makeRunExecutor(db: pg.Pool, settings: RunSettings) {
       if (transient && started.attempts < settings.maxAttempts) {
         const backoff = Math.min((settings.retryBaseMs ?? 5000) * 2 ** (started.attempts - 1), 600_000);
         const waitMs = Math.max(backoff, retryAfterMs ?? 0);
-        log.warn("execution attempt failed, will retry", { ...ctx, attempt: started.attempts, retry_in_ms: waitMs, error: message });
+        rlog.warn("execution attempt failed, will retry", { attempt: started.attempts, retry_in_ms: waitMs, error: message });
+        count("retry");
         await q("retry_execution_later", "select app_private.retry_execution_later($1, $2, $3, true)", [execution_id, message, new Date(Date.now() + waitMs)]);
         return;
       }
-      log.warn("execution failed", { ...ctx, error: message });
+      rlog.warn("execution failed", { error: message });
+      count("failed");
       await finish(
         "failed",
         { duration_ms: Date.now() - t0, executor: executorKind, attempts: started.attempts },

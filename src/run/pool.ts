@@ -17,7 +17,8 @@
 import os from "node:os";
 import crypto from "node:crypto";
 import pg from "pg";
-import { log } from "../logger.js";
+import { log, withLogContext } from "../logger.js";
+import { executionStartLateness, trackRunPool, untrackRunPool } from "../metrics.js";
 import type { StartedRun } from "./execute.js";
 
 export type StopReason = "cancelled" | "shutdown" | "lost";
@@ -41,6 +42,12 @@ export interface RunPoolOptions {
   /** How long stop() waits for runs to hand back. */
   stopTimeoutMs?: number;
   workerId?: string;
+}
+
+interface RunStartInfo {
+  trigger_type: string;
+  first_start: boolean;
+  lateness_s: number | string;
 }
 
 interface InFlight {
@@ -80,6 +87,7 @@ export class RunPool {
     await this.opts.db.query("select app_private.configure_provider($1, null, null, null) where not exists (select 1 from app_private.model_providers where provider = $1)", [this.opts.provider]);
     await this.heartbeat();
     await this.listen();
+    trackRunPool(this);
     this.heartbeatTimer = setInterval(() => void this.heartbeat().catch((err) => log.warn("run pool heartbeat failed", { error: String(err) })), this.opts.heartbeatMs);
     this.pollTimer = setInterval(() => this.wake(), this.opts.pollMs);
     this.wake();
@@ -167,12 +175,22 @@ export class RunPool {
     await Promise.all(
       chunks.map(async (chunk) => {
         try {
-          const { rows } = await this.opts.db.query<{ s: StartedRun[] }>("select app_private.start_claimed_runs($1::uuid[], $2, $3) as s", [
-            chunk,
-            this.opts.executorKind,
-            this.opts.defaultModel,
-          ]);
-          for (const run of rows[0]!.s) this.launch(run);
+          // m: each run's trigger and start lateness, read in the same statement (its snapshot: before start_execution)
+          const { rows } = await this.opts.db.query<{ s: StartedRun[]; m: Record<string, RunStartInfo> | null }>(
+            `select app_private.start_claimed_runs($1::uuid[], $2, $3) as s,
+                    (select jsonb_object_agg(e.execution_id, jsonb_build_object('trigger_type', e.trigger_type, 'first_start', e.attempts = 0,
+                              'lateness_s', extract(epoch from coalesce(e.started_at, now()) - coalesce(e.scheduled_for, e.created_at))))
+                       from app_public.task_executions e where e.execution_id = any($1::uuid[])) as m`,
+            [chunk, this.opts.executorKind, this.opts.defaultModel],
+          );
+          for (const run of rows[0]!.s) {
+            const info = rows[0]!.m?.[run.execution_id];
+            if (info) {
+              run.trigger_type = info.trigger_type;
+              if (info.first_start) executionStartLateness.observe({ trigger: info.trigger_type }, Math.max(Number(info.lateness_s), 0));
+            }
+            this.launch(run);
+          }
         } catch (err) {
           // the runs stay running under our lease; a retry of the claim would not see them, so hand them back
           log.warn("preparing runs failed; handing them back", { error: String(err), count: chunk.length });
@@ -192,8 +210,8 @@ export class RunPool {
     const entry: InFlight = { controller, reason: null, claimedAt: Date.now(), done: Promise.resolve() };
     this.runs.set(run.execution_id, entry);
     this.stats.peakInFlight = Math.max(this.stats.peakInFlight, this.runs.size + this.preparing);
-    entry.done = this.opts
-      .execute(run, controller.signal, () => entry.reason)
+    const ids = { execution_id: run.execution_id, task_id: run.task_id, account_id: run.account_id };
+    entry.done = withLogContext(ids, () => this.opts.execute(run, controller.signal, () => entry.reason))
       .catch((err) => log.error("run ended with an unexpected error", { execution_id: run.execution_id, error: String(err) }))
       .finally(() => {
         this.runs.delete(run.execution_id);
@@ -289,6 +307,7 @@ export class RunPool {
   async stop(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
+    untrackRunPool(this);
     for (const t of [this.heartbeatTimer, this.pollTimer]) if (t) clearInterval(t);
     if (this.wakeTimer) clearTimeout(this.wakeTimer);
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);

@@ -11,6 +11,7 @@
  */
 import type pg from "pg";
 import { writeWithRetry } from "./retry.js";
+import { withoutLogContext } from "../logger.js";
 
 export type RunWrite =
   | { op: "append"; execution_id: string; role: string; content: string; metadata: Record<string, unknown> }
@@ -46,7 +47,7 @@ export class RunWriter {
     this.timer = null;
     const batch = this.queue.splice(0, this.opts.maxBatch);
     if (this.queue.length > 0) this.timer = setTimeout(() => this.flush(), 0);
-    if (batch.length > 0) void this.send(batch);
+    if (batch.length > 0) void withoutLogContext(() => this.send(batch)); // a batch serves many runs: not the first one's log ids
   }
 
   private async send(batch: Pending[]): Promise<void> {
