@@ -101,4 +101,3 @@ export class AgentError extends Error {
   }
 }
 
-export const ZERO_USAGE: Readonly<Usage> = Object.freeze({ promptTokens: 0, completionTokens: 0, totalTokens: 0 });
