@@ -164,7 +164,7 @@ async function throughputRun(ctx: Ctx, threads: DispatcherThread[], kind: Kind, 
   }
   const dispatched = results.reduce((a, r) => a + r.result.dispatched, 0);
   const counts = await countRows(ctx.su);
-  if (dispatched !== n || counts.executions !== n || counts.distinctTasks !== n || counts.jobs !== n) {
+  if (dispatched !== n || counts.executions !== n || counts.distinctTasks !== n || counts.occurrences !== n || counts.pending !== n) {
     throw new Error(`throughput ${kind} n=${n} d=${dispatchers}: dispatched ${dispatched}, ${JSON.stringify(counts)} (expected ${n} each)`);
   }
   return { kind, n, dispatchers, rate: n / (wallMs / 1000), wallMs, phases: results.map((r) => r.phases), waits };
@@ -247,7 +247,7 @@ async function sectionThroughput(ctx: Ctx): Promise<ThroughputResults> {
     KINDS.map((k) => [k, distinctSchedules(throughputTasks(k, 1000)), distinctSchedules(throughputTasks(k, 10_000))]),
   );
   report.line("  each run: fresh tables, N tasks inserted + ANALYZE + CHECKPOINT, then the dispatchers run concurrently (one connection each);");
-  report.line("  checked after each run: N executions, N distinct tasks, N run_execution jobs. Rate = N / wall time of the slowest dispatcher.");
+  report.line("  checked after each run: N executions, N distinct tasks, N distinct occurrences, N pending runs. Rate = N / wall time of the slowest dispatcher.");
   report.line("  each dispatcher runs in its own worker thread with its own connection (like separate worker processes), so two");
   report.line("  dispatchers can use both cores for the calendar work; PostgreSQL shares the same 2 cores.");
   const threads: DispatcherThread[] = [];

@@ -8,10 +8,8 @@
  *   on the anchor's weekday / on the anchor's day of month. A month that lacks the anchor
  *   day (the 31st, Feb 29/30) runs on its last day; the month after goes back to the
  *   anchor day (the anchor day is kept, it never drifts).
- * - "cron" is a standard five-field expression parsed by cron-parser and evaluated in the
- *   zone by cron-parser, except near DST transitions (where cron-parser 5.10.6 has bugs)
- *   and for runs more than 8 days apart, which the evaluator in this file handles with
- *   the same rules (see `nextCron`).
+ * - "cron" is a standard five-field expression parsed and checked by cron-parser and
+ *   evaluated in the zone by the evaluator in this file, with the same rules (see `nextCron`).
  * - "once" runs at `scheduledAt`.
  *
  * Daylight-saving rules (the same for every schedule type):
@@ -138,9 +136,24 @@ function wallClockOfNaive(naive: number): WallClock {
   };
 }
 
+/**
+ * Memo of offsetAt: the evaluators ask for the same instants again and again (the start of a day, a
+ * day before a local time), and a dispatch asks for them once per task of a zone. Bounded; keys are
+ * (zone, instant), so a hit is exact.
+ */
+const offsetCache = new Map<string, number>();
+const OFFSET_CACHE_LIMIT = 200_000;
+
 /** UTC offset (local minus UTC, in ms) in force at `instant`. */
 function offsetAt(instant: number, timezone: string): number {
-  return naiveOf(wallClockAt(instant, timezone)) - instant;
+  const key = `${timezone}|${instant}`;
+  let offset = offsetCache.get(key);
+  if (offset === undefined) {
+    offset = naiveOf(wallClockAt(instant, timezone)) - instant;
+    if (offsetCache.size >= OFFSET_CACHE_LIMIT) offsetCache.clear();
+    offsetCache.set(key, offset);
+  }
+  return offset;
 }
 
 /**
@@ -417,46 +430,16 @@ function evaluateCron(shape: CronShape, timezone: string, after: number): number
 }
 
 /**
- * cron-parser is only asked about a window this long that contains no DST transition; with
- * `endDate` it gives up at the window's end instead of walking on (see `nextCron`).
- */
-const CRON_PARSER_WINDOW_MS = 8 * DAY_MS;
-
-/** cron-parser's next run in (after, until], or null when it throws or finds none there. */
-function cronParserNext(shape: CronShape, timezone: string, after: number, until: number): number | null {
-  try {
-    const iterator = CronExpressionParser.parse(shape.expression, {
-      currentDate: new Date(after),
-      endDate: new Date(until),
-      tz: timezone,
-    });
-    const next = iterator.next().getTime();
-    return Number.isFinite(next) ? next : null;
-  } catch {
-    return null; // "Out of the time span range" (nothing in the window), loop limit, ...
-  }
-}
-
-/**
- * Next cron run strictly after `after`.
- *
- * cron-parser answers when the window from 3 h before `after` to 8 days after it has one UTC
- * offset throughout (no DST transition) and its answer passes a sanity check: later than
- * `after`, inside the window, and a run by this file's evaluator. Everywhere else (near a
- * transition, runs more than 8 days apart, or a failed check) this file's evaluator answers,
- * with the same DST rules as daily/weekly/monthly. Reason: cron-parser 5.10.6 keeps DST
- * state while iterating, and asked from an arbitrary instant near a transition it can skip
- * the shifted spring-forward run, repeat a fall-back run, return a time before `after`, or
- * loop ~0.7 s to its loop limit and throw (Australia/Lord_Howe); see the tests.
+ * Next cron run strictly after `after`: this file's evaluator (`evaluateCron`), with the DST rules at
+ * the top of the file. cron-parser only parses and checks the expression. Its own iterator used to
+ * answer away from DST transitions, checked against the evaluator; it is not asked any more: the
+ * evaluator gives the same runs there (the check required it) at a fraction of the cost (cron-parser
+ * re-parses and iterates through luxon on every call, ~0.5 ms), and cron-parser 5.10.6 keeps DST
+ * state while iterating, so asked from an arbitrary instant near a transition it could skip the
+ * shifted spring-forward run, repeat a fall-back run, return a time before `after`, or loop ~0.7 s
+ * to its loop limit and throw (Australia/Lord_Howe); see the tests.
  */
 function nextCron(shape: CronShape, timezone: string, after: number): number | null {
-  const until = after + CRON_PARSER_WINDOW_MS;
-  if (offsetAt(after - 3 * HOUR_MS, timezone) === offsetAt(until, timezone)) {
-    const candidate = cronParserNext(shape, timezone, after, until);
-    if (candidate !== null && candidate > after && candidate <= until && evaluateCron(shape, timezone, candidate - 1) === candidate) {
-      return candidate;
-    }
-  }
   return evaluateCron(shape, timezone, after);
 }
 
