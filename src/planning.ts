@@ -55,8 +55,8 @@ function toSpec(input: ScheduleInput): ScheduleSpec {
 /** The validated schedule (previewSchedule needs no plan); throws ScheduleError naming the field. */
 export function validatedSpec(input: ScheduleInput, opts: PlanOptions): ScheduleSpec {
   const spec = toSpec(input);
-  // a stored series may have started in the past: only its structure is checked (type, zone, cron, interval)
-  validateSchedule(spec, { now: opts.mode === "new" ? opts.now : new Date(0), minIntervalSeconds: opts.minIntervalSeconds });
+  // a stored series may have started in the past: its scheduled_at need not be in the future
+  validateSchedule(spec, { now: opts.now, minIntervalSeconds: opts.minIntervalSeconds, pastStartAllowed: opts.mode === "stored" });
   return spec;
 }
 
