@@ -307,7 +307,8 @@ interface CronShape {
   everyHour: boolean;
 }
 
-const shapeCache = new Map<string, CronShape>();
+/** Parsed expressions (LRU): a dispatch of 10,000 tasks with their own expressions must not re-parse them. */
+const shapeCache = new LRUCache<string, CronShape>({ max: 20_000 });
 
 function numericValues(values: readonly (number | string)[]): number[] {
   return values.filter((v): v is number => typeof v === "number");
@@ -371,8 +372,7 @@ function cronShape(raw: string): CronShape {
     dayOfWeekRestricted: !fields.dayOfWeek.isWildcard,
     everyHour: new Set(hours).size === 24,
   };
-  if (shapeCache.size >= CACHE_LIMIT) shapeCache.clear(); // expressions come from users
-  shapeCache.set(raw, shape);
+  shapeCache.set(raw, shape); // bounded: expressions come from users
   return shape;
 }
 

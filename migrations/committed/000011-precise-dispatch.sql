@@ -1,5 +1,5 @@
 --! Previous: sha1:6665d255eb48badbd457548a7ba0ca3d81dbefa4
---! Hash: sha1:7f434de8a22c272cff2e6eb8dfae5836a1b0e787
+--! Hash: sha1:53cb7f90f445d727c3ed295d4106f2069b57e813
 --! Message: Precise dispatch
 
 -- Precise dispatch (issue 11):
@@ -145,6 +145,12 @@ grant execute on function app_public.resume_task(uuid, timestamptz, integer) to 
 alter table app_public.task_executions drop constraint task_executions_account_id_fkey;
 -- a prefix of idx_task_executions_account_created (account_id, created_at desc, execution_id desc)
 drop index app_public.idx_task_executions_account_id;
+-- the foreign-key indexes of thread_id and agent_run_id (for ON DELETE SET NULL) only need the rows that
+-- have one: a new execution has neither, so it no longer adds two null entries
+drop index app_public.idx_task_executions_thread_id;
+create index idx_task_executions_thread_id on app_public.task_executions(thread_id) where thread_id is not null;
+drop index app_public.idx_task_executions_agent_run_id;
+create index idx_task_executions_agent_run_id on app_public.task_executions(agent_run_id) where agent_run_id is not null;
 
 drop trigger _100_timestamps on app_public.task_executions;
 create trigger _100_timestamps before insert on app_public.task_executions
