@@ -8,10 +8,8 @@
  *   on the anchor's weekday / on the anchor's day of month. A month that lacks the anchor
  *   day (the 31st, Feb 29/30) runs on its last day; the month after goes back to the
  *   anchor day (the anchor day is kept, it never drifts).
- * - "cron" is a standard five-field expression parsed by cron-parser and evaluated in the
- *   zone by cron-parser, except near DST transitions (where cron-parser 5.10.6 has bugs)
- *   and for runs more than 8 days apart, which the evaluator in this file handles with
- *   the same rules (see `nextCron`).
+ * - "cron" is a standard five-field expression parsed and checked by cron-parser and
+ *   evaluated in the zone by the evaluator in this file, with the same rules (see `nextCron`).
  * - "once" runs at `scheduledAt`.
  *
  * Daylight-saving rules (the same for every schedule type):
@@ -59,8 +57,6 @@ const SECOND_MS = 1_000;
 const MINUTE_MS = 60 * SECOND_MS;
 const HOUR_MS = 60 * MINUTE_MS;
 const DAY_MS = 24 * HOUR_MS;
-/** How many cron occurrences `validateSchedule` samples when checking the minimum interval. */
-const INTERVAL_SAMPLE = 100;
 /** The cron evaluator looks this many days ahead at most ("0 0 29 2 *" can wait 8 years: 2096 -> 2104). */
 const MAX_CRON_SEARCH_DAYS = 366 * 9;
 
@@ -138,9 +134,24 @@ function wallClockOfNaive(naive: number): WallClock {
   };
 }
 
+/**
+ * Memo of offsetAt: the evaluators ask for the same instants again and again (the start of a day, a
+ * day before a local time), and a dispatch asks for them once per task of a zone. Bounded; keys are
+ * (zone, instant), so a hit is exact.
+ */
+const offsetCache = new Map<string, number>();
+const OFFSET_CACHE_LIMIT = 200_000;
+
 /** UTC offset (local minus UTC, in ms) in force at `instant`. */
 function offsetAt(instant: number, timezone: string): number {
-  return naiveOf(wallClockAt(instant, timezone)) - instant;
+  const key = `${timezone}|${instant}`;
+  let offset = offsetCache.get(key);
+  if (offset === undefined) {
+    offset = naiveOf(wallClockAt(instant, timezone)) - instant;
+    if (offsetCache.size >= OFFSET_CACHE_LIMIT) offsetCache.clear();
+    offsetCache.set(key, offset);
+  }
+  return offset;
 }
 
 /**
@@ -194,6 +205,11 @@ const WEEKDAY_NAMES = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "
 
 function pad2(n: number): string {
   return String(n).padStart(2, "0");
+}
+
+function localDate(instant: number, timezone: string): string {
+  const wc = wallClockAt(instant, timezone);
+  return `${wc.year}-${pad2(wc.month)}-${pad2(wc.day)}`;
 }
 
 function formatTimeOfDay(wc: WallClock): string {
@@ -291,7 +307,8 @@ interface CronShape {
   everyHour: boolean;
 }
 
-const shapeCache = new Map<string, CronShape>();
+/** Parsed expressions (LRU): a dispatch of 10,000 tasks with their own expressions must not re-parse them. */
+const shapeCache = new LRUCache<string, CronShape>({ max: 20_000 });
 
 function numericValues(values: readonly (number | string)[]): number[] {
   return values.filter((v): v is number => typeof v === "number");
@@ -339,6 +356,8 @@ function cronShape(raw: string): CronShape {
     fields = CronExpressionParser.parse(expression, { tz: "UTC" }).fields;
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
+    const never = /Invalid explicit day of month definition/.test(reason) ? neverRunsReason(parts[2] ?? "", parts[3] ?? "") : null;
+    if (never) throw new ScheduleError("cron_expression", `cron_expression "${trimmed}": this schedule never runs (${never})`);
     throw new ScheduleError("cron_expression", `cron_expression "${trimmed}" is invalid: ${reason}`);
   }
   const hours = numericValues(fields.hour.values);
@@ -353,9 +372,36 @@ function cronShape(raw: string): CronShape {
     dayOfWeekRestricted: !fields.dayOfWeek.isWildcard,
     everyHour: new Set(hours).size === 24,
   };
-  if (shapeCache.size >= CACHE_LIMIT) shapeCache.clear(); // expressions come from users
-  shapeCache.set(raw, shape);
+  shapeCache.set(raw, shape); // bounded: expressions come from users
   return shape;
+}
+
+const MONTH_FULL_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+
+function ordinal(n: number): string {
+  const suffix = n % 100 >= 11 && n % 100 <= 13 ? "th" : ({ 1: "st", 2: "nd", 3: "rd" } as Record<number, string>)[n % 10] ?? "th";
+  return `${n}${suffix}`;
+}
+
+function listed(items: string[], conjunction: string): string {
+  return items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} ${conjunction} ${items[items.length - 1]}`;
+}
+
+/**
+ * Why a day-of-month / month pair never matches (cron-parser refuses it as "Invalid explicit day of
+ * month definition"), e.g. "February has no 30th"; null when that is not the reason.
+ */
+function neverRunsReason(dayOfMonth: string, month: string): string | null {
+  try {
+    const days = numericValues(CronExpressionParser.parse(`0 0 ${dayOfMonth} * *`, { tz: "UTC" }).fields.dayOfMonth.values);
+    const months = numericValues(CronExpressionParser.parse(`0 0 1 ${month} *`, { tz: "UTC" }).fields.month.values);
+    if (days.length === 0 || months.length === 0) return null;
+    if (months.some((m) => days.some((d) => d <= daysInMonth(2000, m)))) return null; // some day exists (2000 is a leap year)
+    const names = months.sort((a, b) => a - b).map((m) => MONTH_FULL_NAMES[m - 1] ?? String(m));
+    return `${listed(names, "and")} ${names.length > 1 ? "have" : "has"} no ${listed(days.sort((a, b) => a - b).map(ordinal), "or")}`;
+  } catch {
+    return null;
+  }
 }
 
 function cronDayMatches(shape: CronShape, year: number, month: number, day: number): boolean {
@@ -417,46 +463,16 @@ function evaluateCron(shape: CronShape, timezone: string, after: number): number
 }
 
 /**
- * cron-parser is only asked about a window this long that contains no DST transition; with
- * `endDate` it gives up at the window's end instead of walking on (see `nextCron`).
- */
-const CRON_PARSER_WINDOW_MS = 8 * DAY_MS;
-
-/** cron-parser's next run in (after, until], or null when it throws or finds none there. */
-function cronParserNext(shape: CronShape, timezone: string, after: number, until: number): number | null {
-  try {
-    const iterator = CronExpressionParser.parse(shape.expression, {
-      currentDate: new Date(after),
-      endDate: new Date(until),
-      tz: timezone,
-    });
-    const next = iterator.next().getTime();
-    return Number.isFinite(next) ? next : null;
-  } catch {
-    return null; // "Out of the time span range" (nothing in the window), loop limit, ...
-  }
-}
-
-/**
- * Next cron run strictly after `after`.
- *
- * cron-parser answers when the window from 3 h before `after` to 8 days after it has one UTC
- * offset throughout (no DST transition) and its answer passes a sanity check: later than
- * `after`, inside the window, and a run by this file's evaluator. Everywhere else (near a
- * transition, runs more than 8 days apart, or a failed check) this file's evaluator answers,
- * with the same DST rules as daily/weekly/monthly. Reason: cron-parser 5.10.6 keeps DST
- * state while iterating, and asked from an arbitrary instant near a transition it can skip
- * the shifted spring-forward run, repeat a fall-back run, return a time before `after`, or
- * loop ~0.7 s to its loop limit and throw (Australia/Lord_Howe); see the tests.
+ * Next cron run strictly after `after`: this file's evaluator (`evaluateCron`), with the DST rules at
+ * the top of the file. cron-parser only parses and checks the expression. Its own iterator used to
+ * answer away from DST transitions, checked against the evaluator; it is not asked any more: the
+ * evaluator gives the same runs there (the check required it) at a fraction of the cost (cron-parser
+ * re-parses and iterates through luxon on every call, ~0.5 ms), and cron-parser 5.10.6 keeps DST
+ * state while iterating, so asked from an arbitrary instant near a transition it could skip the
+ * shifted spring-forward run, repeat a fall-back run, return a time before `after`, or loop ~0.7 s
+ * to its loop limit and throw (Australia/Lord_Howe); see the tests.
  */
 function nextCron(shape: CronShape, timezone: string, after: number): number | null {
-  const until = after + CRON_PARSER_WINDOW_MS;
-  if (offsetAt(after - 3 * HOUR_MS, timezone) === offsetAt(until, timezone)) {
-    const candidate = cronParserNext(shape, timezone, after, until);
-    if (candidate !== null && candidate > after && candidate <= until && evaluateCron(shape, timezone, candidate - 1) === candidate) {
-      return candidate;
-    }
-  }
   return evaluateCron(shape, timezone, after);
 }
 
@@ -509,7 +525,7 @@ function checkTimezone(timezone: unknown): void {
  * - scheduled_at: required for once; when given, a valid date and strictly after opts.now.
  *   For cron it is only the earliest start, so a past value is accepted (it has no effect).
  */
-export function validateSchedule(spec: ScheduleSpec, opts: { now: Date; minIntervalSeconds: number }): void {
+export function validateSchedule(spec: ScheduleSpec, opts: { now: Date; minIntervalSeconds: number; pastStartAllowed?: boolean }): void {
   const type: unknown = spec.scheduleType;
   if (typeof type !== "string" || !(SCHEDULE_TYPES as readonly string[]).includes(type)) {
     throw new ScheduleError(
@@ -541,7 +557,7 @@ export function validateSchedule(spec: ScheduleSpec, opts: { now: Date; minInter
   if (spec.scheduleType === "once" && !isValidDate(at)) {
     throw new ScheduleError("scheduled_at", `scheduled_at is required when schedule_type is "once"`);
   }
-  if (isValidDate(at) && spec.scheduleType !== "cron" && at.getTime() <= now) {
+  if (isValidDate(at) && spec.scheduleType !== "cron" && !opts.pastStartAllowed && at.getTime() <= now) {
     throw new ScheduleError(
       "scheduled_at",
       `scheduled_at must be in the future (got ${at.toISOString()}, now is ${opts.now.toISOString()})`,
@@ -588,13 +604,18 @@ function cronVerdict(spec: ScheduleSpec, raw: string, now: Date, minMs: number, 
   try {
     const shape = cronShape(raw);
     const first = firstOccurrence(spec, now);
-    if (first === null) return new ScheduleError("cron_expression", `cron_expression "${raw}" never runs`);
+    if (first === null) return new ScheduleError("cron_expression", `cron_expression "${raw}": this schedule never runs`);
     if (minMs > 0) {
-      const gap = Math.min(structuralMinGap(shape), sampledMinGap(spec, first));
-      if (gap < minMs) {
+      const found = cronMinGap(shape, spec.timezone, now.getTime(), minMs);
+      if (found.gap < minMs) {
+        const where = found.transition === null ? "runs every" : "runs only";
+        const when =
+          found.transition === null
+            ? ""
+            : ` apart around the daylight-saving change of ${localDate(found.transition, spec.timezone)} in ${spec.timezone}`;
         return new ScheduleError(
           "cron_expression",
-          `cron_expression "${raw}" runs every ${gap / SECOND_MS} s; the minimum interval is ${minIntervalSeconds} s`,
+          `cron_expression "${raw}" ${where} ${found.gap / SECOND_MS} s${when}; the minimum interval is ${minIntervalSeconds} s`,
         );
       }
     }
@@ -605,27 +626,112 @@ function cronVerdict(spec: ScheduleSpec, raw: string, now: Date, minMs: number, 
   }
 }
 
-/** Smallest wall-clock gap between two runs of one day (and across midnight when every day runs). */
-function structuralMinGap(shape: CronShape): number {
+/**
+ * The smallest gap between two runs of a cron schedule, whatever the day it is saved:
+ * - on the wall clock: between two times of one day, and from the last time of a day to the first
+ *   of the next matching day (the closest two matching days over 28 years: every weekday / leap-year
+ *   combination of 1901-2099);
+ * - in real time around each DST transition of the zone in the year from `from` (a zone's rules
+ *   repeat yearly): the runs around it, as the evaluator gives them. Skipped when no gap can shrink
+ *   below the minimum (every wall gap is longer than the minimum plus the size of the change).
+ * `transition` is the transition where the smallest gap is (null: a wall-clock gap).
+ */
+function cronMinGap(shape: CronShape, timezone: string, from: number, minMs: number): { gap: number; transition: number | null } {
   const times = shape.hours.flatMap((h) => shape.minutes.map((m) => h * 60 + m)).sort((a, b) => a - b);
-  let gap = Number.POSITIVE_INFINITY;
-  for (let i = 1; i < times.length; i++) gap = Math.min(gap, (times[i] ?? 0) - (times[i - 1] ?? 0));
+  let wall = Number.POSITIVE_INFINITY;
+  for (let i = 1; i < times.length; i++) wall = Math.min(wall, (times[i] ?? 0) - (times[i - 1] ?? 0));
   const first = times[0];
   const last = times[times.length - 1];
-  if (!shape.dayOfMonthRestricted && !shape.dayOfWeekRestricted && first !== undefined && last !== undefined) {
-    gap = Math.min(gap, first + 24 * 60 - last);
+  const dayStep = closestMatchingDays(shape);
+  if (first !== undefined && last !== undefined && Number.isFinite(dayStep)) wall = Math.min(wall, first + dayStep * 24 * 60 - last);
+  const result: { gap: number; transition: number | null } = { gap: wall * MINUTE_MS, transition: null };
+  for (const t of transitionsWithinYear(timezone, from)) {
+    if (wall * MINUTE_MS - Math.abs(t.delta) >= minMs) continue;
+    const gap = realMinGapAround(shape, timezone, t.at);
+    if (gap < result.gap) {
+      result.gap = gap;
+      result.transition = t.at;
+    }
   }
-  return gap * MINUTE_MS;
+  return result;
 }
 
-/** Smallest real gap between the next INTERVAL_SAMPLE runs. */
-function sampledMinGap(spec: ScheduleSpec, first: Date): number {
+const dayStepCache = new Map<string, number>();
+
+/** The fewest days between two matching days (1: some consecutive days both run), over 28 years from 2001. */
+function closestMatchingDays(shape: CronShape): number {
+  let step = dayStepCache.get(shape.expression);
+  if (step === undefined) {
+    step = Number.POSITIVE_INFINITY;
+    let previous: number | null = null;
+    let index = 0;
+    let weekday = weekdayOf(2001, 1, 1);
+    for (let year = 2001; year < 2029 && step > 1; year++) {
+      for (let month = 1; month <= 12; month++) {
+        const length = daysInMonth(year, month);
+        const monthMatches = shape.months.has(month);
+        for (let day = 1; day <= length; day++, index++, weekday = (weekday + 1) % 7) {
+          if (!monthMatches) continue;
+          const dom = shape.daysOfMonth.has(day);
+          const dow = shape.daysOfWeek.has(weekday);
+          const matches =
+            shape.dayOfMonthRestricted && shape.dayOfWeekRestricted ? dom || dow : shape.dayOfMonthRestricted ? dom : shape.dayOfWeekRestricted ? dow : true;
+          if (!matches) continue;
+          if (previous !== null) step = Math.min(step, index - previous);
+          previous = index;
+        }
+      }
+    }
+    if (dayStepCache.size >= CACHE_LIMIT) dayStepCache.clear();
+    dayStepCache.set(shape.expression, step);
+  }
+  return step;
+}
+
+const transitionCache = new LRUCache<string, Array<{ at: number; delta: number }>>({ max: CACHE_LIMIT });
+
+/** The zone's UTC-offset changes in [from, from + 366 days]: instant (to the second) and size. */
+function transitionsWithinYear(timezone: string, from: number): Array<{ at: number; delta: number }> {
+  const day0 = Math.floor(from / DAY_MS) * DAY_MS;
+  const key = `${timezone}|${day0}`;
+  const cached = transitionCache.get(key);
+  if (cached) return cached;
+  const found: Array<{ at: number; delta: number }> = [];
+  let previous = offsetAt(day0, timezone);
+  for (let t = day0 + DAY_MS / 2; t <= day0 + 366 * DAY_MS; t += DAY_MS / 2) {
+    const offset = offsetAt(t, timezone);
+    if (offset === previous) continue;
+    let lo = t - DAY_MS / 2;
+    let hi = t;
+    while (hi - lo > SECOND_MS) {
+      const mid = lo + Math.floor((hi - lo) / 2 / SECOND_MS) * SECOND_MS;
+      if (offsetAt(mid, timezone) === previous) lo = mid;
+      else hi = mid;
+    }
+    found.push({ at: hi, delta: offset - previous });
+    previous = offset;
+  }
+  transitionCache.set(key, found);
+  return found;
+}
+
+/** Smallest real gap between consecutive runs from the last run before `transition` to 3 h after it. */
+function realMinGapAround(shape: CronShape, timezone: string, transition: number): number {
+  let start = transition;
+  for (const back of [HOUR_MS, 4 * HOUR_MS, 27 * HOUR_MS, 8 * DAY_MS]) {
+    const run = evaluateCron(shape, timezone, transition - back);
+    if (run !== null && run < transition) {
+      start = transition - back;
+      break;
+    }
+  }
   let gap = Number.POSITIVE_INFINITY;
-  let previous = first;
-  for (let i = 1; i < INTERVAL_SAMPLE; i++) {
-    const next = nextOccurrence(spec, previous);
+  let previous = evaluateCron(shape, timezone, start);
+  for (let i = 0; previous !== null && i < 1000; i++) {
+    const next = evaluateCron(shape, timezone, previous);
     if (next === null) break;
-    gap = Math.min(gap, next.getTime() - previous.getTime());
+    gap = Math.min(gap, next - previous);
+    if (previous > transition + 3 * HOUR_MS) break;
     previous = next;
   }
   return gap;

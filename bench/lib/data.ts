@@ -187,13 +187,13 @@ export function prng(seed: number): () => number {
   };
 }
 
-export async function countRows(client: pg.ClientBase): Promise<{ executions: number; distinctTasks: number; jobs: number }> {
-  const { rows } = await client.query<{ executions: number; tasks: number; jobs: number }>(
-    `select (select count(*)::int from app_public.task_executions) as executions,
-            (select count(distinct task_id)::int from app_public.task_executions) as tasks,
-            (select count(*)::int from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id
-              where t.identifier = 'run_execution') as jobs`,
+/** What a dispatch left behind: executions, distinct tasks, distinct occurrences (task, scheduled_for) and pending runs. */
+export async function countRows(client: pg.ClientBase): Promise<{ executions: number; distinctTasks: number; occurrences: number; pending: number }> {
+  const { rows } = await client.query<{ executions: number; tasks: number; occurrences: number; pending: number }>(
+    `select count(*)::int as executions, count(distinct task_id)::int as tasks,
+            count(distinct (task_id, scheduled_for))::int as occurrences, count(*) filter (where status = 'pending')::int as pending
+       from app_public.task_executions`,
   );
   const r = rows[0]!;
-  return { executions: r.executions, distinctTasks: r.tasks, jobs: r.jobs };
+  return { executions: r.executions, distinctTasks: r.tasks, occurrences: r.occurrences, pending: r.pending };
 }

@@ -1,23 +1,15 @@
 /**
- * scheduleTask, previewSchedule and ScheduledTask.upcomingExecutions / scheduleDescription.
- * Calendar math (validation, DST, next times) is src/calendar.ts; the mutation validates and
- * plans in TypeScript, then calls app_public.schedule_task in the same transaction as the
- * caller (visitor role, RLS, the SQL checks: access, status, prompt ready, review).
+ * scheduleTask, resumeTask, previewSchedule and ScheduledTask.upcomingExecutions / scheduleDescription.
+ * Calendar math (validation, DST, next times) is src/calendar.ts and planning src/planning.ts (the same
+ * function the plan_task worker job uses); the mutations plan in TypeScript, then call
+ * app_public.schedule_task / resume_task in the same transaction as the caller (visitor role, RLS, the
+ * SQL checks: access, status, prompt ready, review), so both answer with nextExecutionAt filled in.
  */
 import { extendSchema, gql } from "postgraphile/utils";
 import { context, lambda, object, SafeError } from "postgraphile/grafast";
 import { withPgClientTransaction } from "postgraphile/@dataplan/pg";
-import {
-  describeSchedule,
-  firstOccurrence,
-  occurrencesAfter,
-  previewOccurrences,
-  ScheduleError,
-  validateSchedule,
-  SCHEDULE_TYPES,
-  type ScheduleSpec,
-  type ScheduleType,
-} from "../calendar.js";
+import { describeSchedule, occurrencesAfter, previewOccurrences, ScheduleError, type ScheduleSpec, type ScheduleType } from "../calendar.js";
+import { planSchedule, planStored, STORED_SCHEDULE_COLUMNS, validatedSpec, type StoredSchedule } from "../planning.js";
 
 /** Default of `previewSchedule(count:)` and `upcomingExecutions(count:)`. */
 export const DEFAULT_PREVIEW_COUNT = 5;
@@ -60,27 +52,14 @@ interface SpecInput {
   timezone?: string | null;
 }
 
-function toSpec(input: SpecInput): ScheduleSpec {
-  const type = input.scheduleType ?? "";
-  if (!(SCHEDULE_TYPES as readonly string[]).includes(type)) {
-    throw new SafeError(`schedule_type must be one of ${SCHEDULE_TYPES.join(", ")} (got ${JSON.stringify(type)})`, { code: "ST003", field: "schedule_type" });
-  }
-  const scheduledAt = input.scheduledAt ? new Date(input.scheduledAt) : null;
-  if (scheduledAt && Number.isNaN(scheduledAt.getTime())) {
-    throw new SafeError("scheduled_at must be an ISO 8601 date-time", { code: "ST003", field: "scheduled_at" });
-  }
-  return { scheduleType: type as ScheduleType, scheduledAt, cronExpression: input.cronExpression ?? null, timezone: input.timezone ?? "UTC" };
-}
-
-function validated(input: SpecInput, now: Date, minIntervalSeconds: number): ScheduleSpec {
-  const spec = toSpec(input);
+/** planSchedule with its ScheduleError as a GraphQL error (ST003, extensions.field). */
+function checked<T>(plan: () => T): T {
   try {
-    validateSchedule(spec, { now, minIntervalSeconds });
+    return plan();
   } catch (err) {
     if (err instanceof ScheduleError) throw new SafeError(err.message, { code: "ST003", field: err.field });
     throw err;
   }
-  return spec;
 }
 
 export function makeSchedulingPlugin(opts: { minIntervalSeconds: number; maxPreviewCount?: number; now?: () => Date }) {
@@ -107,6 +86,12 @@ export function makeSchedulingPlugin(opts: { minIntervalSeconds: number; maxPrev
         type ScheduleTaskPayload {
           result: ScheduledTask
         }
+        input ResumeTaskInput {
+          taskId: UUID!
+        }
+        type ResumeTaskPayload {
+          result: ScheduledTask
+        }
         type SchedulePreview {
           description: String!
           occurrences: [Datetime!]!
@@ -117,6 +102,11 @@ export function makeSchedulingPlugin(opts: { minIntervalSeconds: number; maxPrev
           Errors: ST003 (invalid spec; extensions.field names the field), ST001, ST002, ST006, ST007.
           """
           scheduleTask(input: ScheduleTaskInput!): ScheduleTaskPayload
+          """
+          Resumes a paused task, planned from now (no catch-up of the paused time); nextExecutionAt is set in the same request.
+          Errors: ST001, ST002.
+          """
+          resumeTask(input: ResumeTaskInput!): ResumeTaskPayload
         }
         extend type Query {
           "The next run times and a description of a schedule, before saving it."
@@ -136,14 +126,42 @@ export function makeSchedulingPlugin(opts: { minIntervalSeconds: number; maxPrev
               const $input = fieldArgs.getRaw("input");
               const $taskId = withPgClientTransaction(tasks.executor, $input, async (client, raw) => {
                 const input = raw as SpecInput & { taskId: string; maxExecutions?: number | null };
-                const at = now();
-                const spec = validated(input, at, opts.minIntervalSeconds);
-                const first = firstOccurrence(spec, at);
-                // daily/weekly/monthly without scheduledAt are anchored at their first run, kept for replanning
-                const anchor = spec.scheduledAt ?? (spec.scheduleType === "cron" ? null : first);
+                const plan = checked(() =>
+                  planSchedule(input, { now: now(), minIntervalSeconds: opts.minIntervalSeconds, mode: "new" }),
+                );
+                const { spec } = plan;
                 const { rows } = await client.query<{ task_id: string }>({
                   text: "select (app_public.schedule_task($1, $2, $3, $4, $5, $6, $7)).task_id as task_id",
-                  values: [input.taskId, spec.scheduleType, anchor, spec.cronExpression, spec.timezone, input.maxExecutions ?? null, first],
+                  values: [input.taskId, spec.scheduleType, plan.scheduledAt, spec.cronExpression, spec.timezone, input.maxExecutions ?? null, plan.next],
+                });
+                return rows[0]!.task_id;
+              });
+              return object({ result: tasks.get({ task_id: $taskId }) });
+            },
+            resumeTask(_$root, fieldArgs) {
+              const $input = fieldArgs.getRaw("input");
+              const $taskId = withPgClientTransaction(tasks.executor, $input, async (client, raw) => {
+                const { taskId } = raw as { taskId: string };
+                // the stored schedule (RLS: only the caller's tasks; resume_task raises ST001 for the others)
+                const { rows: stored } = await client.query<StoredSchedule>({
+                  text: `select ${STORED_SCHEDULE_COLUMNS} from app_public.scheduled_tasks where task_id = $1`,
+                  values: [taskId],
+                });
+                let next: Date | null = null;
+                let version: number | null = null;
+                const row = stored[0];
+                if (row?.schedule_type) {
+                  try {
+                    next = planStored(row, now(), opts.minIntervalSeconds).next;
+                    version = row.schedule_version;
+                  } catch (err) {
+                    // a stored schedule that no longer validates: resume without a plan; the worker marks it failed, visibly
+                    if (!(err instanceof ScheduleError)) throw err;
+                  }
+                }
+                const { rows } = await client.query<{ task_id: string }>({
+                  text: "select (app_public.resume_task($1, $2, $3)).task_id as task_id",
+                  values: [taskId, next, version],
                 });
                 return rows[0]!.task_id;
               });
@@ -169,7 +187,7 @@ export function makeSchedulingPlugin(opts: { minIntervalSeconds: number; maxPrev
                 const count = checkCount(a.count, maxCount);
                 return onOwnTurn(() => {
                   const at = now();
-                  const spec = validated(a, at, opts.minIntervalSeconds);
+                  const spec = checked(() => validatedSpec(a, { now: at, minIntervalSeconds: opts.minIntervalSeconds, mode: "new" }));
                   return {
                     description: describeSchedule(spec),
                     occurrences: previewOccurrences(spec, at, count).map((d) => d.toISOString()),

@@ -669,7 +669,9 @@ describe("validateSchedule", () => {
     ["L (last day) is not standard", cron("0 0 L * *", "UTC"), "cron_expression", /not supported/],
     ["# (nth weekday) is not standard", cron("0 9 * * 1#2", "UTC"), "cron_expression", null],
     ["H (hash) is not standard", cron("H * * * *", "UTC"), "cron_expression", null],
-    ["never runs (Feb 30)", cron("0 0 30 2 *", "UTC"), "cron_expression", null],
+    ["never runs (Feb 30)", cron("0 0 30 2 *", "UTC"), "cron_expression", /^cron_expression "0 0 30 2 \*": this schedule never runs \(February has no 30th\)$/],
+    ["never runs (31st of short months)", cron("0 0 31 4,6,9,11 *", "UTC"), "cron_expression", /never runs \(April, June, September and November have no 31st\)/],
+    ["never runs (Feb 30 or 31)", cron("0 0 30,31 FEB *", "UTC"), "cron_expression", /never runs \(February has no 30th or 31st\)/],
     ["every minute", cron("*/1 * * * *", "UTC"), "cron_expression", /^cron_expression "\*\/1 \* \* \* \*" runs every 60 s; the minimum interval is 300 s$/],
     ["two runs a minute apart", cron("0,1 9 * * *", "UTC"), "cron_expression", /runs every 60 s/],
     ["every two minutes in one hour", cron("*/2 9 * * *", "UTC"), "cron_expression", /runs every 120 s/],
@@ -716,5 +718,32 @@ describe("validateSchedule", () => {
   test("hourly is rejected when the minimum is two hours, and the gap across midnight counts", () => {
     expect(errorOf(cron("@hourly", "UTC"), { now, minIntervalSeconds: 7200 }).message).toMatch(/runs every 3600 s/);
     expect(errorOf(cron("0 0,23 * * *", "UTC"), { now, minIntervalSeconds: 7200 }).message).toMatch(/runs every 3600 s/);
+  });
+
+  test("the minimum interval does not depend on the day the schedule is saved: DST changes of the coming year count", () => {
+    // Lord Howe moves its clocks by 30 minutes at 02:00: 02:00 -> 02:30 (spring, early October), so
+    // "0,28 2,3" runs 02:30 (shifted), 02:58 (shifted), 03:00: two minutes apart once a year. It used to be
+    // accepted or refused depending on whether the 100 sampled runs reached that day.
+    for (const saved of ["2027-01-10T00:00:00Z", "2027-05-01T12:00:00Z", "2027-09-30T00:00:00Z", "2027-10-03T12:00:00Z"]) {
+      const err = errorOf(cron("0,28 2,3 * * *", "Australia/Lord_Howe"), { now: at(saved), minIntervalSeconds: 300 });
+      expect(err.message).toMatch(/runs only 120 s apart around the daylight-saving change of \d{4}-10-0\d in Australia\/Lord_Howe; the minimum interval is 300 s/);
+    }
+    // New York skips 02:00-02:59 in March: 01:59 EST then 03:00 EDT is one minute
+    for (const saved of ["2027-06-01T00:00:00Z", "2027-12-01T00:00:00Z"]) {
+      expect(errorOf(cron("0,59 1,3 * * *", "America/New_York"), { now: at(saved), minIntervalSeconds: 300 }).message).toMatch(/runs only 60 s apart/);
+    }
+    // a day is 23 hours long once a year
+    expect(errorOf(cron("0 2 * * *", "America/Chicago"), { now, minIntervalSeconds: 86_400 }).message).toMatch(/runs only 82800 s apart/);
+    // whatever the save date, the same verdict for schedules whose gaps do not shrink
+    for (const saved of ["2027-01-10T00:00:00Z", "2027-07-01T00:00:00Z"]) {
+      expect(() => validateSchedule(cron("*/5 * * * *", "Australia/Lord_Howe"), { now: at(saved), minIntervalSeconds: 300 })).not.toThrow();
+      expect(() => validateSchedule(cron("0,30 2,3 * * *", "Australia/Lord_Howe"), { now: at(saved), minIntervalSeconds: 300 })).not.toThrow();
+    }
+  });
+
+  test("runs on consecutive days count across midnight even when the days are restricted", () => {
+    expect(errorOf(cron("2,59 0,23 * * 1-5", "UTC"), { now, minIntervalSeconds: 300 }).message).toMatch(/runs every 180 s/);
+    // Mondays only: 23:59 Monday and 00:02 the next Monday are a week apart
+    expect(() => validateSchedule(cron("2,59 0,23 * * 1", "UTC"), { now, minIntervalSeconds: 300 })).not.toThrow();
   });
 });

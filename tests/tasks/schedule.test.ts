@@ -9,6 +9,7 @@ import type { ApiServer } from "../../src/server.js";
 import { dispatchDue } from "../../src/scheduler.js";
 import { makeGeneratePrompt } from "../../tasks/generate_prompt.js";
 import { makePlanTask } from "../../tasks/plan_task.js";
+import { makeDispatchDueTasks } from "../../tasks/dispatch_due_tasks.js";
 import { gql, startTestServer } from "../helpers/api.js";
 import { closePools, superuserPool } from "../helpers/db.js";
 import { apiUser, createThreadWithMessages, type TestUserToken } from "../helpers/flows.js";
@@ -324,13 +325,25 @@ test("pause, resume (planned from now, no catch-up), schedule edited in psql, de
   const paused = await gql(server, `mutation($id: UUID!) { pauseTask(input: { taskId: $id }) { result { status nextExecutionAt } } }`, { id: taskId }, a.token);
   expect(paused.data!.pauseTask.result).toEqual({ status: "paused", nextExecutionAt: null });
   expect(await dispatch(new Date(Date.now() + 3 * DAY))).toMatchObject({ claimed: 0 });
-  const resumed = await gql(server, `mutation($id: UUID!) { resumeTask(input: { taskId: $id }) { result { status } } }`, { id: taskId }, a.token);
+  // resume plans from now in the same request (the same planning as scheduleTask and plan_task)
+  const before = Date.now();
+  const resumed = await gql(server, `mutation($id: UUID!) { resumeTask(input: { taskId: $id }) { result { status nextExecutionAt } } }`, { id: taskId }, a.token);
+  expect(resumed.errors).toBeUndefined();
   expect(resumed.data!.resumeTask.result.status).toBe("active");
+  const next = new Date(resumed.data!.resumeTask.result.nextExecutionAt);
+  expect(next.getTime()).toBeGreaterThan(before);
+  expect(next.getTime() - before).toBeLessThanOrEqual(HOUR);
+  expect(next.getUTCMinutes()).toBe(0);
+  expect((await taskRow(taskId)).next_execution_at.getTime()).toBe(next.getTime());
+  // from psql without a plan, the worker plans it (from its own clock)
+  await superuserPool().query("update app_public.scheduled_tasks set status = 'paused', next_execution_at = null where task_id = $1", [taskId]);
+  await superuserPool().query("select app_public.resume_task($1)", [taskId]);
+  expect((await taskRow(taskId)).next_execution_at).toBeNull();
   const later = new Date(Date.now() + 10 * DAY);
   await runJobs({ plan_task: makePlanTask({ minIntervalSeconds: 300, now: () => later }) });
-  const next = (await taskRow(taskId)).next_execution_at as Date;
-  expect(next.getTime()).toBeGreaterThan(later.getTime());
-  expect(next.getTime() - later.getTime()).toBeLessThanOrEqual(HOUR);
+  const planned0 = (await taskRow(taskId)).next_execution_at as Date;
+  expect(planned0.getTime()).toBeGreaterThan(later.getTime());
+  expect(planned0.getTime() - later.getTime()).toBeLessThanOrEqual(HOUR);
 
   // psql: change the schedule directly; the worker plans it
   await superuserPool().query("update app_public.scheduled_tasks set cron_expression = '30 6 * * *', next_execution_at = null where task_id = $1", [taskId]);
@@ -353,4 +366,63 @@ test("pause, resume (planned from now, no catch-up), schedule edited in psql, de
   const del = await gql(server, `mutation($id: UUID!) { deleteScheduledTaskByTaskId(input: { taskId: $id }) { deletedScheduledTaskId } }`, { id: other }, a.token);
   expect(del.errors).toBeUndefined();
   expect(await jobCount()).toBe(0);
+});
+
+/** dispatch_due_tasks jobs enqueued by the precise-dispatch trigger. */
+async function dispatchSoonJobs() {
+  const { rows } = await superuserPool().query(
+    `select j.key, j.run_at from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id
+      where t.identifier = 'dispatch_due_tasks' and j.key like 'dispatch_soon:%' order by j.run_at`,
+  );
+  return rows as Array<{ key: string; run_at: Date }>;
+}
+
+test("precise dispatch: an occurrence due before the next tick is dispatched at once, to start at its own second", async () => {
+  const a = await apiUser();
+  const taskId = await readyTask(a);
+  await superuserPool().query("delete from graphile_worker._private_jobs where key like 'dispatch_soon:%'");
+  // a once task 8 s ahead: the next tick could be up to a minute away
+  const at = new Date(Math.ceil((Date.now() + 8000) / 1000) * 1000);
+  const res = await schedule(a, { taskId, scheduleType: "once", scheduledAt: at.toISOString() });
+  expect(res.errors).toBeUndefined();
+  expect(new Date(res.data!.scheduleTask.result.nextExecutionAt).getTime()).toBe(at.getTime());
+  const jobs = await dispatchSoonJobs();
+  expect(jobs).toHaveLength(1);
+  expect(jobs[0]!.run_at.getTime()).toBeLessThanOrEqual(Date.now());
+  await onlyThese(taskId);
+  // the job is the ordinary dispatcher: it creates the execution ahead of its second
+  await runJobs({ dispatch_due_tasks: makeDispatchDueTasks() });
+  const execs = await executionsOf(taskId);
+  expect(execs).toHaveLength(1);
+  expect(execs[0]).toMatchObject({ status: "pending", trigger_type: "schedule", run_after: null });
+  expect(execs[0].scheduled_for.getTime()).toBe(at.getTime());
+  expect(await dispatchSoonJobs()).toHaveLength(0);
+  expect(await taskRow(taskId)).toMatchObject({ status: "completed", execution_count: 1 });
+
+  // an occurrence the ticks will reach in time enqueues nothing
+  const far = await readyTask(a);
+  await schedule(a, { taskId: far, scheduleType: "once", scheduledAt: new Date(Date.now() + 10 * 60_000).toISOString() });
+  expect(await dispatchSoonJobs()).toHaveLength(0);
+  // a psql update that brings it 20 s ahead does, and many rows in one transaction enqueue one job
+  await superuserPool().query("update app_public.scheduled_tasks set next_execution_at = now() + interval '20 seconds' where task_id = $1", [far]);
+  expect(await dispatchSoonJobs()).toHaveLength(1);
+  await superuserPool().query("delete from graphile_worker._private_jobs where key like 'dispatch_soon:%'");
+  const other = await readyTask(a);
+  await schedule(a, { taskId: other, scheduleType: "once", scheduledAt: new Date(Date.now() + 10 * 60_000).toISOString() });
+  await superuserPool().query(
+    "update app_public.scheduled_tasks set next_execution_at = now() + interval '30 seconds' where task_id = any($1::uuid[])",
+    [[far, other]],
+  );
+  expect(await dispatchSoonJobs()).toHaveLength(1);
+  // pause + resume close to an occurrence: the resumed plan is dispatched at once too
+  await superuserPool().query("delete from graphile_worker._private_jobs where key like 'dispatch_soon:%'");
+  const cronTask = await readyTask(a);
+  await schedule(a, { taskId: cronTask, scheduleType: "cron", cronExpression: "*/5 * * * *" });
+  await gql(server, `mutation($id: UUID!) { pauseTask(input: { taskId: $id }) { result { status } } }`, { id: cronTask }, a.token);
+  const resumed = await gql(server, `mutation($id: UUID!) { resumeTask(input: { taskId: $id }) { result { nextExecutionAt } } }`, { id: cronTask }, a.token);
+  const resumedNext = new Date(resumed.data!.resumeTask.result.nextExecutionAt).getTime();
+  const soon = await dispatchSoonJobs();
+  if (soon.length > 0) expect(resumedNext - Date.now()).toBeLessThanOrEqual(66_000); // within the look-ahead: dispatched at once
+  else expect(resumedNext - Date.now()).toBeGreaterThan(60_000); // a tick reaches it in time
+  await superuserPool().query("delete from graphile_worker._private_jobs where key like 'dispatch_soon:%'");
 });

@@ -1,5 +1,5 @@
---! Previous: sha1:6665d255eb48badbd457548a7ba0ca3d81dbefa4
---! Hash: sha1:739732ba53ec28c786e9253f5caa936277e1fb8b
+--! Previous: sha1:53cb7f90f445d727c3ed295d4106f2069b57e813
+--! Hash: sha1:8c961e2d3cd9e4624d2f15c25cd31c6a33a60b2c
 --! Message: Runs metered and within plan
 
 -- Agent runs meet metered spend (000010) and the run pool (000008):
