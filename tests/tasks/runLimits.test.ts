@@ -30,6 +30,10 @@ afterAll(async () => {
   await closeOwnerPool();
   await closePools();
 });
+// other files' leftover runs in the shared test database must not take this file's model responses
+beforeEach(async () => {
+  await superuserPool().query("update app_public.task_executions set status = 'cancelled' where status in ('pending', 'running')");
+});
 afterEach(async () => {
   await superuserPool().query("delete from app_private.model_providers where provider = any($1)", [[TEST_PROVIDER, baseURL.replace(/\/+$/, "")]]);
 });
