@@ -69,7 +69,7 @@ function toSpec(input: SpecInput): ScheduleSpec {
   if (scheduledAt && Number.isNaN(scheduledAt.getTime())) {
     throw new SafeError("scheduled_at must be an ISO 8601 date-time", { code: "ST003", field: "scheduled_at" });
   }
-  return { scheduleType: type as ScheduleType, scheduledAt, cronExpression: input.cronExpression ?? null, timezone: input.timezone ?? "UTC" };
+  return { scheduleType: type as ScheduleType, scheduledAt, cronExpression: input.cronExpression ?? null, timezone: (input.timezone ?? "UTC").trim() };
 }
 
 function validated(input: SpecInput, now: Date, minIntervalSeconds: number): ScheduleSpec {
