@@ -1,5 +1,5 @@
 --! Previous: sha1:6665d255eb48badbd457548a7ba0ca3d81dbefa4
---! Hash: sha1:1b1891b038ab2b17bfd0007475bad190e376ea05
+--! Hash: sha1:fe98ed29eaacd77eeca4abf237677057b81765aa
 --! Message: Security hardening
 
 -- Security hardening (issue 10, rows 3-11; rows 1-2 are API limits in TypeScript):
@@ -587,3 +587,51 @@ end;
 $$;
 comment on function app_hidden.provision_current_user() is
   'Creates the user row (from the verified claims; an email claim that is not an email address of at most 254 characters is ignored) and their personal account on first sight; idempotent.';
+
+-- An API update that matches no row it may change (another tenant's, or none) is an error, as the
+-- README promises (NOT_FOUND; PostGraphile answered `thread: null` with no error). Counted per
+-- statement for the visitor role only; admins' and the worker's updates are untouched.
+create function app_private.tg__visitor_update_begin() returns trigger
+  language plpgsql volatile set search_path to pg_catalog, public, pg_temp as $$
+begin
+  perform pg_catalog.set_config('app.visitor_updated_rows', '0', true);
+  return null;
+end;
+$$;
+create function app_private.tg__visitor_update_count() returns trigger
+  language plpgsql volatile set search_path to pg_catalog, public, pg_temp as $$
+begin
+  perform pg_catalog.set_config('app.visitor_updated_rows',
+    (coalesce(nullif(pg_catalog.current_setting('app.visitor_updated_rows', true), ''), '0')::bigint + 1)::text, true);
+  return null;
+end;
+$$;
+create function app_private.tg__visitor_update_must_match() returns trigger
+  language plpgsql volatile set search_path to pg_catalog, public, pg_temp as $$
+begin
+  if coalesce(nullif(pg_catalog.current_setting('app.visitor_updated_rows', true), ''), '0') = '0' then
+    raise exception using errcode = 'P0002',
+      message = format('No values were updated in collection ''%s'' because no values you can update were found matching these criteria.', tg_table_name);
+  end if;
+  return null;
+end;
+$$;
+comment on function app_private.tg__visitor_update_must_match() is
+  'Raises (P0002, passed through by the API as NOT_FOUND) when an update by the visitor role changed no row.';
+grant execute on function app_private.tg__visitor_update_begin(), app_private.tg__visitor_update_count(),
+  app_private.tg__visitor_update_must_match() to :DATABASE_VISITOR;
+
+do $$
+declare
+  v_table text;
+begin
+  foreach v_table in array array['accounts', 'account_memberships', 'agents', 'threads', 'messages', 'scheduled_tasks'] loop
+    execute format('create trigger _001_visitor_update_begin before update on app_public.%I for each statement '
+                   'when (current_user = %L) execute function app_private.tg__visitor_update_begin()', v_table, ':DATABASE_VISITOR');
+    execute format('create trigger _990_visitor_update_count after update on app_public.%I for each row '
+                   'when (current_user = %L) execute function app_private.tg__visitor_update_count()', v_table, ':DATABASE_VISITOR');
+    execute format('create trigger _990_visitor_update_must_match after update on app_public.%I for each statement '
+                   'when (current_user = %L) execute function app_private.tg__visitor_update_must_match()', v_table, ':DATABASE_VISITOR');
+  end loop;
+end;
+$$;
