@@ -1,5 +1,5 @@
 --! Previous: sha1:6665d255eb48badbd457548a7ba0ca3d81dbefa4
---! Hash: sha1:fe98ed29eaacd77eeca4abf237677057b81765aa
+--! Hash: sha1:241179f3026af4b72a6ed85ec581b2087cd3ad86
 --! Message: Security hardening
 
 -- Security hardening (issue 10, rows 3-11; rows 1-2 are API limits in TypeScript):
@@ -103,8 +103,15 @@ begin
   return new;
 end;
 $$;
-create trigger _210_review_gate before insert or update on app_public.scheduled_tasks
+create trigger _210_review_gate before insert on app_public.scheduled_tasks
   for each row execute function app_private.tg_scheduled_tasks__review_gate();
+-- on update only when the prompt, the flag or the status moves: a dispatch (next_execution_at,
+-- execution_count) does not pay for it
+create trigger _210_review_gate_update before update on app_public.scheduled_tasks
+  for each row
+  when (old.generated_prompt is distinct from new.generated_prompt or old.needs_review is distinct from new.needs_review
+        or old.status is distinct from new.status)
+  execute function app_private.tg_scheduled_tasks__review_gate();
 comment on function app_private.tg_scheduled_tasks__review_gate() is
   'Screens every prompt write (app_private.screen_prompt), pauses an active task that gets flagged (paused_reason) and refuses to activate a flagged one (ST007).';
 
