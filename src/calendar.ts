@@ -95,7 +95,7 @@ function zoneFormatter(timezone: string): Intl.DateTimeFormat {
         second: "numeric",
       });
     } catch {
-      throw new ScheduleError("timezone", `timezone "${timezone}" is not a time zone this server knows`);
+      throw new ScheduleError("timezone", `timezone "${excerpt(timezone)}" is not a time zone this server knows`);
     }
     if (formatterCache.size >= CACHE_LIMIT) formatterCache.clear(); // names come from users
     formatterCache.set(timezone, formatter);
@@ -314,18 +314,44 @@ function numericValues(values: readonly (number | string)[]): number[] {
   return values.filter((v): v is number => typeof v === "number");
 }
 
+/** Longest cron expression accepted (the column is varchar(100)). */
+export const MAX_CRON_EXPRESSION_LENGTH = 100;
+
+/** A user value quoted in an error message: cut, so a long input is never echoed back in full. */
+export function excerpt(value: string, max = 60): string {
+  return value.length <= max ? value : `${value.slice(0, max)}…`;
+}
+
+/**
+ * Sunday is 0, 7 or SUN in the day-of-week field. cron-parser refuses a list naming it twice ("0,7",
+ * "SUN,7") as a duplicate, though "0-7" and "7" are accepted: keep the first single Sunday of a list.
+ */
+function foldSundays(field: string): string {
+  const items = field.split(",");
+  const isSunday = (item: string) => /^(?:0|7|SUN)$/i.test(item);
+  if (items.filter(isSunday).length < 2) return field;
+  const first = items.findIndex(isSunday);
+  return items.filter((item, i) => i === first || !isSunday(item)).join(",");
+}
+
 /** Parses and checks a cron expression; throws ScheduleError("cron_expression") when it is not acceptable. */
 function cronShape(raw: string): CronShape {
   const cached = shapeCache.get(raw);
   if (cached) return cached;
   const trimmed = raw.trim();
+  if (trimmed.length > MAX_CRON_EXPRESSION_LENGTH) {
+    throw new ScheduleError(
+      "cron_expression",
+      `cron_expression must be at most ${MAX_CRON_EXPRESSION_LENGTH} characters (got ${trimmed.length}): "${excerpt(trimmed, 40)}"`,
+    );
+  }
   let expression = trimmed.split(/\s+/).join(" ");
   if (expression.startsWith("@")) {
     const macro = CRON_MACROS[expression.toLowerCase()];
     if (macro === undefined) {
       throw new ScheduleError(
         "cron_expression",
-        `cron_expression "${trimmed}" is not supported; the supported macros are ${Object.keys(CRON_MACROS).join(", ")}`,
+        `cron_expression "${excerpt(trimmed)}" is not supported; the supported macros are ${Object.keys(CRON_MACROS).join(", ")}`,
       );
     }
     expression = macro;
@@ -335,7 +361,7 @@ function cronShape(raw: string): CronShape {
     const hint = parts.length === 6 ? " (a seconds field is not supported)" : "";
     throw new ScheduleError(
       "cron_expression",
-      `cron_expression "${trimmed}" must have 5 fields (minute hour day-of-month month day-of-week), got ${parts.length}${hint}`,
+      `cron_expression "${excerpt(trimmed)}" must have 5 fields (minute hour day-of-month month day-of-week), got ${parts.length}${hint}`,
     );
   }
   // Only standard syntax. cron-parser's extensions are refused: L, W and # (last / nearest
@@ -347,18 +373,20 @@ function cronShape(raw: string): CronShape {
     if (!/^[0-9A-Za-z*?,/-]+$/.test(part) || badWord !== undefined) {
       throw new ScheduleError(
         "cron_expression",
-        `cron_expression "${trimmed}": the ${FIELD_NAMES[index]} field "${part}" is not supported; use ${ALLOWED_SYNTAX}`,
+        `cron_expression "${excerpt(trimmed)}": the ${FIELD_NAMES[index]} field "${excerpt(part, 40)}" is not supported; use ${ALLOWED_SYNTAX}`,
       );
     }
   });
+  parts[4] = foldSundays(parts[4]!);
+  expression = parts.join(" ");
   let fields: CronFieldCollection;
   try {
     fields = CronExpressionParser.parse(expression, { tz: "UTC" }).fields;
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
     const never = /Invalid explicit day of month definition/.test(reason) ? neverRunsReason(parts[2] ?? "", parts[3] ?? "") : null;
-    if (never) throw new ScheduleError("cron_expression", `cron_expression "${trimmed}": this schedule never runs (${never})`);
-    throw new ScheduleError("cron_expression", `cron_expression "${trimmed}" is invalid: ${reason}`);
+    if (never) throw new ScheduleError("cron_expression", `cron_expression "${excerpt(trimmed)}": this schedule never runs (${never})`);
+    throw new ScheduleError("cron_expression", `cron_expression "${excerpt(trimmed)}" is invalid: ${reason}`);
   }
   const hours = numericValues(fields.hour.values);
   const shape: CronShape = {
@@ -506,12 +534,12 @@ function checkTimezone(timezone: unknown): void {
   }
   // Intl also accepts fixed offsets ("+05:00"); they do not follow DST, so they are refused.
   if (/^[+\-\u2212]/.test(timezone)) {
-    throw new ScheduleError("timezone", `timezone "${timezone}" is a fixed UTC offset; use ${allowed}`);
+    throw new ScheduleError("timezone", `timezone "${excerpt(timezone)}" is a fixed UTC offset; use ${allowed}`);
   }
   try {
     new Intl.DateTimeFormat("en-US", { timeZone: timezone });
   } catch {
-    throw new ScheduleError("timezone", `timezone "${timezone}" is not a known time zone; use ${allowed}`);
+    throw new ScheduleError("timezone", `timezone "${excerpt(timezone)}" is not a known time zone; use ${allowed}`);
   }
 }
 

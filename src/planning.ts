@@ -49,7 +49,7 @@ function toSpec(input: ScheduleInput): ScheduleSpec {
   if (scheduledAt && Number.isNaN(scheduledAt.getTime())) {
     throw new ScheduleError("scheduled_at", "scheduled_at must be a valid ISO 8601 date-time");
   }
-  return { scheduleType: type as ScheduleType, scheduledAt, cronExpression: input.cronExpression ?? null, timezone: input.timezone ?? "UTC" };
+  return { scheduleType: type as ScheduleType, scheduledAt, cronExpression: input.cronExpression ?? null, timezone: (input.timezone ?? "UTC").trim() };
 }
 
 /** The validated schedule (previewSchedule needs no plan); throws ScheduleError naming the field. */

@@ -67,5 +67,6 @@ export function runSettings(config: Config): RunSettings {
     maxAttempts: config.run.maxAttempts,
     retryBaseMs: config.run.retryBaseMs,
     provider: runProviderKey(config),
+    mcp: config.agent.mcp,
   };
 }

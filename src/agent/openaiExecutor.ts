@@ -71,6 +71,7 @@ export function makeOpenAIExecutor(cfg: OpenAIExecutorConfig): AgentExecutor {
 
   return {
     kind: "openai",
+    mcp: cfg.mcp,
     async run(input: AgentRunInput): Promise<AgentRunResult> {
       const { agent, signal } = input;
       const model = agent.model ?? cfg.defaultModel;

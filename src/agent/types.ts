@@ -48,6 +48,8 @@ export interface RunMessage {
   metadata: Record<string, unknown>;
 }
 
+import type { McpRegistry } from "./mcpRegistry.js";
+
 /** Token usage; one type shared with prompt generation (src/llm/openaiClient.ts). */
 export type { Usage } from "../llm/openaiClient.js";
 import type { Usage } from "../llm/openaiClient.js";
@@ -77,6 +79,8 @@ export interface AgentRunResult {
 
 export interface AgentExecutor {
   readonly kind: "openai" | "offline";
+  /** The operator's MCP registry this executor connects through (runs are checked against it before they start). */
+  readonly mcp?: McpRegistry;
   run(input: AgentRunInput): Promise<AgentRunResult>;
 }
 

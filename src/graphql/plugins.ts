@@ -4,11 +4,13 @@
  * TaskUpdatesPlugin: `subscription { taskUpdated(taskId) { event task { … } execution { … } } }`
  * over websockets. The database notifies `graphql:task:<task_id>` (trigger _900_notify) when a
  * task's prompt, status or schedule changes and when one of its executions changes. The task and
- * execution are then read like any other query — as the subscriber, under RLS — so a subscriber
- * who may not see the task gets nulls.
+ * execution are then read like any other query — as the subscriber, under RLS. Subscribing to a
+ * task the subscriber cannot see (another tenant's, or anonymously) is refused with ST001 before
+ * anything is listened to, the same answer as for a task that does not exist: no event, not even
+ * one with null payloads, reaches them.
  */
 import { extendSchema, gql } from "postgraphile/utils";
-import { context, lambda, listen } from "postgraphile/grafast";
+import { context, lambda, list, listen, SafeError } from "postgraphile/grafast";
 import { jsonParse } from "postgraphile/@dataplan/json";
 
 interface TaskEvent {
@@ -37,9 +39,15 @@ export const TaskUpdatesPlugin = extendSchema((build) => {
       Subscription: {
         plans: {
           taskUpdated: {
-            subscribePlan(_$root, { $taskId }) {
+            subscribePlan(_$root, fieldArgs) {
+              const $taskId = fieldArgs.getRaw("taskId");
               const $pgSubscriber = context().get("pgSubscriber");
-              const $topic = lambda($taskId, (id) => `graphql:task:${String(id)}`);
+              // read as the subscriber (RLS): null when the task is not theirs or does not exist
+              const $visible = tasks.get({ task_id: $taskId }).get("task_id");
+              const $topic = lambda(list([$taskId, $visible]), ([id, visible]) => {
+                if (!visible) throw new SafeError(`task ${String(id)} not found`, { code: "ST001" });
+                return `graphql:task:${String(id)}`;
+              });
               return listen($pgSubscriber, $topic, jsonParse);
             },
             plan($event) {

@@ -16,6 +16,8 @@
 import type pg from "pg";
 import { AgentError, type AgentConfig, type AgentExecutor, type HistoryMessage, type Usage } from "../agent/types.js";
 import { dispatchToWebhook, type WebhookSettings } from "../agent/webhookRuntime.js";
+import { resolveMcpServers } from "../agent/mcp.js";
+import type { McpRegistry } from "../agent/mcpRegistry.js";
 import { log } from "../logger.js";
 import { executionDuration, executionsTotal } from "../metrics.js";
 import type { StopReason } from "./pool.js";
@@ -54,7 +56,11 @@ export interface RunSettings {
   retryBaseMs?: number;
   /** Back-off after a 429 without Retry-After. */
   rateLimitBackoffMs?: number;
+  /** The operator's MCP registry (MCP_SERVERS, MCP_ALLOWED_HOSTS); default: the executor's, else empty. */
+  mcp?: McpRegistry;
 }
+
+const NO_MCP: McpRegistry = { servers: {}, allowedHosts: [] };
 
 function agentConfig(started: StartedRun): AgentConfig {
   const a = started.agent;
@@ -110,6 +116,20 @@ export function makeRunExecutor(db: pg.Pool, settings: RunSettings) {
       );
     };
 
+    // The agent's MCP entries are resolved against the operator's registry before any executor (the external
+    // runtime included) sees them. A refused run fails at once and is not billed.
+    let mcpServers: AgentConfig["mcpServers"];
+    try {
+      mcpServers = resolveMcpServers(agent.mcpServers, settings.mcp ?? settings.executor?.mcp ?? NO_MCP).map((s) =>
+        "url" in s.config ? { name: s.label, url: s.config.url } : { name: s.label },
+      );
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      log.warn("run refused: MCP servers not allowed", { ...ctx, error: message });
+      await q("refuse_execution", "select app_private.refuse_execution($1, $2)", [execution_id, `refused before running (not billed): ${message}`]);
+      return;
+    }
+
     if (settings.webhook) {
       try {
         await dispatchToWebhook(
@@ -120,7 +140,7 @@ export function makeRunExecutor(db: pg.Pool, settings: RunSettings) {
             threadId: started.thread_id,
             prompt: started.history.find((m) => m.role === "user")?.content ?? "",
             history: started.history,
-            agent,
+            agent: { ...agent, mcpServers },
             runTimeoutMs: settings.runTimeoutMs,
           },
           signal,

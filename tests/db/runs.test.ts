@@ -57,6 +57,7 @@ test("fair share: every account's oldest due run starts before any account's sec
     const first = await claim(client, 3);
     expect(new Set(first.ids)).toEqual(new Set([bigRuns[0], s1, s2]));
     const second = await claim(client, 3);
+    // claim_runs returns the claimed ids unordered (array_agg over UPDATE … RETURNING): compare as sets
     expect(new Set(second.ids)).toEqual(new Set(bigRuns.slice(1, 4)));
   }));
 

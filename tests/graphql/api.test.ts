@@ -151,7 +151,7 @@ test("pauseTask / resumeTask enforce transitions with documented codes; B gets n
   expect((await gql(server, pause, { id: taskId })).errors?.[0]?.extensions?.code).toBe("ST001"); // anonymous
 });
 
-test("team accounts: owners add and remove members; members read; only owners manage membership", async () => {
+test("team accounts: owners invite, invitees accept; members read; only owners manage membership", async () => {
   const owner = await newUser();
   const member = await newUser();
   const outsider = await newUser();
@@ -159,15 +159,18 @@ test("team accounts: owners add and remove members; members read; only owners ma
   expect(team.errors).toBeUndefined();
   const teamId = team.data!.createAccount.result.rowId;
   expect(team.data!.createAccount.result.personalAccount).toBe(false);
-  const add = `mutation($a: UUID!, $u: UUID!, $r: String!) { createAccountMembership(input: { accountMembership: { accountId: $a, userId: $u, accountRole: $r } }) { accountMembership { accountRole } } }`;
-  expect((await gql(server, add, { a: teamId, u: member.sub, r: "member" }, owner.token)).errors).toBeUndefined();
+  const invite = `mutation($a: UUID!, $u: UUID!, $r: String!) { inviteToAccount(input: { accountId: $a, userId: $u, accountRole: $r }) { result { invitationId } } }`;
+  const accept = `mutation($i: UUID!) { acceptInvitation(input: { invitationId: $i }) { result { accountRole } } }`;
+  const inv = await gql(server, invite, { a: teamId, u: member.sub, r: "member" }, owner.token);
+  expect(inv.errors).toBeUndefined();
+  expect((await gql(server, accept, { i: inv.data!.inviteToAccount.result.invitationId }, member.token)).data!.acceptInvitation.result).toEqual({ accountRole: "member" });
   // the owner's thread in the team account is visible to the member
   const t = await gql(server, `mutation($a: UUID!) { createThread(input: { thread: { title: "Team thread", accountId: $a } }) { thread { threadId } } }`, { a: teamId }, owner.token);
   expect(t.errors).toBeUndefined();
   expect((await gql(server, "{ allThreads { nodes { title } } }", {}, member.token)).data!.allThreads.nodes).toEqual([{ title: "Team thread" }]);
   expect((await gql(server, "{ allThreads { totalCount } }", {}, outsider.token)).data!.allThreads.totalCount).toBe(0);
-  // a member cannot add people or remove the owner
-  expect((await gql(server, add, { a: teamId, u: outsider.sub, r: "owner" }, member.token)).errors?.[0]?.extensions?.code).toBe("42501");
+  // a member cannot invite people or remove the owner
+  expect((await gql(server, invite, { a: teamId, u: outsider.sub, r: "owner" }, member.token)).errors?.[0]?.extensions?.code).toBe("ST004");
   const remove = `mutation($a: UUID!, $u: UUID!) { deleteAccountMembershipByAccountIdAndUserId(input: { accountId: $a, userId: $u }) { deletedAccountMembershipId } }`;
   expect((await gql(server, remove, { a: teamId, u: owner.sub }, member.token)).errors).toBeDefined();
   // the last owner cannot leave; the owner removes the member
@@ -175,7 +178,7 @@ test("team accounts: owners add and remove members; members read; only owners ma
   expect((await gql(server, remove, { a: teamId, u: member.sub }, owner.token)).errors).toBeUndefined();
   expect((await gql(server, "{ allThreads { totalCount } }", {}, member.token)).data!.allThreads.totalCount).toBe(0);
   // personal accounts cannot be shared
-  expect((await gql(server, add, { a: owner.accountId, u: member.sub, r: "member" }, owner.token)).errors?.[0]?.extensions?.code).toBe("ST003");
+  expect((await gql(server, invite, { a: owner.accountId, u: member.sub, r: "member" }, owner.token)).errors?.[0]?.extensions?.code).toBe("ST003");
 });
 
 test("health endpoints and GraphiQL only when enabled", async () => {

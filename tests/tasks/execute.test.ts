@@ -4,6 +4,7 @@
  * runtime with signed callbacks, the offline dry run, cancellation, retries and a killed worker.
  */
 import { spawn } from "node:child_process";
+import crypto from "node:crypto";
 import http from "node:http";
 import path from "node:path";
 import type { TaskList } from "graphile-worker";
@@ -11,7 +12,7 @@ import { PROJECT_ROOT } from "../../src/config.js";
 import type { ApiServer } from "../../src/server.js";
 import { makeOfflineExecutor } from "../../src/agent/offlineExecutor.js";
 import { makeOpenAIExecutor } from "../../src/agent/openaiExecutor.js";
-import { SIGNATURE_HEADER, signPayload, verifySignature } from "../../src/agent/webhookSignature.js";
+import { SIGNATURE_HEADER, signRequest, verifySignature } from "../../src/agent/webhookSignature.js";
 import { makeGeneratePrompt } from "../../tasks/generate_prompt.js";
 import { expireExecution } from "../../tasks/expire_execution.js";
 import { gql, startTestServer } from "../helpers/api.js";
@@ -300,10 +301,11 @@ describe("external agent runtime (webhook)", () => {
 
   const webhookRun = () => runRuns(null, { webhook: { url: runtimeUrl, secret: WEBHOOK_SECRET, publicUrl: server.url, timeoutMs: 5000 } });
   const callback = (agentRunId: string, event: object, opts: { secret?: string; t?: number; signature?: string } = {}) => {
-    const body = JSON.stringify(event);
-    return fetch(`${server.url}/hooks/agent-runs/${agentRunId}`, {
+    const body = JSON.stringify({ event_id: crypto.randomUUID(), ...event });
+    const path = `/hooks/agent-runs/${agentRunId}`;
+    return fetch(`${server.url}${path}`, {
       method: "POST",
-      headers: { "content-type": "application/json", [SIGNATURE_HEADER]: opts.signature ?? signPayload(opts.secret ?? WEBHOOK_SECRET, body, opts.t) },
+      headers: { "content-type": "application/json", [SIGNATURE_HEADER]: opts.signature ?? signRequest(opts.secret ?? WEBHOOK_SECRET, { method: "POST", path, body }, opts.t) },
       body,
     });
   };

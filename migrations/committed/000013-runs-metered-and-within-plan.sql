@@ -1,5 +1,5 @@
---! Previous: sha1:53cb7f90f445d727c3ed295d4106f2069b57e813
---! Hash: sha1:8c961e2d3cd9e4624d2f15c25cd31c6a33a60b2c
+--! Previous: sha1:c9d7eed13a1e3eb4df0a53aa730e397085956202
+--! Hash: sha1:2f279eda908cfc9f626d92dca52147a503181639
 --! Message: Runs metered and within plan
 
 -- Agent runs meet metered spend (000010) and the run pool (000008):
@@ -11,7 +11,8 @@
 --   * run results are written in batches (apply_run_writes): one transaction for many runs'
 --     messages and outcomes, so a herd finishing at once costs a few commits, not one per run;
 --   * a run starts only when the plan allows its model, max_tokens and the owner's token
---     allowance (check_run_allowed); otherwise it fails at once, before any model call;
+--     allowance (check_run_allowed); otherwise it fails at once, before any model call
+--     (start_execution as in 000012: task locked first, flagged prompts cancelled, plus this check);
 --   * plan concurrency caps come from the owner's plan (owner_plan_limits), like every allowance.
 
 -- Requests and tokens per minute are read from the ledger itself (index (provider, at)), only when a
@@ -169,11 +170,23 @@ declare
   v_run_id uuid;
   v_refusal text;
 begin
+  select t.* into v_task from app_public.scheduled_tasks t
+   where t.task_id = (select e.task_id from app_public.task_executions e where e.execution_id = start_execution.execution_id)
+   for no key update;
+  if not found then
+    return null;
+  end if;
   select * into v_execution from app_public.task_executions e where e.execution_id = start_execution.execution_id for update;
   if not found or v_execution.status not in ('pending', 'running') then
     return null;
   end if;
-  select * into v_task from app_public.scheduled_tasks t where t.task_id = v_execution.task_id;
+  if v_task.needs_review then
+    update app_public.task_executions e
+       set status = 'cancelled', completed_at = now(), lease_owner = null, wait_reason = null,
+           error_message = left('cancelled: the task''s prompt is awaiting review: ' || array_to_string(v_task.review_reasons, '; '), 2000)
+     where e.execution_id = v_execution.execution_id;
+    return null;
+  end if;
   select * into v_agent from app_public.agents a where a.agent_id = v_task.agent_id;
   -- the plan's model allow-list, max_tokens ceiling and token allowance, before any model call
   v_refusal := app_private.check_run_allowed(v_task.account_id, coalesce(v_agent.model, start_execution.model), v_agent.max_tokens);
