@@ -191,8 +191,7 @@ export async function countRows(client: pg.ClientBase): Promise<{ executions: nu
   const { rows } = await client.query<{ executions: number; tasks: number; jobs: number }>(
     `select (select count(*)::int from app_public.task_executions) as executions,
             (select count(distinct task_id)::int from app_public.task_executions) as tasks,
-            (select count(*)::int from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id
-              where t.identifier = 'run_execution') as jobs`,
+            (select count(*)::int from graphile_worker.jobs where task_identifier = 'run_execution') as jobs`,
   );
   const r = rows[0]!;
   return { executions: r.executions, distinctTasks: r.tasks, jobs: r.jobs };
