@@ -119,7 +119,7 @@ test("scheduled tasks: filter by status, order, paginate, count, update allowed 
   expect(names.filter((n: string) => /TaskExecution|AgentRun|createScheduledTask/.test(n))).toEqual([]);
 
   const bDel = await gql(server, `mutation($id: UUID!) { deleteScheduledTaskByTaskId(input: { taskId: $id }) { deletedScheduledTaskId } }`, { id: ids[1] }, b.token);
-  expect(bDel.errors).toBeDefined();
+  expect(bDel.errors).toMatchObject([{ message: expect.stringMatching(/^No values were deleted in collection 'scheduled_tasks'/) }]); // RLS: B cannot see it
   const del = await gql(server, `mutation($id: UUID!) { deleteScheduledTaskByTaskId(input: { taskId: $id }) { deletedScheduledTaskId } }`, { id: ids[1] }, a.token);
   expect(del.errors).toBeUndefined();
   expect((await gql(server, "{ allScheduledTasks { totalCount } }", {}, a.token)).data!.allScheduledTasks.totalCount).toBe(4);
@@ -169,7 +169,7 @@ test("team accounts: owners add and remove members; members read; only owners ma
   // a member cannot add people or remove the owner
   expect((await gql(server, add, { a: teamId, u: outsider.sub, r: "owner" }, member.token)).errors?.[0]?.extensions?.code).toBe("42501");
   const remove = `mutation($a: UUID!, $u: UUID!) { deleteAccountMembershipByAccountIdAndUserId(input: { accountId: $a, userId: $u }) { deletedAccountMembershipId } }`;
-  expect((await gql(server, remove, { a: teamId, u: owner.sub }, member.token)).errors).toBeDefined();
+  expect((await gql(server, remove, { a: teamId, u: owner.sub }, member.token)).errors).toMatchObject([{ message: expect.stringMatching(/^No values were deleted in collection 'account_memberships'/) }]);
   // the last owner cannot leave; the owner removes the member
   expect((await gql(server, remove, { a: teamId, u: owner.sub }, owner.token)).errors?.[0]?.extensions?.code).toBe("ST004");
   expect((await gql(server, remove, { a: teamId, u: member.sub }, owner.token)).errors).toBeUndefined();
