@@ -10,6 +10,7 @@ import { closePools, superuserPool } from "../helpers/db.js";
 import { FakeOpenAI } from "../helpers/fakeOpenAI.js";
 import { apiUser, createThreadWithMessages } from "../helpers/flows.js";
 import { runRuns } from "../helpers/runs.js";
+import { waitFor } from "../helpers/waitFor.js";
 import { closeOwnerPool, runJobs } from "../helpers/worker.js";
 
 let server: ApiServer;
@@ -40,12 +41,19 @@ test("a provider that keeps failing with 503: retried up to maxAttempts, then fa
   llm.responder = () => ({ kind: "status", status: 503 });
   const before = llm.requests.length;
   const executor = makeOpenAIExecutor({ apiKey: "sk-test", baseURL, defaultModel: "gpt-4o", requestTimeoutMs: 20_000, maxSteps: 6, maxTotalTokens: 100_000, mcp: { servers: {}, allowedHosts: [] } });
-  // retryBaseMs 0: each retry is due at once, so one drain runs all three attempts
-  await runRuns(executor, { maxAttempts: 3, retryBaseMs: 0 });
+  const read = async () =>
+    (await gql(server, `query($id: UUID!) { taskExecutionByExecutionId(executionId: $id) { status attempts errorMessage threadId agentRunByAgentRunId { status } } }`, { id: executionId }, a.token)).data!
+      .taskExecutionByExecutionId;
+  // retryBaseMs 0: each retry is due after the fake's retry-after (5 ms), so a few drains run all three attempts
+  const done = await waitFor(
+    async () => {
+      await runRuns(executor, { maxAttempts: 3, retryBaseMs: 0 });
+      const e = await read();
+      return e.status !== "pending" && e;
+    },
+    { timeoutMs: 30_000, intervalMs: 20, what: "the execution to leave pending" },
+  );
   llm.responder = undefined;
-
-  const r = await gql(server, `query($id: UUID!) { taskExecutionByExecutionId(executionId: $id) { status attempts errorMessage threadId agentRunByAgentRunId { status } } }`, { id: executionId }, a.token);
-  const done = r.data!.taskExecutionByExecutionId;
   expect(done).toMatchObject({ status: "failed", attempts: 3 });
   expect(done.errorMessage).toMatch(/503/);
   expect(done.errorMessage).toMatch(/\(gave up after 3 attempts\)$/);
