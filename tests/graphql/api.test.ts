@@ -119,7 +119,7 @@ test("scheduled tasks: filter by status, order, paginate, count, update allowed 
   expect(names.filter((n: string) => /TaskExecution|AgentRun|createScheduledTask/.test(n))).toEqual([]);
 
   const bDel = await gql(server, `mutation($id: UUID!) { deleteScheduledTaskByTaskId(input: { taskId: $id }) { deletedScheduledTaskId } }`, { id: ids[1] }, b.token);
-  expect(bDel.errors).toBeDefined();
+  expect(bDel.errors).toMatchObject([{ message: expect.stringMatching(/^No values were deleted in collection 'scheduled_tasks'/) }]); // RLS: B cannot see it
   const del = await gql(server, `mutation($id: UUID!) { deleteScheduledTaskByTaskId(input: { taskId: $id }) { deletedScheduledTaskId } }`, { id: ids[1] }, a.token);
   expect(del.errors).toBeUndefined();
   expect((await gql(server, "{ allScheduledTasks { totalCount } }", {}, a.token)).data!.allScheduledTasks.totalCount).toBe(4);
@@ -172,7 +172,7 @@ test("team accounts: owners invite, invitees accept; members read; only owners m
   // a member cannot invite people or remove the owner
   expect((await gql(server, invite, { a: teamId, u: outsider.sub, r: "owner" }, member.token)).errors?.[0]?.extensions?.code).toBe("ST004");
   const remove = `mutation($a: UUID!, $u: UUID!) { deleteAccountMembershipByAccountIdAndUserId(input: { accountId: $a, userId: $u }) { deletedAccountMembershipId } }`;
-  expect((await gql(server, remove, { a: teamId, u: owner.sub }, member.token)).errors).toBeDefined();
+  expect((await gql(server, remove, { a: teamId, u: owner.sub }, member.token)).errors).toMatchObject([{ message: expect.stringMatching(/^No values were deleted in collection 'account_memberships'/) }]);
   // the last owner cannot leave; the owner removes the member
   expect((await gql(server, remove, { a: teamId, u: owner.sub }, owner.token)).errors?.[0]?.extensions?.code).toBe("ST004");
   expect((await gql(server, remove, { a: teamId, u: member.sub }, owner.token)).errors).toBeUndefined();

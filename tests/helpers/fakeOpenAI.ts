@@ -61,6 +61,8 @@ const CONTEXT_LENGTH_BODY = {
 
 export class FakeOpenAI {
   readonly requests: RecordedRequest[] = [];
+  /** Server-sent events written so far by slow (delayMs) streams: lets a test act mid-stream without sleeping. */
+  streamedEvents = 0;
   /** Dynamic replies, consulted when the queue is empty; return undefined to fall through to the default. */
   responder?: (body: ChatRequestBody) => FakeResponse | undefined;
   private readonly queue: FakeResponse[] = [];
@@ -197,6 +199,7 @@ export class FakeOpenAI {
       const t = setTimeout(() => {
         this.timers.delete(t);
         if (res.destroyed) return;
+        this.streamedEvents++;
         if (i === lines.length - 1) return void res.end(lines[i]);
         res.write(lines[i]);
         next(i + 1);

@@ -33,11 +33,10 @@ export async function runJobs(taskList: TaskList): Promise<void> {
 
 export const quietLogger = new Logger(() => () => undefined);
 
+/** The queued or failed jobs of a task whose job key contains `key` (read through graphile-worker's public `jobs` view). */
 export async function jobsFor(taskIdentifier: string, key: string): Promise<Array<{ attempts: number; last_error: string | null }>> {
   const { rows } = await ownerPool().query(
-    `select j.attempts, j.last_error from graphile_worker._private_jobs j
-       join graphile_worker._private_tasks t on t.id = j.task_id
-      where t.identifier = $1 and j.payload::text like '%' || $2 || '%'`,
+    "select attempts, last_error from graphile_worker.jobs where task_identifier = $1 and strpos(key, $2) > 0",
     [taskIdentifier, key],
   );
   return rows;

@@ -22,6 +22,7 @@ import { apiUser, createThreadWithMessages, type TestUserToken } from "../helper
 import { mcpStdioCommand } from "../helpers/mcpCommand.js";
 import { closeOwnerPool, ownerPool, runJobs } from "../helpers/worker.js";
 import { runRuns } from "../helpers/runs.js";
+import { waitFor } from "../helpers/waitFor.js";
 
 const WEBHOOK_SECRET = "test-webhook-secret-0123456789-abcdefghij";
 let server: ApiServer;
@@ -192,7 +193,7 @@ test("cancel: pending at once; running stops within a second (NOTIFY to the hold
   const second = (await execute(a, taskId)).data!.executeTask.result;
   llm.enqueue({ kind: "hang", ms: 20_000 });
   const running = runRuns(openai());
-  for (let i = 0; i < 100 && (await readExecution(a, second.executionId)).status !== "running"; i++) await new Promise((r) => setTimeout(r, 50));
+  await waitFor(async () => (await readExecution(a, second.executionId)).status === "running", { what: "the run to start" });
   const t0 = Date.now();
   expect((await cancel(second.executionId)).data!.cancelExecution.result.status).toBe("cancelled");
   await running;
@@ -212,11 +213,13 @@ async function startWorkerProcess() {
 }
 
 async function waitUntilMidRun(u: TestUserToken, executionId: string, requestsBefore: number) {
-  let status = "pending";
-  for (let i = 0; i < 300 && (status !== "running" || llm.requests.length === requestsBefore); i++) {
-    await new Promise((r) => setTimeout(r, 100));
-    status = (await readExecution(u, executionId)).status;
-  }
+  const status = await waitFor(
+    async () => {
+      const { status } = await readExecution(u, executionId);
+      return status === "running" && llm.requests.length > requestsBefore && status;
+    },
+    { timeoutMs: 30_000, intervalMs: 100, what: "the run to be running with its model request sent" },
+  );
   expect(status).toBe("running");
   expect(llm.requests.length).toBe(requestsBefore + 1);
 }
@@ -247,10 +250,13 @@ test("a worker SIGKILLed mid-run: its lease expires and another worker resumes t
   const killedAt = Date.now();
   llm.enqueue({ kind: "stream", chunks: ["Recovered."] });
   // a live worker claims it once the dead worker's lease (5 s here, RUN_LEASE_SECONDS) has expired
-  for (let i = 0; i < 200 && (await readExecution(a, exec.executionId)).status !== "completed"; i++) {
-    await runRuns(openai());
-    if ((await readExecution(a, exec.executionId)).status !== "completed") await new Promise((r) => setTimeout(r, 250));
-  }
+  await waitFor(
+    async () => {
+      await runRuns(openai());
+      return (await readExecution(a, exec.executionId)).status === "completed";
+    },
+    { timeoutMs: 50_000, intervalMs: 250, what: "another worker to complete the run" },
+  );
   const done = await readExecution(a, exec.executionId);
   expect(done).toMatchObject({ status: "completed", attempts: 2, threadId: half.threadId, agentRunId: half.agentRunId, errorMessage: null });
   expect(Date.now() - killedAt).toBeGreaterThanOrEqual(3000); // not before the lease expired
@@ -342,6 +348,7 @@ describe("external agent runtime (webhook)", () => {
     const exec = (await execute(a, taskId)).data!.executeTask.result;
     await webhookRun();
     expect((await readExecution(a, exec.executionId)).status).toBe("running");
+    // graphile-worker's public `jobs` view is not updatable: moving a job's run_at needs its table.
     await ownerPool().query("update graphile_worker._private_jobs set run_at = now() where key = $1", [`expire_execution:${exec.executionId}`]);
     await runJobs({ expire_execution: expireExecution });
     const done = await readExecution(a, exec.executionId);

@@ -9,6 +9,8 @@ import { makeGeneratePrompt } from "../../tasks/generate_prompt.js";
 import { gql, startTestServer } from "../helpers/api.js";
 import { FakeOpenAI } from "../helpers/fakeOpenAI.js";
 import { apiUser, createThreadWithMessages } from "../helpers/flows.js";
+import { superuserPool } from "../helpers/db.js";
+import { waitFor } from "../helpers/waitFor.js";
 import { closeOwnerPool, jobsFor, runJobs } from "../helpers/worker.js";
 
 let server: ApiServer;
@@ -241,7 +243,10 @@ test("subscription: taskUpdated reports when generation finishes (no blind polli
       { next: (v) => { events.push(v); if ((v.data as any)?.taskUpdated?.task?.promptStatus === "ready") resolve(); }, error: reject, complete: () => undefined },
     );
   });
-  await new Promise((r) => setTimeout(r, 300)); // let the LISTEN start
+  const listen = `LISTEN ${JSON.stringify(`graphql:task:${task.taskId}`)}`;
+  await waitFor(async () => (await superuserPool().query("select 1 from pg_stat_activity where query = $1 and state = 'idle'", [listen])).rowCount, {
+    what: "the subscription's LISTEN",
+  });
   await runJobs(offline());
   await got;
   await client.dispose();

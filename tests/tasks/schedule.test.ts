@@ -64,7 +64,7 @@ async function taskRow(taskId: string) {
   return rows[0];
 }
 
-/** Removes every dispatchable task but the given ones from consideration (tests share a database). */
+/** Removes every dispatchable task but the given ones from consideration (the tests of this file share its database). */
 async function onlyThese(...taskIds: string[]) {
   await superuserPool().query("update app_public.scheduled_tasks set status = 'paused' where status = 'active' and not (task_id = any($1::uuid[]))", [taskIds]);
 }
