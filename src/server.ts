@@ -26,6 +26,8 @@ import { ProjectPlugins } from "./graphql/plugins.js";
 import { makeSchedulingPlugin } from "./graphql/scheduling.js";
 import { agentRunHooks } from "./hooks.js";
 import { makePageSizePlugin, makeRequestLimitsPlugin } from "./graphql/limits.js";
+import { makeOneTransactionPerQueryPlugin } from "./graphql/transaction.js";
+import { persistedOperationsPreset, type PersistedOperationsConfig } from "./graphql/persisted.js";
 import { rateLimits } from "./rateLimit.js";
 import { isDatabaseUnavailable } from "./db/unavailable.js";
 
@@ -127,10 +129,12 @@ const DatabaseUnavailableStatusPlugin: GraphileConfig.Plugin = {
   },
 };
 
-export function makePreset(opts: { authPool: pg.Pool; pgSubscriber: PgSubscriber; minIntervalSeconds: number; visitorRole: string; graphiql: boolean; limits: Config["limits"]; verify: (t: string) => Promise<VerifiedClaims> }): GraphileConfig.Preset {
+export function makePreset(opts: { authPool: pg.Pool; pgSubscriber: PgSubscriber; minIntervalSeconds: number; visitorRole: string; graphiql: boolean; limits: Config["limits"]; verify: (t: string) => Promise<VerifiedClaims>; persisted?: PersistedOperationsConfig }): GraphileConfig.Preset {
   return {
-    extends: [PostGraphileAmberPreset],
+    extends: [PostGraphileAmberPreset, persistedOperationsPreset(opts.persisted ?? { directory: undefined, only: false })],
     plugins: [
+      // A query's page, totalCount and nested lists: one snapshot, one pooled connection (src/graphql/transaction.ts).
+      makeOneTransactionPerQueryPlugin(opts.authPool),
       ...ProjectPlugins,
       DatabaseUnavailableStatusPlugin,
       makeSchedulingPlugin({ minIntervalSeconds: opts.minIntervalSeconds, maxPreviewCount: opts.limits.maxPreviewCount }),
@@ -213,7 +217,7 @@ export async function startServer(options: ServerOptions): Promise<ApiServer> {
   subscriberPool.on("error", logPoolError);
   const pgSubscriber = new PgSubscriber(subscriberPool);
   const pgl = postgraphile(
-    makePreset({ authPool, pgSubscriber, minIntervalSeconds: config.schedule.minIntervalSeconds, visitorRole: config.roles.visitor, graphiql: config.graphiql, limits: config.limits, verify }),
+    makePreset({ authPool, pgSubscriber, minIntervalSeconds: config.schedule.minIntervalSeconds, visitorRole: config.roles.visitor, graphiql: config.graphiql, limits: config.limits, verify, persisted: config.persisted }),
   );
   const serv = pgl.createServ(grafserv);
   const httpServer = http.createServer(app);
