@@ -84,7 +84,7 @@ class RequestTransaction {
         // as @dataplan/pg does for its own connections: JIT optimisation costs more than it saves here
         await this.client.query("set jit_optimize_above_cost = -1");
       }
-      this.inner = makeWithPgClientViaPgClientAlreadyInTransaction(this.client, true) as unknown as WithPgClient;
+      this.inner = makeWithPgClientViaPgClientAlreadyInTransaction(this.client, true);
     } else {
       await this.client.query("rollback");
       requestTransactions.rolledBack++;
@@ -153,7 +153,7 @@ export function makeOneTransactionPerQueryPlugin(pool: pg.Pool): GraphileConfig.
             await tx.finish();
             throw err;
           }
-          if (isAsyncIterable(result)) return finishingAfter(result, () => tx.finish()) as unknown as typeof result;
+          if (isAsyncIterable(result)) return finishingAfter(result, () => tx.finish());
           await tx.finish();
           return result;
         },

@@ -27,11 +27,11 @@ let acquires = 0;
 beforeAll(async () => {
   server = await startTestServer();
   const ids = new WeakMap<pg.PoolClient, number>();
+  let clients = 0;
   server.authPool.on("acquire", (client: pg.PoolClient) => {
     acquires++;
     if (ids.has(client)) return;
-    const id = ids.size === 0 ? 1 : acquires;
-    ids.set(client, id);
+    ids.set(client, ++clients);
     const query = client.query.bind(client) as (...a: unknown[]) => unknown;
     (client as unknown as { query: (...a: unknown[]) => unknown }).query = (...args: unknown[]) => {
       const first = args[0];
