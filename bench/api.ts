@@ -20,7 +20,8 @@ import os from "node:os";
 import path from "node:path";
 import { SignJWT } from "jose";
 import pg from "pg";
-import { PROJECT_ROOT } from "../src/config.js";
+import { loadConfig, PROJECT_ROOT } from "../src/config.js";
+import { startServer } from "../src/server.js";
 import { sha256Hex } from "../src/graphql/persisted.js";
 import { closeAll, connect, loadLine, machineInfo, serverInfo, setupDatabase, track, type BenchDatabase } from "./lib/env.js";
 import { runLoad, type ConnCtx, type LoadRequest, type LoadResult } from "./lib/load.js";
@@ -219,19 +220,28 @@ function serverEnv(db: BenchDatabase, authUrl: string, extra: Record<string, str
 interface Workload {
   id: string;
   title: string;
-  graphql: LoadRequest;
-  baseline: LoadRequest;
+  graphql: LoadRequest | LoadRequest[];
+  baseline: LoadRequest | LoadRequest[];
 }
 
 function gqlBody(query: string, variables: Record<string, unknown> = {}) {
   return JSON.stringify({ query, variables });
 }
 
+/** W4's free tasks; refilled before every W4 run (a run stops with sequences half done). */
+const w4Free: Data["w4"] = [];
+
 function workloads(d: Data): Workload[] {
-  const user = (ctx: ConnCtx) => ((ctx.conn ?? 0) * 7919 + (ctx.n ?? 0)) % d.tokens.length;
+  const user = (ctx: ConnCtx) => (ctx.seq ?? 0) % d.tokens.length;
   const tok = (ctx: ConnCtx) => d.tokens[user(ctx)]!;
-  const w4 = (ctx: ConnCtx) => d.w4[(ctx.conn ?? 0) % d.w4.length]!;
-  const pausing = (ctx: ConnCtx) => (ctx.n ?? 0) % 2 === 0;
+  // W4: a task is taken from the free list for a pause and handed back after its resume, so no two
+  // connections ever work on the same task
+  const free = w4Free;
+  const take = (ctx: ConnCtx) => (ctx.task ??= free.shift() ?? d.w4[0]!);
+  const give = (ctx: ConnCtx) => {
+    if (ctx.task) free.push(ctx.task);
+    ctx.task = undefined;
+  };
   const c50 = d.big.cursor50!;
   return [
     {
@@ -267,8 +277,14 @@ function workloads(d: Data): Workload[] {
     {
       id: "W4",
       title: "pause + resume (each connection its own task, alternating)",
-      graphql: { path: "/graphql", token: (ctx) => w4(ctx).token, body: (ctx) => gqlBody(pausing(ctx) ? DOCS.PAUSE : DOCS.RESUME, { id: w4(ctx).taskId }) },
-      baseline: { path: "/pause", token: (ctx) => w4(ctx).token, body: (ctx) => JSON.stringify({ id: w4(ctx).taskId }) },
+      graphql: [
+        { path: "/graphql", token: (ctx) => take(ctx).token, body: (ctx) => gqlBody(DOCS.PAUSE, { id: take(ctx).taskId }) },
+        { path: "/graphql", token: (ctx) => take(ctx).token, body: (ctx) => gqlBody(DOCS.RESUME, { id: take(ctx).taskId }), after: give },
+      ],
+      baseline: [
+        { path: "/pause", token: (ctx) => take(ctx).token, body: (ctx) => JSON.stringify({ id: take(ctx).taskId }) },
+        { path: "/resume", token: (ctx) => take(ctx).token, body: (ctx) => JSON.stringify({ id: take(ctx).taskId }), after: give },
+      ],
     },
     {
       id: "W5",
@@ -344,6 +360,45 @@ async function explain(su: pg.Client, db: BenchDatabase, sub: string, title: str
   }
 }
 
+/** The statements PostGraphile sends for W1, W2 and W3 (an in-process server whose pool records them). */
+async function captureSql(db: BenchDatabase, authUrl: string, data: Data, report: Report): Promise<void> {
+  const config = loadConfig({ ...process.env, ...serverEnv(db, authUrl), PORT: "0" });
+  const server = await startServer({ config, authUrl, jwt: config.jwt });
+  const seen: string[] = [];
+  const patched = new WeakSet<object>();
+  server.authPool.on("acquire", (client: pg.PoolClient) => {
+    if (patched.has(client)) return;
+    patched.add(client);
+    const query = client.query.bind(client) as (...a: unknown[]) => unknown;
+    (client as unknown as { query: (...a: unknown[]) => unknown }).query = (...args: unknown[]) => {
+      const first = args[0];
+      seen.push(typeof first === "string" ? first : ((first as { text?: string })?.text ?? ""));
+      return query(...args);
+    };
+  });
+  try {
+    const w4 = data.w4[0]!;
+    const cases: Array<[string, string, string, Record<string, unknown>]> = [
+      ["W4 pause", w4.token, DOCS.PAUSE, { id: w4.taskId }],
+      ["W4 resume", w4.token, DOCS.RESUME, { id: w4.taskId }],
+      ["W1", data.tokens[0]!, DOCS.W1, {}],
+      ["W2", data.tokens[0]!, DOCS.W2, { id: data.w2Tasks[0] }],
+      ["W3 page 50 by cursor", data.big.token, DOCS.W3, { account: data.big.accountId, after: data.big.gqlCursor50 }],
+      ["W3 page 50 by offset", data.big.token, DOCS.W3, { account: data.big.accountId, offset: 980 }],
+    ];
+    for (const [name, tok, doc, variables] of cases) {
+      if (!name.startsWith("W4")) await fetch(`${server.url}/graphql`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${tok}` }, body: gqlBody(doc, variables) });
+      seen.length = 0;
+      const res = await fetch(`${server.url}/graphql`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${tok}` }, body: gqlBody(doc, variables) });
+      await res.text();
+      report.line(`  -- ${name}: ${seen.length} round trips on one connection`);
+      for (const text of seen) report.line(`     ${text.replace(/\s+/g, " ").slice(0, 900)}`);
+    }
+  } finally {
+    await server.close();
+  }
+}
+
 interface Row {
   workload: string;
   conns: number;
@@ -403,7 +458,8 @@ async function main(): Promise<void> {
   data.big.gqlCursor50 = page49.data.allScheduledTasks.pageInfo.endCursor;
   if (page49.data.allScheduledTasks.nodes.at(-1)?.taskId !== data.big.cursor50!.taskId) throw new Error("page 49 cursor mismatch");
 
-  // the SQL PostGraphile sends, for the record (pg_stat_statements is not assumed: statements logged by the database)
+  report.section("0. The SQL PostGraphile sends (the baseline sends the same statements)");
+  await captureSql(db, authUrl, data, report);
   const ws = workloads(data);
   const rows: Row[] = [];
   report.section("1. W1-W5: PostGraphile vs hand-written baseline, interleaved");
@@ -414,14 +470,16 @@ async function main(): Promise<void> {
       const isW4 = w.id === "W4";
       // every W4 run starts from active tasks (a run may stop between a pause and its resume)
       const resetW4 = async () => {
-        if (isW4) await su.query(`update app_public.scheduled_tasks set status = 'active' where task_id = any($1::uuid[])`, [data.w4.map((t) => t.taskId)]);
+        if (!isW4) return;
+        await new Promise((r) => setTimeout(r, 1500)); // requests cut off at the end of the last run finish on the server first
+        await su.query(`update app_public.scheduled_tasks set status = 'active' where task_id = any($1::uuid[])`, [data.w4.map((t) => t.taskId)]);
+        w4Free.splice(0, w4Free.length, ...data.w4);
       };
-      const wr = (u: string, pid: number, req: LoadRequest, base: boolean) =>
-        runLoad({ url: u, connections: conns, durationSec: 2, serverPid: pid, request: req, pathFor: base && isW4 ? (ctx: ConnCtx) => ((ctx.n ?? 0) % 2 === 0 ? "/pause" : "/resume") : undefined });
+      const wr = (u: string, pid: number, req: LoadRequest | LoadRequest[]) => runLoad({ url: u, connections: conns, durationSec: 2, serverPid: pid, request: req });
       await resetW4();
-      await wr(pglServer.url, pglServer.child.pid!, w.graphql, false);
+      await wr(pglServer.url, pglServer.child.pid!, w.graphql);
       await resetW4();
-      await wr(baseline.url, baseline.child.pid!, w.baseline, true);
+      await wr(baseline.url, baseline.child.pid!, w.baseline);
       await resetW4();
       progress(`${w.id} @${conns}: PostGraphile`);
       const pgl = await runLoad({ url: pglServer.url, connections: conns, durationSec: DURATION, serverPid: pglServer.child.pid!, request: w.graphql });
@@ -429,7 +487,6 @@ async function main(): Promise<void> {
       progress(`${w.id} @${conns}: baseline`);
       const base = await runLoad({
         url: baseline.url, connections: conns, durationSec: DURATION, serverPid: baseline.child.pid!, request: w.baseline,
-        pathFor: isW4 ? (ctx: ConnCtx) => ((ctx.n ?? 0) % 2 === 0 ? "/pause" : "/resume") : undefined,
       });
       rows.push({ workload: w.id, conns, pgl, base });
       progress(`${w.id} @${conns}: PostGraphile ${pgl.rps.toFixed(0)}/s p95 ${pgl.p95.toFixed(1)} ms, baseline ${base.rps.toFixed(0)}/s p95 ${base.p95.toFixed(1)} ms, errors ${pgl.errors}/${base.errors}`);
@@ -454,9 +511,9 @@ async function main(): Promise<void> {
   const w1 = ws.find((w) => w.id === "W1")!;
   const w2 = ws.find((w) => w.id === "W2")!;
   const persisted = (w: Workload, doc: string): LoadRequest => ({
-    ...w.graphql,
+    ...(w.graphql as LoadRequest),
     body: (ctx) => {
-      const b = JSON.parse(w.graphql.body(ctx)) as { variables: unknown };
+      const b = JSON.parse((w.graphql as LoadRequest).body(ctx)) as { variables: unknown };
       return JSON.stringify({ documentId: sha256Hex(doc), variables: b.variables });
     },
   });

@@ -40,69 +40,71 @@ async function inTransaction<T>(claims: Awaited<ReturnType<typeof verify>>, read
   }
 }
 
-const iso = (d: unknown) => (d instanceof Date ? d.toISOString() : d);
+const TS = `'YYYY-MM-DD"T"HH24:MI:SS.USTZH:TZM'::text`;
 
+/** The statements PostGraphile sends for each workload, verbatim (bench/api.ts section 0 prints them), unnamed. */
 const handlers: Record<string, (c: pg.PoolClient, v: Vars) => Promise<unknown>> = {
   // allScheduledTasks(condition: {status: "active"}, orderBy: NEXT_EXECUTION_AT_ASC, first: 20) { totalCount nodes {…} }
   async w1(c) {
-    const page = await c.query(
-      `select __t__."task_id", __t__."name", __t__."status", __t__."next_execution_at" from "app_public"."scheduled_tasks" as __t__
-        where (__t__."status" = $1::"text") order by __t__."next_execution_at" asc, __t__."task_id" asc limit 21`,
-      ["active"],
-    );
-    const count = await c.query(`select (count(*))::text as "0" from "app_public"."scheduled_tasks" as __t__ where (__t__."status" = $1::"text")`, ["active"]);
+    const page = await c.query({
+      rowMode: "array",
+      text: `select __scheduled_tasks__."task_id" as "0", __scheduled_tasks__."name" as "1", __scheduled_tasks__."status" as "2", to_char(__scheduled_tasks__."next_execution_at", ${TS}) as "3" from "app_public"."scheduled_tasks" as __scheduled_tasks__ where (__scheduled_tasks__."status" = $1::"varchar") order by __scheduled_tasks__."next_execution_at" asc, __scheduled_tasks__."task_id" asc limit 20;`,
+      values: ["active"],
+    });
+    const count = await c.query({
+      rowMode: "array",
+      text: `select (count(*))::text as "0" from "app_public"."scheduled_tasks" as __scheduled_tasks__ where (__scheduled_tasks__."status" = $1::"varchar");`,
+      values: ["active"],
+    });
     return {
       allScheduledTasks: {
-        totalCount: Number(count.rows[0]["0"]),
-        nodes: page.rows.slice(0, 20).map((r) => ({ taskId: r.task_id, name: r.name, status: r.status, nextExecutionAt: iso(r.next_execution_at) })),
+        totalCount: Number(count.rows[0]![0]),
+        nodes: page.rows.map((r) => ({ taskId: r[0], name: r[1], status: r[2], nextExecutionAt: r[3] })),
       },
     };
   },
-  // scheduledTaskByTaskId(taskId) { … taskExecutionsByTaskId(orderBy: CREATED_AT_DESC, first: 10) { nodes {…} } }
+  // scheduledTaskByTaskId(taskId) { … taskExecutionsByTaskId(orderBy: CREATED_AT_DESC, first: 10) { nodes {…} } }: one statement
   async w2(c, v) {
-    const task = await c.query(
-      `select __t__."task_id", __t__."name", __t__."status", __t__."next_execution_at" from "app_public"."scheduled_tasks" as __t__ where (__t__."task_id" = $1::"uuid")`,
-      [v.id],
-    );
-    const row = task.rows[0];
+    const { rows } = await c.query({
+      rowMode: "array",
+      text: `select __scheduled_tasks__."task_id" as "0", __scheduled_tasks__."name" as "1", __scheduled_tasks__."status" as "2", to_char(__scheduled_tasks__."next_execution_at", ${TS}) as "3", array(select array[ __task_executions__."execution_id", __task_executions__."status", to_char(__task_executions__."created_at", ${TS}) ]::text[] from "app_public"."task_executions" as __task_executions__ where (__task_executions__."task_id" = __scheduled_tasks__."task_id") order by __task_executions__."created_at" desc, __task_executions__."execution_id" desc limit 10)::text as "4" from "app_public"."scheduled_tasks" as __scheduled_tasks__ where (__scheduled_tasks__."task_id" = $1::"uuid");`,
+      values: [v.id],
+    });
+    const row = rows[0];
     if (!row) return { scheduledTaskByTaskId: null };
-    const ex = await c.query(
-      `select __e__."execution_id", __e__."status", __e__."created_at" from "app_public"."task_executions" as __e__
-        where (__e__."task_id" = $1::"uuid") order by __e__."created_at" desc, __e__."execution_id" desc limit 11`,
-      [v.id],
-    );
-    return {
-      scheduledTaskByTaskId: {
-        taskId: row.task_id, name: row.name, status: row.status, nextExecutionAt: iso(row.next_execution_at),
-        taskExecutionsByTaskId: { nodes: ex.rows.slice(0, 10).map((r) => ({ executionId: r.execution_id, status: r.status, createdAt: iso(r.created_at) })) },
-      },
-    };
+    // "{{id,status,ts},…}": the text form of a text[][] (no quoting needed for these values except the timestamp's quotes)
+    const inner = String(row[4]).slice(2, -2);
+    const nodes = inner ? inner.split("},{").map((e) => {
+      const [executionId, status, createdAt] = e.split(",").map((x) => x.replace(/^"|"$/g, ""));
+      return { executionId, status, createdAt };
+    }) : [];
+    return { scheduledTaskByTaskId: { taskId: row[0], name: row[1], status: row[2], nextExecutionAt: row[3], taskExecutionsByTaskId: { nodes } } };
   },
   // allScheduledTasks(condition: {accountId}, orderBy: CREATED_AT_DESC, first: 20, offset | after) { nodes {…} pageInfo {…} }
   async w3(c, v) {
-    const params: unknown[] = [v.account];
+    const values: unknown[] = [v.account];
     let keyset = "";
     if (v.afterCreatedAt) {
-      params.push(v.afterCreatedAt, v.afterTaskId);
-      keyset = ` and ((__t__."created_at", __t__."task_id") < ($2::"timestamptz", $3::"uuid"))`;
+      values.push(v.afterCreatedAt, v.afterTaskId);
+      keyset = ` and ((__scheduled_tasks__."created_at", __scheduled_tasks__."task_id") < ($2::"timestamptz", $3::"uuid"))`;
     }
     const offset = typeof v.offset === "number" && v.offset > 0 ? ` offset ${v.offset}` : "";
-    const page = await c.query(
-      `select __t__."task_id", __t__."name", __t__."created_at" from "app_public"."scheduled_tasks" as __t__
-        where (__t__."account_id" = $1::"uuid")${keyset} order by __t__."created_at" desc, __t__."task_id" desc limit 21${offset}`,
-      params,
-    );
-    const nodes = page.rows.slice(0, 20).map((r) => ({ taskId: r.task_id, name: r.name, createdAt: iso(r.created_at) }));
+    const page = await c.query({
+      rowMode: "array",
+      text: `select __scheduled_tasks__."task_id" as "0", __scheduled_tasks__."name" as "1", to_char(__scheduled_tasks__."created_at", ${TS}) as "2" from "app_public"."scheduled_tasks" as __scheduled_tasks__ where (__scheduled_tasks__."account_id" = $1::"uuid")${keyset} order by __scheduled_tasks__."created_at" desc, __scheduled_tasks__."task_id" desc limit 21${offset};`,
+      values,
+    });
+    const nodes = page.rows.slice(0, 20).map((r) => ({ taskId: r[0], name: r[1], createdAt: r[2] }));
     const last = nodes[nodes.length - 1];
-    return { allScheduledTasks: { nodes, pageInfo: { endCursor: last ? `${String(last.createdAt)}|${String(last.taskId)}` : null, hasNextPage: page.rows.length > 20 } } };
+    return { allScheduledTasks: { nodes, pageInfo: { endCursor: last ? Buffer.from(JSON.stringify([last.createdAt, last.taskId])).toString("base64") : null, hasNextPage: page.rows.length > 20 } } };
   },
   async pause(c, v) {
-    const { rows } = await c.query(`select __t__."task_id", __t__."status" from "app_public"."pause_task"($1::"uuid") as __t__`, [v.id]);
-    return { pauseTask: { result: { taskId: rows[0].task_id, status: rows[0].status } } };
+    const { rows } = await c.query({ rowMode: "array", text: `select __t__."task_id", __t__."status" from "app_public"."pause_task"($1::"uuid") as __t__`, values: [v.id] });
+    return { pauseTask: { result: { taskId: rows[0]![0], status: rows[0]![1] } } };
   },
   async resume(c, v) {
-    const { rows } = await c.query(`select __t__."task_id", __t__."status" from "app_public"."resume_task"($1::"uuid") as __t__`, [v.id]);
-    return { resumeTask: { result: { taskId: rows[0].task_id, status: rows[0].status } } };
+    const { rows } = await c.query({ rowMode: "array", text: `select __t__."task_id", __t__."status" from "app_public"."resume_task"($1::"uuid") as __t__`, values: [v.id] });
+    return { resumeTask: { result: { taskId: rows[0]![0], status: rows[0]![1] } } };
   },
 };
 

@@ -10,15 +10,22 @@ import { percentile } from "./report.js";
 
 export interface LoadRequest {
   path: string;
+  /** called with the response (e.g. to hand a W4 task back to the free list) */
+  after?: (ctx: ConnCtx) => void;
   /** body for this connection's n-th request */
   body: (ctx: ConnCtx) => string;
   token: (ctx: ConnCtx) => string;
 }
 
+/**
+ * autocannon's per-connection context; it is reset each time a connection starts the request
+ * sequence again, so it only carries state from one request of a sequence to the next.
+ */
 export interface ConnCtx {
-  /** 0.. per connection, assigned at its first request */
-  conn?: number;
-  n?: number;
+  /** a number taken per sequence (rotates users) */
+  seq?: number;
+  /** state handed from one request of a sequence to the next (W4's task) */
+  task?: { token: string; taskId: string };
 }
 
 export interface LoadResult {
@@ -79,7 +86,7 @@ function machineTicks(): { busy: number; total: number } {
 
 const HZ = 100;
 
-export async function runLoad(opts: { url: string; connections: number; durationSec: number; request: LoadRequest; serverPid: number; pathFor?: (ctx: ConnCtx) => string }): Promise<LoadResult> {
+export async function runLoad(opts: { url: string; connections: number; durationSec: number; request: LoadRequest | LoadRequest[]; serverPid: number }): Promise<LoadResult> {
   const pids = processTree(opts.serverPid);
   const cpu0 = pids.reduce((a, p) => a + ticksOf(p), 0);
   const m0 = machineTicks();
@@ -87,36 +94,34 @@ export async function runLoad(opts: { url: string; connections: number; duration
   const latencies: number[] = [];
   let errors = 0;
   let firstError: string | undefined;
-  let nextConn = 0;
-  const { request } = opts;
+  let nextSeq = 0;
+  const sequence = Array.isArray(opts.request) ? opts.request : [opts.request];
   // Without a callback autocannon returns its instance, an EventEmitter that is also a promise of the result.
   const instance = autocannon({
     url: opts.url,
     connections: opts.connections,
     duration: opts.durationSec,
     timeout: 30,
-    requests: [
-      {
-        method: "POST",
-        setupRequest(req, context) {
-          const ctx = context as ConnCtx;
-          ctx.conn ??= nextConn++;
-          ctx.n = (ctx.n ?? -1) + 1;
-          return {
-            ...req,
-            path: opts.pathFor ? opts.pathFor(ctx) : request.path,
-            headers: { "content-type": "application/json", authorization: `Bearer ${request.token(ctx)}` },
-            body: request.body(ctx),
-          };
-        },
-        onResponse(status, body) {
-          if (status !== 200 || body.includes('"errors"')) {
-            errors++;
-            firstError ??= `${status} ${body.slice(0, 300)}`;
-          }
-        },
+    requests: sequence.map((request, i) => ({
+      method: "POST" as const,
+      setupRequest(req: autocannon.Request, context: object) {
+        const ctx = context as ConnCtx;
+        if (i === 0) ctx.seq = nextSeq++;
+        return {
+          ...req,
+          path: request.path,
+          headers: { "content-type": "application/json", authorization: `Bearer ${request.token(ctx)}` },
+          body: request.body(ctx),
+        };
       },
-    ],
+      onResponse(status: number, body: string, context: object) {
+        if (status !== 200 || body.includes('"errors"')) {
+          errors++;
+          firstError ??= `${status} ${body.slice(0, 300)}`;
+        }
+        request.after?.(context);
+      },
+    })),
   }) as unknown as Promise<autocannon.Result> & { on(event: "response", fn: (client: unknown, status: number, bytes: number, responseTime: number) => void): void };
   instance.on("response", (_client: unknown, _status: number, _bytes: number, responseTime: number) => {
     latencies.push(responseTime);
