@@ -176,7 +176,11 @@ export function makePreset(opts: { authPool: pg.Pool; pgSubscriber: PgSubscriber
 export async function startServer(options: ServerOptions): Promise<ApiServer> {
   const { config } = options;
   // connectionTimeoutMillis: an unreachable database answers 503 within seconds instead of hanging requests.
-  const authPool = new pg.Pool({ connectionString: options.authUrl, max: 20, connectionTimeoutMillis: 5000 });
+  // plan_cache_mode: PostGraphile runs its SQL as named prepared statements; after 5 runs PostgreSQL may switch to a
+  // generic plan that cannot see the tenant (RLS's InitPlan) or the account parameter, and W3's page of a 20,000-task
+  // account then sorted the whole account (~50 req/s instead of ~1,400, bench/results/api.txt). Custom plans cost
+  // ~0.1-0.3 ms of planning per statement and always get the tenant index.
+  const authPool = new pg.Pool({ connectionString: options.authUrl, max: 20, connectionTimeoutMillis: 5000, options: "-c plan_cache_mode=force_custom_plan" });
   authPool.on("error", logPoolError);
   const verify = makeVerifier(options.jwt);
   const provision = makeProvisioner(authPool, config.roles.visitor);
