@@ -110,6 +110,11 @@ test("mutations keep a transaction of their own (read-write, read committed)", a
   expect(sql.map((s) => s.text)).toContain("begin");
 });
 
+test("the API's connections never use generic plans for PostGraphile's prepared statements", async () => {
+  const { rows } = await server.authPool.query("show plan_cache_mode");
+  expect(rows[0].plan_cache_mode).toBe("force_custom_plan");
+});
+
 test("isQueryOperation picks the named operation", () => {
   const doc = parse(`query A { __typename } mutation B { __typename }`);
   expect(isQueryOperation(doc, "A")).toBe(true);
