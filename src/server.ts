@@ -26,6 +26,8 @@ import { ProjectPlugins } from "./graphql/plugins.js";
 import { makeSchedulingPlugin } from "./graphql/scheduling.js";
 import { agentRunHooks } from "./hooks.js";
 import { makePageSizePlugin, makeRequestLimitsPlugin } from "./graphql/limits.js";
+import { makeOneTransactionPerQueryPlugin } from "./graphql/transaction.js";
+import { persistedOperationsPreset, type PersistedOperationsConfig } from "./graphql/persisted.js";
 import { rateLimits } from "./rateLimit.js";
 import { isDatabaseUnavailable } from "./db/unavailable.js";
 import { restApi } from "./rest/router.js";
@@ -129,10 +131,12 @@ const DatabaseUnavailableStatusPlugin: GraphileConfig.Plugin = {
   },
 };
 
-export function makePreset(opts: { authPool: pg.Pool; pgSubscriber: PgSubscriber; minIntervalSeconds: number; visitorRole: string; graphiql: boolean; limits: Config["limits"]; verify: (t: string) => Promise<VerifiedClaims> }): GraphileConfig.Preset {
+export function makePreset(opts: { authPool: pg.Pool; pgSubscriber: PgSubscriber; minIntervalSeconds: number; visitorRole: string; graphiql: boolean; limits: Config["limits"]; verify: (t: string) => Promise<VerifiedClaims>; persisted?: PersistedOperationsConfig }): GraphileConfig.Preset {
   return {
-    extends: [PostGraphileAmberPreset],
+    extends: [PostGraphileAmberPreset, persistedOperationsPreset(opts.persisted ?? { directory: undefined, only: false })],
     plugins: [
+      // A query's page, totalCount and nested lists: one snapshot, one pooled connection (src/graphql/transaction.ts).
+      makeOneTransactionPerQueryPlugin(opts.authPool),
       ...ProjectPlugins,
       DatabaseUnavailableStatusPlugin,
       makeSchedulingPlugin({ minIntervalSeconds: opts.minIntervalSeconds, maxPreviewCount: opts.limits.maxPreviewCount }),
@@ -174,7 +178,11 @@ export function makePreset(opts: { authPool: pg.Pool; pgSubscriber: PgSubscriber
 export async function startServer(options: ServerOptions): Promise<ApiServer> {
   const { config } = options;
   // connectionTimeoutMillis: an unreachable database answers 503 within seconds instead of hanging requests.
-  const authPool = new pg.Pool({ connectionString: options.authUrl, max: 20, connectionTimeoutMillis: 5000 });
+  // plan_cache_mode: PostGraphile runs its SQL as named prepared statements; after 5 runs PostgreSQL may switch to a
+  // generic plan that cannot see the tenant (RLS's InitPlan) or the account parameter, and W3's page of a 20,000-task
+  // account then sorted the whole account (~50 req/s instead of ~1,400, bench/results/api.txt). Custom plans cost
+  // ~0.1-0.3 ms of planning per statement and always get the tenant index.
+  const authPool = new pg.Pool({ connectionString: options.authUrl, max: 20, connectionTimeoutMillis: 5000, options: "-c plan_cache_mode=force_custom_plan" });
   authPool.on("error", logPoolError);
   const verify = makeVerifier(options.jwt);
   const provision = makeProvisioner(authPool, config.roles.visitor);
@@ -217,7 +225,7 @@ export async function startServer(options: ServerOptions): Promise<ApiServer> {
   subscriberPool.on("error", logPoolError);
   const pgSubscriber = new PgSubscriber(subscriberPool);
   const pgl = postgraphile(
-    makePreset({ authPool, pgSubscriber, minIntervalSeconds: config.schedule.minIntervalSeconds, visitorRole: config.roles.visitor, graphiql: config.graphiql, limits: config.limits, verify }),
+    makePreset({ authPool, pgSubscriber, minIntervalSeconds: config.schedule.minIntervalSeconds, visitorRole: config.roles.visitor, graphiql: config.graphiql, limits: config.limits, verify, persisted: config.persisted }),
   );
   const serv = pgl.createServ(grafserv);
   // The plan's REST routes: named GraphQL operations run through this same grafserv instance (src/rest/).
