@@ -68,6 +68,23 @@ $$;
 COMMENT ON FUNCTION app_hidden.current_user_account_ids() IS 'Accounts the current user is a member of. Policies call it as `(select app_hidden.current_user_account_ids())`.';
 
 --
+-- Name: current_user_email(); Type: FUNCTION; Schema: app_hidden; Owner: -
+--
+
+CREATE FUNCTION app_hidden.current_user_email() RETURNS text
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+  select lower(u.email) from app_public.users u where u.id = app_hidden.current_user_id();
+$$;
+
+--
+-- Name: FUNCTION current_user_email(); Type: COMMENT; Schema: app_hidden; Owner: -
+--
+
+COMMENT ON FUNCTION app_hidden.current_user_email() IS 'The signed-in user''s email (lower case), from their verified token; null when none.';
+
+--
 -- Name: current_user_id(); Type: FUNCTION; Schema: app_hidden; Owner: -
 --
 
@@ -147,13 +164,64 @@ CREATE FUNCTION app_hidden.is_iana_timezone(name text) RETURNS boolean
 $$;
 
 --
+-- Name: mcp_servers_problem(jsonb); Type: FUNCTION; Schema: app_hidden; Owner: -
+--
+
+CREATE FUNCTION app_hidden.mcp_servers_problem(servers jsonb) RETURNS text
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $_$
+declare
+  v_entry jsonb;
+  v_i integer := 0;
+begin
+  if servers is null or jsonb_typeof(servers) <> 'array' then
+    return 'mcp_servers must be an array';
+  end if;
+  if jsonb_array_length(servers) > 20 then
+    return 'mcp_servers may list at most 20 servers';
+  end if;
+  for v_entry in select e from jsonb_array_elements(servers) e loop
+    v_i := v_i + 1;
+    if jsonb_typeof(v_entry) <> 'object' then
+      return format('mcp_servers[%s] must be an object {"name": "<server configured by the operator>"} or {"url": "https://…"}', v_i - 1);
+    end if;
+    if v_entry ?| array['command', 'args', 'env'] then
+      return format('mcp_servers[%s]: commands cannot be given here; name a server the operator configured in MCP_SERVERS ({"name": "…"})', v_i - 1);
+    end if;
+    if exists (select 1 from jsonb_object_keys(v_entry) k where k not in ('name', 'url')) then
+      return format('mcp_servers[%s]: only the keys name and url are allowed', v_i - 1);
+    end if;
+    if v_entry ? 'name' and (jsonb_typeof(v_entry -> 'name') <> 'string' or (v_entry ->> 'name') !~ '^[A-Za-z0-9_-]{1,64}$') then
+      return format('mcp_servers[%s]: name must be 1-64 letters, digits, "_" or "-"', v_i - 1);
+    end if;
+    if v_entry ? 'url' then
+      if jsonb_typeof(v_entry -> 'url') <> 'string' or length(v_entry ->> 'url') > 2048
+         or (v_entry ->> 'url') !~* '^https://[^/?#@\s\\]+(?:[/?#]\S*)?$' then
+        return format('mcp_servers[%s]: url must be an https:// URL (at most 2048 characters, no credentials) on a host in MCP_ALLOWED_HOSTS', v_i - 1);
+      end if;
+    elsif not v_entry ? 'name' then
+      return format('mcp_servers[%s] must have a name or a url', v_i - 1);
+    end if;
+  end loop;
+  return null;
+end;
+$_$;
+
+--
+-- Name: FUNCTION mcp_servers_problem(servers jsonb); Type: COMMENT; Schema: app_hidden; Owner: -
+--
+
+COMMENT ON FUNCTION app_hidden.mcp_servers_problem(servers jsonb) IS 'Null when an agent''s mcp_servers has an acceptable shape, else what is wrong.';
+
+--
 -- Name: provision_current_user(); Type: FUNCTION; Schema: app_hidden; Owner: -
 --
 
 CREATE FUNCTION app_hidden.provision_current_user() RETURNS uuid
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
-    AS $$
+    AS $_$
 declare
   v_user_id uuid := app_hidden.current_user_id();
   v_email text := nullif(pg_catalog.current_setting('jwt.claims.email', true), '');
@@ -161,6 +229,9 @@ declare
 begin
   if v_user_id is null then
     return null;
+  end if;
+  if v_email is not null and (length(v_email) > 254 or v_email !~ '^[^@\s]+@[^@\s]+$') then
+    v_email := null;
   end if;
   insert into app_public.users (id, email) values (v_user_id, v_email)
     on conflict (id) do update set email = coalesce(excluded.email, app_public.users.email)
@@ -177,13 +248,13 @@ begin
   end if;
   return v_user_id;
 end;
-$$;
+$_$;
 
 --
 -- Name: FUNCTION provision_current_user(); Type: COMMENT; Schema: app_hidden; Owner: -
 --
 
-COMMENT ON FUNCTION app_hidden.provision_current_user() IS 'Creates the user row (from the verified claims) and their personal account on first sight; idempotent.';
+COMMENT ON FUNCTION app_hidden.provision_current_user() IS 'Creates the user row (from the verified claims; an email claim that is not an email address of at most 254 characters is ignored) and their personal account on first sight; idempotent.';
 
 --
 -- Name: raise_error(text, text, text); Type: FUNCTION; Schema: app_hidden; Owner: -
@@ -222,9 +293,51 @@ begin
   insert into app_public.messages (thread_id, account_id, role, content, metadata)
   values (v_execution.thread_id, v_execution.account_id, role, left(content, 1000000),
           coalesce(metadata, '{}'::jsonb) || jsonb_build_object('execution_id', v_execution.execution_id));
+  if append_run_message.role = 'assistant' and jsonb_typeof(metadata -> 'usage') = 'object' then
+    perform app_private.record_model_usage(v_execution.account_id, 'agent', coalesce(v_execution.provider, 'unknown'),
+      metadata ->> 'model', coalesce((metadata -> 'usage' ->> 'promptTokens')::int, 0), coalesce((metadata -> 'usage' ->> 'completionTokens')::int, 0),
+      v_execution.task_id, v_execution.execution_id);
+  end if;
   return true;
 end;
 $$;
+
+--
+-- Name: FUNCTION append_run_message(execution_id uuid, role text, content text, metadata jsonb); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.append_run_message(execution_id uuid, role text, content text, metadata jsonb) IS 'Writes a message of a running execution to its thread; an assistant message''s model-call usage goes to the spend ledger.';
+
+--
+-- Name: apply_run_writes(jsonb); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.apply_run_writes(ops jsonb) RETURNS boolean[]
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_op jsonb;
+  v_out boolean[] := '{}';
+begin
+  for v_op in select value from jsonb_array_elements(ops) loop
+    if v_op ->> 'op' = 'append' then
+      v_out := v_out || app_private.append_run_message((v_op ->> 'execution_id')::uuid, v_op ->> 'role', v_op ->> 'content', v_op -> 'metadata');
+    elsif v_op ->> 'op' = 'finish' then
+      v_out := v_out || app_private.finish_execution((v_op ->> 'execution_id')::uuid, v_op ->> 'status', v_op -> 'results', v_op ->> 'error');
+    else
+      raise exception 'apply_run_writes: unknown op %', v_op ->> 'op';
+    end if;
+  end loop;
+  return v_out;
+end;
+$$;
+
+--
+-- Name: FUNCTION apply_run_writes(ops jsonb); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.apply_run_writes(ops jsonb) IS 'Applies a batch of run writes (append_run_message, finish_execution) in order, in one transaction; one result per op.';
 
 SET default_tablespace = '';
 
@@ -266,6 +379,7 @@ CREATE TABLE app_public.scheduled_tasks (
     updated_at timestamp with time zone DEFAULT timezone('utc'::text, now()) NOT NULL,
     prompt_generation integer DEFAULT 1 NOT NULL,
     schedule_version integer DEFAULT 0 NOT NULL,
+    paused_reason text,
     CONSTRAINT scheduled_tasks_cron_needs_expression CHECK ((((schedule_type)::text IS DISTINCT FROM 'cron'::text) OR (cron_expression IS NOT NULL))),
     CONSTRAINT scheduled_tasks_execution_count_check CHECK ((execution_count >= 0)),
     CONSTRAINT scheduled_tasks_max_executions_check CHECK (((max_executions IS NULL) OR (max_executions > 0))),
@@ -279,8 +393,7 @@ CREATE TABLE app_public.scheduled_tasks (
     CONSTRAINT scheduled_tasks_prompt_status_check CHECK ((prompt_status = ANY (ARRAY['pending'::text, 'ready'::text, 'failed'::text]))),
     CONSTRAINT scheduled_tasks_schedule_consistent CHECK (((NOT is_scheduled) OR (schedule_type IS NOT NULL))),
     CONSTRAINT scheduled_tasks_schedule_type_check CHECK (((schedule_type)::text = ANY ((ARRAY['once'::character varying, 'daily'::character varying, 'weekly'::character varying, 'monthly'::character varying, 'cron'::character varying])::text[]))),
-    CONSTRAINT scheduled_tasks_status_check CHECK (((status)::text = ANY ((ARRAY['draft'::character varying, 'active'::character varying, 'paused'::character varying, 'completed'::character varying, 'failed'::character varying])::text[]))),
-    CONSTRAINT scheduled_tasks_timezone_check CHECK (app_hidden.is_iana_timezone((timezone)::text))
+    CONSTRAINT scheduled_tasks_status_check CHECK (((status)::text = ANY ((ARRAY['draft'::character varying, 'active'::character varying, 'paused'::character varying, 'completed'::character varying, 'failed'::character varying])::text[])))
 );
 
 --
@@ -374,6 +487,12 @@ COMMENT ON COLUMN app_public.scheduled_tasks.prompt_generation IS 'Increases wit
 --
 
 COMMENT ON COLUMN app_public.scheduled_tasks.schedule_version IS 'Increases whenever the schedule changes; the worker plans next_execution_at for the version it read.';
+
+--
+-- Name: COLUMN scheduled_tasks.paused_reason; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.scheduled_tasks.paused_reason IS 'Why the task was paused by the system (e.g. its prompt was flagged for review); null when paused by a user or not paused.';
 
 --
 -- Name: assert_task_runnable(app_public.scheduled_tasks); Type: FUNCTION; Schema: app_private; Owner: -
@@ -582,7 +701,7 @@ CREATE FUNCTION app_private.claim_due_tasks(until timestamp with time zone, batc
   select t.task_id, t.schedule_type, t.scheduled_at, t.cron_expression, t.timezone,
          t.next_execution_at, t.execution_count, t.max_executions, t.schedule_version
     from app_public.scheduled_tasks t
-   where t.status = 'active' and t.next_execution_at <= until
+   where t.status = 'active' and t.next_execution_at <= until and not t.needs_review
    order by t.next_execution_at
    limit batch_size
    for update skip locked;
@@ -613,11 +732,10 @@ begin
   if v_budget > 0 then
     with due as (
       select e.execution_id, e.account_id, coalesce(e.scheduled_for, e.created_at) as due_at, a.primary_owner_user_id as owner_id,
-             l.max_concurrent_executions as cap,
+             (app_private.owner_plan_limits(a.primary_owner_user_id)).max_concurrent_executions as cap,
              row_number() over (partition by e.account_id order by coalesce(e.scheduled_for, e.created_at), e.execution_id) as account_rank
         from app_public.task_executions e
         join app_public.accounts a on a.id = e.account_id
-        left join app_private.plan_limits l on l.plan = a.plan
        where e.status = 'pending' and coalesce(e.scheduled_for, e.created_at) <= v_now
          and (e.run_after is null or e.run_after <= v_now)
     ), owners_running as (
@@ -652,9 +770,6 @@ begin
       returning e.execution_id
     )
     select array_agg(c.execution_id) into v_ids from claimed c;
-    if coalesce(cardinality(v_ids), 0) > 0 then
-      perform app_private.note_provider_call(claim_runs.provider, cardinality(v_ids), 0);
-    end if;
   elsif v_provider.reason is not null then
     -- visible on the oldest waiting runs (not rewritten on every claim)
     update app_public.task_executions e set wait_reason = v_provider.reason
@@ -899,96 +1014,119 @@ CREATE FUNCTION app_private.dispatch_occurrences(decisions app_private.dispatch_
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
+#variable_conflict use_column
 declare
   v_dispatched integer;
   v_skipped integer;
+  v_accounts uuid[];
+  v_counts integer[];
+  v_victims uuid[];
   v_period date := app_private.usage_period(now_at);
   v_over_reason constant text := 'the plan''s limit of executions per month is reached (counted over all accounts of the same owner)';
 begin
-  create temporary table if not exists dispatch_batch (
-    task_id uuid, account_id uuid, scheduled_for timestamptz, skip_reason text, missed integer, next_at timestamptz,
-    prompt_sha256 text, prompt_source text, agent_id uuid, model text, execution_id uuid, inserted boolean not null default false
-  ) on commit drop;
-  truncate dispatch_batch;
+  -- 1. one statement: the executions (a repeat of an occurrence is a no-op: unique (task_id, scheduled_for))
+  --    and the tasks' advance (next time, counters, completion at max_executions)
+  with d as materialized (
+    select d.task_id, d.scheduled_for, coalesce(d.missed, 0) as missed, d.next_at, t.account_id, t.execution_count, t.max_executions,
+           coalesce(d.skip_reason,
+             case when d.scheduled_for is not null and exists (
+                    select 1 from app_public.task_executions e where e.task_id = d.task_id and e.status in ('pending', 'running'))
+                  then 'previous execution still running (overlap policy: skip)' end) as skip_reason,
+           app_private.prompt_hash(t.generated_prompt) as prompt_sha256, t.prompt_source, t.agent_id, a.model
+      from unnest(decisions) d
+      join app_public.scheduled_tasks t on t.task_id = d.task_id
+      left join app_public.agents a on a.agent_id = t.agent_id
+  ), ins as (
+    insert into app_public.task_executions
+      (task_id, account_id, status, trigger_type, scheduled_for, completed_at, error_message, results, execution_context)
+    select d.task_id, d.account_id,
+           case when d.skip_reason is null then 'pending' else 'cancelled' end,
+           'schedule', d.scheduled_for,
+           case when d.skip_reason is null then null else now_at end,
+           case when d.skip_reason is null then null else 'skipped: ' || d.skip_reason end,
+           case when d.skip_reason is null then '{}'::jsonb else jsonb_build_object('skipped', true, 'reason', d.skip_reason) end,
+           jsonb_build_object('trigger', 'schedule', 'scheduled_for', d.scheduled_for, 'dispatched_at', now_at,
+                              'missed_before', d.missed, 'prompt_sha256', d.prompt_sha256, 'prompt_source', d.prompt_source,
+                              'agent_id', d.agent_id, 'model', d.model)
+      from d
+     where d.scheduled_for is not null
+    on conflict (task_id, scheduled_for) where scheduled_for is not null do nothing
+    returning task_id, account_id, status
+  ), advance as (
+    update app_public.scheduled_tasks t
+       set next_execution_at = case when f.final then null else f.next_at end,
+           execution_count = t.execution_count + f.counted,
+           missed_count = t.missed_count + f.missed,
+           status = case when f.final then 'completed' else t.status end,
+           updated_at = case when t.updated_at >= now() then t.updated_at + interval '1 millisecond' else now() end
+      from (select d.task_id, d.next_at, d.missed, coalesce((i.status = 'pending')::int, 0) as counted,
+                   d.next_at is null
+                   or (d.max_executions is not null and d.execution_count + coalesce((i.status = 'pending')::int, 0) >= d.max_executions) as final
+              from d left join ins i on i.task_id = d.task_id) f
+     where t.task_id = f.task_id
+  )
+  select coalesce(sum(c.n), 0), coalesce(sum(c.s), 0), array_agg(c.account_id) filter (where c.n > 0), array_agg(c.n) filter (where c.n > 0)
+    into v_dispatched, v_skipped, v_accounts, v_counts
+    from (select i.account_id, count(*) filter (where i.status = 'pending')::int as n, count(*) filter (where i.status <> 'pending')::int as s
+            from ins i group by i.account_id) c;
 
-  insert into dispatch_batch
-  select d.task_id, t.account_id, d.scheduled_for,
-         coalesce(d.skip_reason,
-           case when d.scheduled_for is not null and exists (
-                  select 1 from app_public.task_executions e where e.task_id = d.task_id and e.status in ('pending', 'running'))
-                then 'previous execution still running (overlap policy: skip)' end),
-         coalesce(d.missed, 0), d.next_at,
-         app_private.prompt_hash(t.generated_prompt), t.prompt_source, t.agent_id, a.model, gen_random_uuid(), false
-    from unnest(decisions) d
-    join app_public.scheduled_tasks t on t.task_id = d.task_id
-    left join app_public.agents a on a.agent_id = t.agent_id;
+  if v_dispatched = 0 then
+    return query select 0, v_skipped;
+    return;
+  end if;
 
-  -- plan limits: count the occurrences (the roll-up trigger adds them to each billing owner), then skip
-  -- those beyond the owner's monthly allowance, latest first, and give their count back
+  -- 2. the monthly allowance, last (the counter rows stay locked only until commit): count the batch's
+  --    runs (the roll-up trigger adds them to each billing owner), then skip those beyond the owner's
+  --    allowance, latest first, and give their count back
   insert into app_private.account_usage as u (account_id, period, executions)
-  select b.account_id, v_period, count(*)::int from dispatch_batch b
-   where b.scheduled_for is not null and b.skip_reason is null group by b.account_id
+  select c.account_id, v_period, c.n from unnest(v_accounts, v_counts) as c(account_id, n)
   on conflict (account_id, period) do update set executions = u.executions + excluded.executions;
-  with wanted as (
-    select b.execution_id, b.scheduled_for, acc.primary_owner_user_id as owner_id
-      from dispatch_batch b join app_public.accounts acc on acc.id = b.account_id
-     where b.scheduled_for is not null and b.skip_reason is null
-  ), over as (
+
+  with over as (
     select o.owner_id, ou.executions - l.executions_per_month as excess
-      from (select distinct w.owner_id from wanted w) o
+      from (select distinct acc.primary_owner_user_id as owner_id from app_public.accounts acc where acc.id = any(v_accounts)) o
       cross join lateral app_private.owner_plan_limits(o.owner_id) l
       join app_private.owner_usage ou on ou.owner_user_id = o.owner_id and ou.period = v_period
      where l.executions_per_month is not null and ou.executions > l.executions_per_month
-  ), victims as (
-    select w.execution_id from (
-      select w.*, row_number() over (partition by w.owner_id order by w.scheduled_for desc) as rn from wanted w) w
-      join over o on o.owner_id = w.owner_id and w.rn <= o.excess
   )
-  update dispatch_batch b set skip_reason = v_over_reason
-    from victims v where v.execution_id = b.execution_id;
-  update app_private.account_usage u set executions = u.executions - s.n
-    from (select b.account_id, count(*)::int as n from dispatch_batch b
-           where b.skip_reason = v_over_reason group by b.account_id) s
-   where u.account_id = s.account_id and u.period = v_period;
+  select array_agg(w.execution_id) into v_victims
+    from (select e.execution_id, acc.primary_owner_user_id as owner_id,
+                 row_number() over (partition by acc.primary_owner_user_id order by e.scheduled_for desc, e.execution_id) as rn
+            from app_public.task_executions e
+            join unnest(decisions) d on d.task_id = e.task_id and d.scheduled_for = e.scheduled_for
+            join app_public.accounts acc on acc.id = e.account_id
+           where e.status = 'pending' and e.trigger_type = 'schedule' and e.created_at = now() -- created by this batch
+             and acc.primary_owner_user_id in (select o.owner_id from over o)) w
+    join over o on o.owner_id = w.owner_id and w.rn <= o.excess;
 
-  -- one execution per occurrence: the unique (task_id, scheduled_for) index makes a repeat a no-op
-  with inserted as (
-    insert into app_public.task_executions
-      (execution_id, task_id, account_id, status, trigger_type, scheduled_for, completed_at, error_message, results, execution_context)
-    select b.execution_id, b.task_id, b.account_id,
-           case when b.skip_reason is null then 'pending' else 'cancelled' end,
-           'schedule', b.scheduled_for,
-           case when b.skip_reason is null then null else now_at end,
-           case when b.skip_reason is null then null else 'skipped: ' || b.skip_reason end,
-           case when b.skip_reason is null then '{}'::jsonb else jsonb_build_object('skipped', true, 'reason', b.skip_reason) end,
-           jsonb_build_object('trigger', 'schedule', 'scheduled_for', b.scheduled_for, 'dispatched_at', now_at,
-                              'missed_before', b.missed, 'prompt_sha256', b.prompt_sha256, 'prompt_source', b.prompt_source,
-                              'agent_id', b.agent_id, 'model', b.model)
-      from dispatch_batch b
-     where b.scheduled_for is not null
-    on conflict (task_id, scheduled_for) where scheduled_for is not null do nothing
-    returning execution_id
-  )
-  update dispatch_batch b set inserted = true from inserted i where i.execution_id = b.execution_id;
+  if v_victims is not null then
+    -- the rare path: undo what step 1 did for the over-allowance runs
+    with skipped as (
+      update app_public.task_executions e
+         set status = 'cancelled', completed_at = now_at, error_message = 'skipped: ' || v_over_reason,
+             results = jsonb_build_object('skipped', true, 'reason', v_over_reason)
+       where e.execution_id = any(v_victims)
+      returning e.task_id, e.account_id
+    ), refund as (
+      update app_private.account_usage u set executions = u.executions - s.n
+        from (select s.account_id, count(*)::int as n from skipped s group by s.account_id) s
+       where u.account_id = s.account_id and u.period = v_period
+    )
+    update app_public.scheduled_tasks t
+       set execution_count = t.execution_count - 1,
+           -- completed only because this run reached max_executions: it did not run, so the task goes on
+           status = case when t.status = 'completed' and d.next_at is not null then 'active' else t.status end,
+           next_execution_at = case when t.status = 'completed' and d.next_at is not null then d.next_at else t.next_execution_at end
+      from skipped s join unnest(decisions) d on d.task_id = s.task_id
+     where t.task_id = s.task_id;
+    v_dispatched := v_dispatched - cardinality(v_victims);
+    v_skipped := v_skipped + cardinality(v_victims);
+  end if;
 
-  select count(*) filter (where b.inserted and b.skip_reason is null), count(*) filter (where b.inserted and b.skip_reason is not null)
-    into v_dispatched, v_skipped from dispatch_batch b;
   -- the run pools start each run at its occurrence's own time (a catch-up: now)
   if v_dispatched > 0 then
     perform pg_notify('sat_runs_ready', '');
   end if;
-
-  update app_public.scheduled_tasks t
-     set next_execution_at = case when b.final then null else b.next_at end,
-         execution_count = t.execution_count + b.counted,
-         missed_count = t.missed_count + b.missed,
-         status = case when b.final then 'completed' else t.status end
-    from (select d.*, (d.inserted and d.skip_reason is null)::int as counted,
-                 d.next_at is null
-                 or (tt.max_executions is not null and tt.execution_count + (d.inserted and d.skip_reason is null)::int >= tt.max_executions) as final
-            from dispatch_batch d join app_public.scheduled_tasks tt on tt.task_id = d.task_id) b
-   where t.task_id = b.task_id;
-
   return query select v_dispatched, v_skipped;
 end;
 $$;
@@ -997,7 +1135,7 @@ $$;
 -- Name: FUNCTION dispatch_occurrences(decisions app_private.dispatch_decision[], now_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: -
 --
 
-COMMENT ON FUNCTION app_private.dispatch_occurrences(decisions app_private.dispatch_decision[], now_at timestamp with time zone) IS 'Creates one execution per decided occurrence (pending, trigger schedule, scheduled_for) and enqueues its run at the occurrence''s time;
+COMMENT ON FUNCTION app_private.dispatch_occurrences(decisions app_private.dispatch_decision[], now_at timestamp with time zone) IS 'Creates one execution per decided occurrence (pending, trigger schedule, scheduled_for) and wakes the run pools, which start each at its own second;
 overlapping occurrences, and those beyond the billing owner''s monthly executions, are recorded as skipped (cancelled, results.skipped).
 Advances next_execution_at, execution_count and missed_count; completes tasks at max_executions or when no next time exists.';
 
@@ -1130,7 +1268,6 @@ begin
   values (heartbeat_run_worker.worker_id, now() + make_interval(secs => heartbeat_run_worker.lease_seconds), heartbeat_run_worker.capacity, heartbeat_run_worker.provider)
   on conflict (worker_id) do update
     set heartbeat_at = now(), lease_expires_at = excluded.lease_expires_at, capacity = excluded.capacity, provider = excluded.provider;
-  delete from app_private.provider_minutes m where m.minute < now() - interval '1 hour';
   return array(select e.execution_id from app_public.task_executions e
                 where e.status = 'running' and e.lease_owner = heartbeat_run_worker.worker_id);
 end;
@@ -1232,19 +1369,6 @@ $$;
 --
 
 COMMENT ON FUNCTION app_private.model_call_refusal(account_id uuid, model text, max_tokens integer, include_allowance boolean, OUT code text, OUT message text) IS 'The first plan rule a model call of this account would break (ST011 model, ST012 max_tokens, ST010 token allowance), or nulls.';
-
---
--- Name: note_provider_call(text, integer, bigint); Type: FUNCTION; Schema: app_private; Owner: -
---
-
-CREATE FUNCTION app_private.note_provider_call(provider text, requests integer, tokens bigint) RETURNS void
-    LANGUAGE sql SECURITY DEFINER
-    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
-    AS $$
-  insert into app_private.provider_minutes as m (provider, minute, requests, tokens)
-  values (note_provider_call.provider, date_trunc('minute', now()), note_provider_call.requests, note_provider_call.tokens)
-  on conflict (provider, minute) do update set requests = m.requests + excluded.requests, tokens = m.tokens + excluded.tokens;
-$$;
 
 --
 -- Name: plan_limits; Type: TABLE; Schema: app_private; Owner: -
@@ -1379,20 +1503,22 @@ begin
     end if;
   end if;
   if v_p.requests_per_minute is not null or v_p.tokens_per_minute is not null then
-    select coalesce(sum(m.requests), 0), coalesce(sum(m.tokens), 0) into v_requests, v_tokens
-      from app_private.provider_minutes m
-     where m.provider = v_p.provider and m.minute > now() - interval '1 minute';
+    select count(*), coalesce(sum(m.total_tokens), 0) into v_requests, v_tokens
+      from app_private.model_usage m
+     where m.provider = v_p.provider and m.at > now() - interval '1 minute';
     if v_p.requests_per_minute is not null then
-      available := least(coalesce(available, v_p.requests_per_minute), greatest(v_p.requests_per_minute - v_requests, 0));
+      -- completed calls of the last minute, plus one per run in flight (its call is under way)
+    select count(*) into v_running from app_public.task_executions e where e.status = 'running' and e.provider = v_p.provider and e.lease_owner is not null;
+    available := least(coalesce(available, v_p.requests_per_minute), greatest(v_p.requests_per_minute - v_requests - v_running, 0));
       if available = 0 and reason is null then
         reason := format('model provider limit: %s requests per minute', v_p.requests_per_minute);
-        retry_at := date_trunc('minute', now()) + interval '1 minute';
+        retry_at := now() + interval '5 seconds';
       end if;
     end if;
     if v_p.tokens_per_minute is not null and v_tokens >= v_p.tokens_per_minute then
       available := 0;
       reason := coalesce(reason, format('model provider limit: %s tokens per minute', v_p.tokens_per_minute));
-      retry_at := date_trunc('minute', now()) + interval '1 minute';
+      retry_at := now() + interval '5 seconds';
     end if;
   end if;
 end;
@@ -1439,6 +1565,42 @@ monthly counters. Call it after every completed model call, whatever its outcome
 check_run_allowed / check_token_allowance).';
 
 --
+-- Name: record_run_usage(uuid, text, integer, integer); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.record_run_usage(execution_id uuid, model text, input_tokens integer, output_tokens integer) RETURNS void
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+  select app_private.record_model_usage(e.account_id, 'agent', coalesce(e.provider, 'unknown'), record_run_usage.model,
+                                        record_run_usage.input_tokens, record_run_usage.output_tokens, e.task_id, e.execution_id)
+    from app_public.task_executions e where e.execution_id = record_run_usage.execution_id;
+$$;
+
+--
+-- Name: record_webhook_event(uuid, text, text); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.record_webhook_event(agent_run_id uuid, event_id text, event_type text) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+#variable_conflict use_column
+begin
+  insert into app_private.webhook_events (agent_run_id, event_id, event_type)
+  values (record_webhook_event.agent_run_id, record_webhook_event.event_id, record_webhook_event.event_type)
+  on conflict do nothing;
+  return found;
+end;
+$$;
+
+--
+-- Name: FUNCTION record_webhook_event(agent_run_id uuid, event_id text, event_type text); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.record_webhook_event(agent_run_id uuid, event_id text, event_type text) IS 'Records a callback event for a run; false when that event id was already applied (call in the transaction that applies it).';
+
+--
 -- Name: recover_lost_runs(); Type: FUNCTION; Schema: app_private; Owner: -
 --
 
@@ -1460,6 +1622,42 @@ begin
   return v_count;
 end;
 $$;
+
+--
+-- Name: refuse_execution(uuid, text); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.refuse_execution(execution_id uuid, error text) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+#variable_conflict use_column
+declare
+  v_execution app_public.task_executions;
+begin
+  update app_public.task_executions e
+     set status = 'failed', completed_at = now(), lease_owner = null, wait_reason = null,
+         results = e.results || jsonb_build_object('refused', true, 'billed', false),
+         error_message = left(refuse_execution.error, 4000)
+   where e.execution_id = refuse_execution.execution_id and e.status in ('running', 'pending')
+  returning * into v_execution;
+  if not found then
+    return false;
+  end if;
+  update app_public.agent_runs r set status = 'failed', completed_at = now(), error = left(refuse_execution.error, 4000)
+   where r.id = v_execution.agent_run_id;
+  -- the roll-up trigger gives it back to the billing owner too
+  update app_private.account_usage u set executions = greatest(u.executions - 1, 0)
+   where u.account_id = v_execution.account_id and u.period = app_private.usage_period(v_execution.created_at);
+  return true;
+end;
+$$;
+
+--
+-- Name: FUNCTION refuse_execution(execution_id uuid, error text); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.refuse_execution(execution_id uuid, error text) IS 'Fails an execution refused before it ran (its MCP servers are not allowed) and gives back the execution it was billed for.';
 
 --
 -- Name: release_run_worker(text, text); Type: FUNCTION; Schema: app_private; Owner: -
@@ -1500,6 +1698,60 @@ CREATE FUNCTION app_private.retry_execution_later(execution_id uuid, error text,
          wait_reason = left('retry after ' || to_char(retry_execution_later.run_after at time zone 'UTC', 'HH24:MI:SS" UTC"') || ': ' || error, 500)
    where e.execution_id = retry_execution_later.execution_id and e.status = 'running';
 $$;
+
+--
+-- Name: screen_prompt(text); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.screen_prompt(prompt text) RETURNS text[]
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $_$
+declare
+  v_folded text;
+  v_reasons text[] := '{}';
+begin
+  if prompt is null or prompt = '' then
+    return v_reasons;
+  end if;
+  v_folded := normalize(regexp_replace(prompt,
+    '[\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF\U000E0000-\U000E007F]', '', 'g'), NFKC);
+  if v_folded ~* '\y(?:ignore|disregard|forget|override)\y[^.\n]{0,30}?\y(?:previous|prior|above|earlier|preceding|system|your)\s+(?:instructions?|prompts?|rules|directions|guidelines)\y|\y(?:ignore|disregard|forget)\s+(?:everything|all)\s+(?:above|before)\y' then
+    v_reasons := v_reasons || 'override_instructions: asks to ignore previous instructions'::text;
+  end if;
+  if v_folded ~* '\yyou\s+are\s+now\s+(?:a|an|the|my|no\s+longer|DAN|in\s+\w+\s+mode|unrestricted|jailbroken)\y' then
+    v_reasons := v_reasons || 'role_hijack: tries to give the model a new role ("you are now …")'::text;
+  end if;
+  if v_folded ~* '\ynew\s+(?:system\s+)?instructions?\s*:' then
+    v_reasons := v_reasons || 'role_hijack: announces replacement instructions ("new instructions:")'::text;
+  end if;
+  if v_folded ~* '(?n)^[ \t>]*(?:system[ \t]*:|#{1,6}[ \t]*system(?:[ \t]+(?:prompt|message|instructions?))?[ \t]*:?[ \t]*$)' then
+    v_reasons := v_reasons || 'fake_role_marker: line impersonating a system message'::text;
+  end if;
+  if v_folded ~* '<\|(?:im_start|im_end|system|endoftext|start_header_id|end_header_id|eot_id)\|>|\[/?INST\]|<</?SYS>>|</s>' then
+    v_reasons := v_reasons || 'fake_role_marker: chat-template control token (<|im_start|>, [INST], <<SYS>>, </s>)'::text;
+  end if;
+  if v_folded ~* '\y(?:reveal|show|print|output|repeat|display|leak|dump|tell\s+me|what\s+(?:is|are))\y[^.\n]{0,40}?\y(?:system\s+prompt|(?:initial|original|hidden|secret)\s+(?:instructions|prompt)|your\s+(?:instructions|system\s+prompt|prompt|rules))\y' then
+    v_reasons := v_reasons || 'reveal_system_prompt: asks to reveal the system prompt'::text;
+  end if;
+  if prompt ~ '[\U000E0000-\U000E007F]' then
+    v_reasons := v_reasons || 'hidden_text: Unicode tag characters (invisible ASCII smuggling)'::text;
+  end if;
+  if prompt ~ '[\u202A-\u202E\u2066-\u2069]' then
+    v_reasons := v_reasons || 'hidden_text: bidirectional override/isolate characters'::text;
+  end if;
+  if prompt ~ '[\u200B\u2060-\u2064]|.\uFEFF|[\u200B-\u200F\u2060-\u2064\uFEFF]{2}' then
+    v_reasons := v_reasons || 'hidden_text: zero-width characters'::text;
+  end if;
+  return v_reasons;
+end;
+$_$;
+
+--
+-- Name: FUNCTION screen_prompt(prompt text); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.screen_prompt(prompt text) IS 'Prompt-injection screening (the rules of src/llm/safety.ts detectInjection): stable "code: description" reasons, empty when nothing matched.';
 
 --
 -- Name: set_next_execution(uuid, integer, timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: -
@@ -1560,13 +1812,36 @@ declare
   v_agent app_public.agents;
   v_thread_id uuid;
   v_run_id uuid;
+  v_refusal text;
 begin
+  select t.* into v_task from app_public.scheduled_tasks t
+   where t.task_id = (select e.task_id from app_public.task_executions e where e.execution_id = start_execution.execution_id)
+   for no key update;
+  if not found then
+    return null;
+  end if;
   select * into v_execution from app_public.task_executions e where e.execution_id = start_execution.execution_id for update;
   if not found or v_execution.status not in ('pending', 'running') then
     return null;
   end if;
-  select * into v_task from app_public.scheduled_tasks t where t.task_id = v_execution.task_id;
+  if v_task.needs_review then
+    update app_public.task_executions e
+       set status = 'cancelled', completed_at = now(), lease_owner = null, wait_reason = null,
+           error_message = left('cancelled: the task''s prompt is awaiting review: ' || array_to_string(v_task.review_reasons, '; '), 2000)
+     where e.execution_id = v_execution.execution_id;
+    return null;
+  end if;
   select * into v_agent from app_public.agents a where a.agent_id = v_task.agent_id;
+  -- the plan's model allow-list, max_tokens ceiling and token allowance, before any model call
+  v_refusal := app_private.check_run_allowed(v_task.account_id, coalesce(v_agent.model, start_execution.model), v_agent.max_tokens);
+  if v_refusal is not null then
+    update app_public.task_executions e
+       set status = 'failed', completed_at = now(), lease_owner = null, wait_reason = null,
+           error_message = 'refused by the plan: ' || v_refusal,
+           results = jsonb_build_object('refused', true, 'reason', v_refusal)
+     where e.execution_id = v_execution.execution_id;
+    return null;
+  end if;
   v_thread_id := v_execution.thread_id;
   if v_thread_id is null then
     insert into app_public.threads (account_id, agent_id, title, metadata)
@@ -1614,6 +1889,13 @@ begin
   );
 end;
 $$;
+
+--
+-- Name: FUNCTION start_execution(execution_id uuid, executor text, model text); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.start_execution(execution_id uuid, executor text, model text) IS 'Prepares a claimed run (thread, prompt message, agent run; reused when resuming). Locks the task, then the execution
+(the order of execute_task). A run of a task awaiting review is cancelled and null returned.';
 
 --
 -- Name: tg__audit(); Type: FUNCTION; Schema: app_private; Owner: -
@@ -1684,6 +1966,58 @@ $$;
 --
 
 COMMENT ON FUNCTION app_private.tg__timestamps() IS 'Keeps created_at fixed and moves updated_at forward on every update (the plan''s update_updated_at_column()).';
+
+--
+-- Name: tg__visitor_update_begin(); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.tg__visitor_update_begin() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+begin
+  perform pg_catalog.set_config('app.visitor_updated_rows', '0', true);
+  return null;
+end;
+$$;
+
+--
+-- Name: tg__visitor_update_count(); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.tg__visitor_update_count() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+begin
+  perform pg_catalog.set_config('app.visitor_updated_rows',
+    (coalesce(nullif(pg_catalog.current_setting('app.visitor_updated_rows', true), ''), '0')::bigint + 1)::text, true);
+  return null;
+end;
+$$;
+
+--
+-- Name: tg__visitor_update_must_match(); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.tg__visitor_update_must_match() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+begin
+  if coalesce(nullif(pg_catalog.current_setting('app.visitor_updated_rows', true), ''), '0') = '0' then
+    raise exception using errcode = 'P0002',
+      message = format('No values were updated in collection ''%s'' because no values you can update were found matching these criteria.', tg_table_name);
+  end if;
+  return null;
+end;
+$$;
+
+--
+-- Name: FUNCTION tg__visitor_update_must_match(); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.tg__visitor_update_must_match() IS 'Raises (P0002, passed through by the API as NOT_FOUND) when an update by the visitor role changed no row.';
 
 --
 -- Name: tg_account_memberships__personal_is_private(); Type: FUNCTION; Schema: app_private; Owner: -
@@ -1762,6 +2096,25 @@ $$;
 COMMENT ON FUNCTION app_private.tg_account_usage__roll_up_to_owner() IS 'Adds every change of an account''s monthly counters to its billing owner''s (owner_usage).';
 
 --
+-- Name: tg_agents__check_mcp_servers(); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.tg_agents__check_mcp_servers() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_problem text := app_hidden.mcp_servers_problem(new.mcp_servers);
+begin
+  if v_problem is not null then
+    perform app_hidden.raise_error('ST003', v_problem,
+      'MCP servers are {"name": "<a server in MCP_SERVERS>"} or {"url": "https://<host in MCP_ALLOWED_HOSTS>/…"}');
+  end if;
+  return new;
+end;
+$$;
+
+--
 -- Name: tg_agents__check_plan(); Type: FUNCTION; Schema: app_private; Owner: -
 --
 
@@ -1786,6 +2139,35 @@ $$;
 --
 
 COMMENT ON FUNCTION app_private.tg_agents__check_plan() IS 'Refuses an agent whose model is not on its owner''s plan allow-list (ST011) or whose max_tokens is above the plan ceiling (ST012).';
+
+--
+-- Name: tg_agents__stay_while_used(); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.tg_agents__stay_while_used() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+begin
+  -- a move into an account that is not the caller's is refused by row-level security (42501)
+  if not app_private.is_admin() and not (new.account_id = any(array(select app_hidden.current_user_account_ids()))) then
+    return new;
+  end if;
+  if exists (select 1 from app_public.scheduled_tasks t where t.agent_id = old.agent_id)
+     or exists (select 1 from app_public.threads t where t.agent_id = old.agent_id) then
+    perform app_hidden.raise_error('ST014',
+      format('agent %s is used by tasks or threads of its account and cannot be moved to another account', old.agent_id),
+      'create a new agent in the other account instead');
+  end if;
+  return new;
+end;
+$$;
+
+--
+-- Name: FUNCTION tg_agents__stay_while_used(); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.tg_agents__stay_while_used() IS 'Refuses (ST014) moving an agent to another account while a task or thread uses it.';
 
 --
 -- Name: tg_messages__account_from_thread(); Type: FUNCTION; Schema: app_private; Owner: -
@@ -1819,6 +2201,123 @@ begin
   return old;
 end;
 $$;
+
+--
+-- Name: tg_scheduled_tasks__check_timezone(); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.tg_scheduled_tasks__check_timezone() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+begin
+  if not app_hidden.is_iana_timezone(new.timezone) then
+    raise exception 'new row for relation "scheduled_tasks" violates check constraint "scheduled_tasks_timezone_check"'
+      using errcode = 'check_violation', constraint = 'scheduled_tasks_timezone_check', table = 'scheduled_tasks', schema = 'app_public',
+            detail = format('timezone %s is not an IANA time zone name', coalesce(new.timezone::text, 'null'));
+  end if;
+  return new;
+end;
+$$;
+
+--
+-- Name: tg_scheduled_tasks__dispatch_soon(); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.tg_scheduled_tasks__dispatch_soon() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_lookahead interval;
+  v_run_at timestamptz;
+begin
+  if current_setting('sat.dispatch_soon', true) = 'on' then
+    return null; -- already enqueued in this transaction
+  end if;
+  select coalesce(s.lookahead, interval '65 seconds') into v_lookahead from app_private.scheduler_settings s;
+  if new.next_execution_at <= now() + v_lookahead then
+    v_run_at := now(); -- in reach of a dispatch now
+  elsif v_lookahead >= interval '65 seconds' then
+    return null; -- a tick comes between `occurrence - lookahead` and 5 s before the occurrence: it dispatches it in time
+  else
+    v_run_at := new.next_execution_at - v_lookahead + interval '1 second'; -- a short look-ahead: dispatch once it is in reach
+  end if;
+  perform graphile_worker.add_job('dispatch_due_tasks', json_build_object('reason', 'dispatch_soon'),
+    run_at := v_run_at, max_attempts := 5,
+    job_key := 'dispatch_soon:' || floor(extract(epoch from v_run_at))::bigint, job_key_mode := 'preserve_run_at');
+  if v_run_at = now() then
+    perform set_config('sat.dispatch_soon', 'on', true);
+  end if;
+  return null;
+end;
+$$;
+
+--
+-- Name: FUNCTION tg_scheduled_tasks__dispatch_soon(); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.tg_scheduled_tasks__dispatch_soon() IS 'Enqueues dispatch_due_tasks for an occurrence due before the next crontab tick could dispatch it (precise dispatch).';
+
+--
+-- Name: tg_scheduled_tasks__flag_cancels_pending(); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.tg_scheduled_tasks__flag_cancels_pending() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+begin
+  update app_public.task_executions e
+     set status = 'cancelled', completed_at = now(), error_message = 'cancelled: the task''s prompt was flagged for review'
+   where e.task_id = new.task_id and e.status = 'pending';
+  return null;
+end;
+$$;
+
+--
+-- Name: tg_scheduled_tasks__review_gate(); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.tg_scheduled_tasks__review_gate() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_reasons text[];
+  v_was_flagged boolean := tg_op = 'UPDATE' and old.needs_review;
+begin
+  if tg_op = 'INSERT' or new.generated_prompt is distinct from old.generated_prompt then
+    v_reasons := app_private.screen_prompt(new.generated_prompt);
+    if cardinality(v_reasons) > 0 then
+      new.needs_review := true;
+      new.review_reasons := coalesce(new.review_reasons, '{}')
+        || array(select r from unnest(v_reasons) r where not (r = any (coalesce(new.review_reasons, '{}'))));
+    end if;
+  end if;
+  if new.needs_review and not v_was_flagged and tg_op = 'UPDATE' and new.status = 'active' then
+    new.status := 'paused';
+    new.next_execution_at := null;
+    new.paused_reason := left('prompt flagged for review: ' || array_to_string(new.review_reasons, '; '), 2000);
+    new.metadata := new.metadata || jsonb_build_object('paused_for_review', true);
+  elsif new.needs_review and new.status = 'active' and (tg_op = 'INSERT' or old.status <> 'active') then
+    perform app_hidden.raise_error('ST007',
+      format('task %s is awaiting review: %s', new.task_id, array_to_string(new.review_reasons, '; ')),
+      'read the prompt, then confirm it with confirmTaskPrompt');
+  end if;
+  if tg_op = 'UPDATE' and old.status = 'paused' and new.status <> 'paused' then
+    new.paused_reason := null;
+    new.metadata := new.metadata - 'paused_for_review';
+  end if;
+  return new;
+end;
+$$;
+
+--
+-- Name: FUNCTION tg_scheduled_tasks__review_gate(); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.tg_scheduled_tasks__review_gate() IS 'Screens every prompt write (app_private.screen_prompt), pauses an active task that gets flagged (paused_reason) and refuses to activate a flagged one (ST007).';
 
 --
 -- Name: tg_scheduled_tasks__schedule_changed(); Type: FUNCTION; Schema: app_private; Owner: -
@@ -1872,6 +2371,22 @@ end;
 $$;
 
 --
+-- Name: tg_task_executions__notify_inserted(); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.tg_task_executions__notify_inserted() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+begin
+  perform pg_notify('graphql:task:' || i.task_id, json_build_object(
+            'event', 'execution_updated', 'task_id', i.task_id, 'execution_id', i.execution_id, 'status', i.status)::text)
+     from inserted i;
+  return null;
+end;
+$$;
+
+--
 -- Name: tg_task_executions__notify_run_stopped(); Type: FUNCTION; Schema: app_private; Owner: -
 --
 
@@ -1901,6 +2416,60 @@ $$;
 --
 
 COMMENT ON FUNCTION app_private.usage_period(at timestamp with time zone) IS 'The billing period (calendar month, UTC) a moment belongs to.';
+
+--
+-- Name: account_memberships; Type: TABLE; Schema: app_public; Owner: -
+--
+
+CREATE TABLE app_public.account_memberships (
+    account_id uuid NOT NULL,
+    user_id uuid NOT NULL,
+    account_role text DEFAULT 'member'::text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT account_memberships_account_role_check CHECK ((account_role = ANY (ARRAY['owner'::text, 'member'::text])))
+);
+
+--
+-- Name: TABLE account_memberships; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON TABLE app_public.account_memberships IS 'Who belongs to which account. Members read the account''s data; owners also manage membership.';
+
+--
+-- Name: accept_invitation(uuid); Type: FUNCTION; Schema: app_public; Owner: -
+--
+
+CREATE FUNCTION app_public.accept_invitation(invitation_id uuid) RETURNS app_public.account_memberships
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+#variable_conflict use_column
+declare
+  v_invitation app_public.account_invitations;
+  v_membership app_public.account_memberships;
+begin
+  select i.* into v_invitation from app_public.account_invitations i
+   where i.invitation_id = accept_invitation.invitation_id and i.expires_at > now()
+     and (i.invited_user_id = app_hidden.current_user_id() or i.email = app_hidden.current_user_email())
+   for update;
+  if not found or app_hidden.current_user_id() is null then
+    perform app_hidden.raise_error('ST001', format('invitation %s not found', accept_invitation.invitation_id));
+  end if;
+  insert into app_public.account_memberships as m (account_id, user_id, account_role)
+  values (v_invitation.account_id, app_hidden.current_user_id(), v_invitation.account_role)
+  on conflict (account_id, user_id) do update set account_role = m.account_role
+  returning * into v_membership;
+  delete from app_public.account_invitations i where i.invitation_id = v_invitation.invitation_id;
+  return v_membership;
+end;
+$$;
+
+--
+-- Name: FUNCTION accept_invitation(invitation_id uuid); Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON FUNCTION app_public.accept_invitation(invitation_id uuid) IS 'The invited user joins the account with the invitation''s role (an expired or someone else''s invitation: ST001). Decline with deleteAccountInvitationByInvitationId.';
 
 --
 -- Name: accounts; Type: TABLE; Schema: app_public; Owner: -
@@ -2153,6 +2722,9 @@ begin
   end if;
   update app_public.scheduled_tasks t
      set needs_review = false,
+         status = case when t.status = 'paused' and coalesce((t.metadata ->> 'paused_for_review')::boolean, false)
+                       then case when t.is_scheduled then 'active' else 'draft' end else t.status end,
+         next_execution_at = null,
          metadata = t.metadata || jsonb_build_object('review', jsonb_build_object(
            'confirmed_by', app_hidden.current_user_id(), 'confirmed_at', now(), 'reasons', to_jsonb(t.review_reasons)))
    where t.task_id = v_task.task_id
@@ -2165,7 +2737,8 @@ $$;
 -- Name: FUNCTION confirm_task_prompt(task_id uuid); Type: COMMENT; Schema: app_public; Owner: -
 --
 
-COMMENT ON FUNCTION app_public.confirm_task_prompt(task_id uuid) IS 'The account owner confirms a prompt flagged for review (possible prompt injection); the task can then be scheduled and executed.';
+COMMENT ON FUNCTION app_public.confirm_task_prompt(task_id uuid) IS 'The account owner confirms a prompt flagged for review (possible prompt injection); the task can then be scheduled and executed.
+A task that was paused because of the flag becomes active again (planned from now).';
 
 --
 -- Name: create_account(text); Type: FUNCTION; Schema: app_public; Owner: -
@@ -2196,7 +2769,7 @@ $$;
 -- Name: FUNCTION create_account(name text); Type: COMMENT; Schema: app_public; Owner: -
 --
 
-COMMENT ON FUNCTION app_public.create_account(name text) IS 'Creates a team account owned by the current user. Add members with createAccountMembership.';
+COMMENT ON FUNCTION app_public.create_account(name text) IS 'Creates a team account owned by the current user. Add members with inviteToAccount; they join with acceptInvitation.';
 
 --
 -- Name: users; Type: TABLE; Schema: app_public; Owner: -
@@ -2331,6 +2904,125 @@ COMMENT ON FUNCTION app_public.export_thread(thread_id uuid, task_name text, tas
 The task comes back with promptStatus = pending; subscribe to taskUpdated (or re-read the task) until it is ready.';
 
 --
+-- Name: account_invitations; Type: TABLE; Schema: app_public; Owner: -
+--
+
+CREATE TABLE app_public.account_invitations (
+    invitation_id uuid DEFAULT gen_random_uuid() NOT NULL,
+    account_id uuid NOT NULL,
+    account_name text NOT NULL,
+    email text,
+    invited_user_id uuid,
+    account_role text DEFAULT 'member'::text NOT NULL,
+    invited_by uuid,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    expires_at timestamp with time zone DEFAULT (now() + '14 days'::interval) NOT NULL,
+    CONSTRAINT account_invitations_account_role_check CHECK ((account_role = ANY (ARRAY['owner'::text, 'member'::text]))),
+    CONSTRAINT account_invitations_email_check CHECK (((email IS NULL) OR ((length(email) <= 254) AND (email ~ '^[^@\s]+@[^@\s]+$'::text) AND (email = lower(email))))),
+    CONSTRAINT account_invitations_one_invitee CHECK ((num_nonnulls(email, invited_user_id) = 1))
+);
+
+--
+-- Name: TABLE account_invitations; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON TABLE app_public.account_invitations IS 'An invitation to join a team account, made by an owner (inviteToAccount) and accepted by the invitee (acceptInvitation).
+Owners see and revoke (delete) their account''s invitations; the invitee sees and declines (deletes) theirs.';
+
+--
+-- Name: COLUMN account_invitations.account_name; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.account_invitations.account_name IS 'The account''s name when invited, shown to the invitee.';
+
+--
+-- Name: COLUMN account_invitations.email; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.account_invitations.email IS 'Who is invited, by email (matched against the email of the invitee''s verified token).';
+
+--
+-- Name: COLUMN account_invitations.invited_user_id; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.account_invitations.invited_user_id IS 'Who is invited, by user id (not checked: an unknown id is accepted by no one).';
+
+--
+-- Name: COLUMN account_invitations.account_role; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.account_invitations.account_role IS 'The role the invitee gets on acceptance.';
+
+--
+-- Name: invite_to_account(uuid, text, uuid, text); Type: FUNCTION; Schema: app_public; Owner: -
+--
+
+CREATE FUNCTION app_public.invite_to_account(account_id uuid, email text DEFAULT NULL::text, user_id uuid DEFAULT NULL::uuid, account_role text DEFAULT 'member'::text) RETURNS app_public.account_invitations
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $_$
+#variable_conflict use_column
+declare
+  v_account app_public.accounts;
+  v_email text := lower(btrim(invite_to_account.email));
+  v_invitation app_public.account_invitations;
+begin
+  if app_hidden.current_user_id() is null then
+    perform app_hidden.raise_error('ST401', 'you must be signed in to invite someone');
+  end if;
+  select a.* into v_account from app_public.accounts a
+   where a.id = invite_to_account.account_id and a.id in (select app_hidden.current_user_account_ids());
+  if not found then
+    perform app_hidden.raise_error('ST001', format('account %s not found', invite_to_account.account_id));
+  end if;
+  if not app_hidden.has_role_on_account(v_account.id, 'owner') then
+    perform app_hidden.raise_error('ST004', 'only an owner of the account can invite members');
+  end if;
+  if v_account.personal_account then
+    perform app_hidden.raise_error('ST003', 'a personal account has exactly one member; create a team account to share data',
+      'use createAccount(name) to create a team account');
+  end if;
+  if num_nonnulls(nullif(v_email, ''), invite_to_account.user_id) <> 1 then
+    perform app_hidden.raise_error('ST003', 'give exactly one of email or userId');
+  end if;
+  if v_email is not null and (length(v_email) > 254 or v_email !~ '^[^@\s]+@[^@\s]+$') then
+    perform app_hidden.raise_error('ST003', 'email must be an email address of at most 254 characters');
+  end if;
+  if invite_to_account.account_role is null or invite_to_account.account_role not in ('owner', 'member') then
+    perform app_hidden.raise_error('ST003', 'account_role must be owner or member');
+  end if;
+  if (select count(*) from app_public.account_invitations i where i.account_id = v_account.id and i.expires_at > now()) >= 100 then
+    perform app_hidden.raise_error('ST003', 'an account can have at most 100 open invitations; revoke some first');
+  end if;
+  -- inviting the same person again renews the invitation (same answer whoever it is)
+  if v_email is not null then
+    insert into app_public.account_invitations as i (account_id, account_name, email, account_role, invited_by)
+    values (v_account.id, v_account.name, v_email, invite_to_account.account_role, app_hidden.current_user_id())
+    on conflict (account_id, email) where email is not null do update
+      set account_role = excluded.account_role, invited_by = excluded.invited_by, account_name = excluded.account_name,
+          expires_at = now() + interval '14 days'
+    returning * into v_invitation;
+  else
+    insert into app_public.account_invitations as i (account_id, account_name, invited_user_id, account_role, invited_by)
+    values (v_account.id, v_account.name, invite_to_account.user_id, invite_to_account.account_role, app_hidden.current_user_id())
+    on conflict (account_id, invited_user_id) where invited_user_id is not null do update
+      set account_role = excluded.account_role, invited_by = excluded.invited_by, account_name = excluded.account_name,
+          expires_at = now() + interval '14 days'
+    returning * into v_invitation;
+  end if;
+  return v_invitation;
+end;
+$_$;
+
+--
+-- Name: FUNCTION invite_to_account(account_id uuid, email text, user_id uuid, account_role text); Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON FUNCTION app_public.invite_to_account(account_id uuid, email text, user_id uuid, account_role text) IS 'An owner invites someone to a team account, by email or by user id; they join when they accept (acceptInvitation).
+The answer is the same whether or not such a user exists. Errors: ST001, ST003, ST004.';
+
+--
 -- Name: pause_task(uuid); Type: FUNCTION; Schema: app_public; Owner: -
 --
 
@@ -2395,10 +3087,10 @@ COMMENT ON FUNCTION app_public.regenerate_prompt(task_id uuid) IS 'Re-snapshots 
 (watch promptGeneration / metadata.prompt.generation, or subscribe to taskUpdated).';
 
 --
--- Name: resume_task(uuid); Type: FUNCTION; Schema: app_public; Owner: -
+-- Name: resume_task(uuid, timestamp with time zone, integer); Type: FUNCTION; Schema: app_public; Owner: -
 --
 
-CREATE FUNCTION app_public.resume_task(task_id uuid) RETURNS app_public.scheduled_tasks
+CREATE FUNCTION app_public.resume_task(task_id uuid, planned_next timestamp with time zone DEFAULT NULL::timestamp with time zone, planned_version integer DEFAULT NULL::integer) RETURNS app_public.scheduled_tasks
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
@@ -2410,17 +3102,19 @@ begin
       format('task %s is %s; only a paused task can be resumed', v_task.task_id, v_task.status));
   end if;
   update app_public.scheduled_tasks t
-     set status = case when t.is_scheduled then 'active' else 'draft' end, next_execution_at = null
+     set status = case when t.is_scheduled then 'active' else 'draft' end,
+         next_execution_at = case when t.is_scheduled and planned_version is not distinct from t.schedule_version then planned_next end
    where t.task_id = v_task.task_id returning * into v_task;
   return v_task;
 end;
 $$;
 
 --
--- Name: FUNCTION resume_task(task_id uuid); Type: COMMENT; Schema: app_public; Owner: -
+-- Name: FUNCTION resume_task(task_id uuid, planned_next timestamp with time zone, planned_version integer); Type: COMMENT; Schema: app_public; Owner: -
 --
 
-COMMENT ON FUNCTION app_public.resume_task(task_id uuid) IS 'Resumes a paused task: it is planned again from now (no catch-up of the paused time; nextExecutionAt is set by the worker within seconds). Raises ST002 unless paused.';
+COMMENT ON FUNCTION app_public.resume_task(task_id uuid, planned_next timestamp with time zone, planned_version integer) IS '@behavior -*
+Resumes a paused task, planned from now (no catch-up of the paused time). GraphQL resumeTask passes the next time it planned for the schedule version it read; from psql leave both null and the worker plans it within seconds. Raises ST002 unless paused.';
 
 --
 -- Name: schedule_task(uuid, text, timestamp with time zone, text, text, integer, timestamp with time zone); Type: FUNCTION; Schema: app_public; Owner: -
@@ -2723,23 +3417,6 @@ ALTER TABLE app_private.prompt_generation_requests ALTER COLUMN id ADD GENERATED
 );
 
 --
--- Name: provider_minutes; Type: TABLE; Schema: app_private; Owner: -
---
-
-CREATE TABLE app_private.provider_minutes (
-    provider text NOT NULL,
-    minute timestamp with time zone NOT NULL,
-    requests integer DEFAULT 0 NOT NULL,
-    tokens bigint DEFAULT 0 NOT NULL
-);
-
---
--- Name: TABLE provider_minutes; Type: COMMENT; Schema: app_private; Owner: -
---
-
-COMMENT ON TABLE app_private.provider_minutes IS 'Requests and tokens sent to each provider per minute (all workers), for requests/tokens-per-minute limits. Rows older than an hour are pruned.';
-
---
 -- Name: retention_settings; Type: TABLE; Schema: app_private; Owner: -
 --
 
@@ -2795,23 +3472,22 @@ CREATE TABLE app_private.scheduler_settings (
 COMMENT ON TABLE app_private.scheduler_settings IS 'lookahead: how far ahead the per-minute dispatcher enqueues occurrences (each runs at its own time); staleness: a missed occurrence older than this is skipped, not caught up.';
 
 --
--- Name: account_memberships; Type: TABLE; Schema: app_public; Owner: -
+-- Name: webhook_events; Type: TABLE; Schema: app_private; Owner: -
 --
 
-CREATE TABLE app_public.account_memberships (
-    account_id uuid NOT NULL,
-    user_id uuid NOT NULL,
-    account_role text DEFAULT 'member'::text NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT account_memberships_account_role_check CHECK ((account_role = ANY (ARRAY['owner'::text, 'member'::text])))
+CREATE TABLE app_private.webhook_events (
+    agent_run_id uuid NOT NULL,
+    event_id text NOT NULL,
+    event_type text NOT NULL,
+    received_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT webhook_events_event_id_check CHECK (((length(event_id) >= 1) AND (length(event_id) <= 200)))
 );
 
 --
--- Name: TABLE account_memberships; Type: COMMENT; Schema: app_public; Owner: -
+-- Name: TABLE webhook_events; Type: COMMENT; Schema: app_private; Owner: -
 --
 
-COMMENT ON TABLE app_public.account_memberships IS 'Who belongs to which account. Members read the account''s data; owners also manage membership.';
+COMMENT ON TABLE app_private.webhook_events IS 'Callback events applied per agent run (POST /hooks/agent-runs/:id), by the runtime''s event_id: a replayed event is answered 200 and not applied again.';
 
 --
 -- Name: agent_runs; Type: TABLE; Schema: app_public; Owner: -
@@ -2891,7 +3567,7 @@ COMMENT ON COLUMN app_public.agents.tools IS 'Allow-list of tool names the agent
 -- Name: COLUMN agents.mcp_servers; Type: COMMENT; Schema: app_public; Owner: -
 --
 
-COMMENT ON COLUMN app_public.agents.mcp_servers IS 'MCP servers whose tools the agent may call: [{"name": "<a server configured in MCP_SERVERS>"} | {"url": "https://<host in MCP_ALLOWED_HOSTS>/mcp"}].';
+COMMENT ON COLUMN app_public.agents.mcp_servers IS 'MCP servers whose tools the agent may call: [{"name": "<a server configured in MCP_SERVERS>"} | {"url": "https://<host in MCP_ALLOWED_HOSTS>/mcp"}]. Checked when written (ST003).';
 
 --
 -- Name: messages; Type: TABLE; Schema: app_public; Owner: -
@@ -3023,13 +3699,6 @@ ALTER TABLE ONLY app_private.prompt_generation_requests
     ADD CONSTRAINT prompt_generation_requests_pkey PRIMARY KEY (id);
 
 --
--- Name: provider_minutes provider_minutes_pkey; Type: CONSTRAINT; Schema: app_private; Owner: -
---
-
-ALTER TABLE ONLY app_private.provider_minutes
-    ADD CONSTRAINT provider_minutes_pkey PRIMARY KEY (provider, minute);
-
---
 -- Name: retention_settings retention_settings_pkey; Type: CONSTRAINT; Schema: app_private; Owner: -
 --
 
@@ -3049,6 +3718,20 @@ ALTER TABLE ONLY app_private.run_workers
 
 ALTER TABLE ONLY app_private.scheduler_settings
     ADD CONSTRAINT scheduler_settings_pkey PRIMARY KEY (id);
+
+--
+-- Name: webhook_events webhook_events_pkey; Type: CONSTRAINT; Schema: app_private; Owner: -
+--
+
+ALTER TABLE ONLY app_private.webhook_events
+    ADD CONSTRAINT webhook_events_pkey PRIMARY KEY (agent_run_id, event_id);
+
+--
+-- Name: account_invitations account_invitations_pkey; Type: CONSTRAINT; Schema: app_public; Owner: -
+--
+
+ALTER TABLE ONLY app_public.account_invitations
+    ADD CONSTRAINT account_invitations_pkey PRIMARY KEY (invitation_id);
 
 --
 -- Name: account_memberships account_memberships_pkey; Type: CONSTRAINT; Schema: app_public; Owner: -
@@ -3152,6 +3835,42 @@ CREATE INDEX model_usage_provider_at_idx ON app_private.model_usage USING btree 
 CREATE INDEX prompt_generation_requests_owner_at_idx ON app_private.prompt_generation_requests USING btree (owner_user_id, at);
 
 --
+-- Name: account_invitations_account_email; Type: INDEX; Schema: app_public; Owner: -
+--
+
+CREATE UNIQUE INDEX account_invitations_account_email ON app_public.account_invitations USING btree (account_id, email) WHERE (email IS NOT NULL);
+
+--
+-- Name: account_invitations_account_id_idx; Type: INDEX; Schema: app_public; Owner: -
+--
+
+CREATE INDEX account_invitations_account_id_idx ON app_public.account_invitations USING btree (account_id);
+
+--
+-- Name: account_invitations_account_user; Type: INDEX; Schema: app_public; Owner: -
+--
+
+CREATE UNIQUE INDEX account_invitations_account_user ON app_public.account_invitations USING btree (account_id, invited_user_id) WHERE (invited_user_id IS NOT NULL);
+
+--
+-- Name: account_invitations_email_idx; Type: INDEX; Schema: app_public; Owner: -
+--
+
+CREATE INDEX account_invitations_email_idx ON app_public.account_invitations USING btree (email) WHERE (email IS NOT NULL);
+
+--
+-- Name: account_invitations_invited_by_idx; Type: INDEX; Schema: app_public; Owner: -
+--
+
+CREATE INDEX account_invitations_invited_by_idx ON app_public.account_invitations USING btree (invited_by);
+
+--
+-- Name: account_invitations_invited_user_idx; Type: INDEX; Schema: app_public; Owner: -
+--
+
+CREATE INDEX account_invitations_invited_user_idx ON app_public.account_invitations USING btree (invited_user_id) WHERE (invited_user_id IS NOT NULL);
+
+--
 -- Name: account_memberships_user_id_idx; Type: INDEX; Schema: app_public; Owner: -
 --
 
@@ -3192,6 +3911,12 @@ CREATE INDEX agent_runs_thread_id_idx ON app_public.agent_runs USING btree (thre
 --
 
 CREATE INDEX agents_account_id_idx ON app_public.agents USING btree (account_id);
+
+--
+-- Name: idx_scheduled_tasks_account_agent; Type: INDEX; Schema: app_public; Owner: -
+--
+
+CREATE INDEX idx_scheduled_tasks_account_agent ON app_public.scheduled_tasks USING btree (account_id, agent_id);
 
 --
 -- Name: idx_scheduled_tasks_account_created_task; Type: INDEX; Schema: app_public; Owner: -
@@ -3254,12 +3979,6 @@ CREATE INDEX idx_scheduled_tasks_status ON app_public.scheduled_tasks USING btre
 CREATE INDEX idx_task_executions_account_created ON app_public.task_executions USING btree (account_id, created_at DESC, execution_id DESC);
 
 --
--- Name: idx_task_executions_account_id; Type: INDEX; Schema: app_public; Owner: -
---
-
-CREATE INDEX idx_task_executions_account_id ON app_public.task_executions USING btree (account_id);
-
---
 -- Name: idx_task_executions_account_running; Type: INDEX; Schema: app_public; Owner: -
 --
 
@@ -3269,7 +3988,7 @@ CREATE INDEX idx_task_executions_account_running ON app_public.task_executions U
 -- Name: idx_task_executions_agent_run_id; Type: INDEX; Schema: app_public; Owner: -
 --
 
-CREATE INDEX idx_task_executions_agent_run_id ON app_public.task_executions USING btree (agent_run_id);
+CREATE INDEX idx_task_executions_agent_run_id ON app_public.task_executions USING btree (agent_run_id) WHERE (agent_run_id IS NOT NULL);
 
 --
 -- Name: idx_task_executions_pending_due; Type: INDEX; Schema: app_public; Owner: -
@@ -3311,7 +4030,7 @@ CREATE INDEX idx_task_executions_task_id ON app_public.task_executions USING btr
 -- Name: idx_task_executions_thread_id; Type: INDEX; Schema: app_public; Owner: -
 --
 
-CREATE INDEX idx_task_executions_thread_id ON app_public.task_executions USING btree (thread_id);
+CREATE INDEX idx_task_executions_thread_id ON app_public.task_executions USING btree (thread_id) WHERE (thread_id IS NOT NULL);
 
 --
 -- Name: messages_account_id_idx; Type: INDEX; Schema: app_public; Owner: -
@@ -3368,10 +4087,64 @@ CREATE INDEX threads_agent_id_idx ON app_public.threads USING btree (agent_id);
 CREATE TRIGGER _500_roll_up_to_owner AFTER INSERT OR UPDATE ON app_private.account_usage FOR EACH ROW EXECUTE FUNCTION app_private.tg_account_usage__roll_up_to_owner();
 
 --
+-- Name: account_memberships _001_visitor_update_begin; Type: TRIGGER; Schema: app_public; Owner: -
+--
+
+CREATE TRIGGER _001_visitor_update_begin BEFORE UPDATE ON app_public.account_memberships FOR EACH STATEMENT WHEN ((CURRENT_USER = 'sat_visitor'::name)) EXECUTE FUNCTION app_private.tg__visitor_update_begin();
+
+--
+-- Name: accounts _001_visitor_update_begin; Type: TRIGGER; Schema: app_public; Owner: -
+--
+
+CREATE TRIGGER _001_visitor_update_begin BEFORE UPDATE ON app_public.accounts FOR EACH STATEMENT WHEN ((CURRENT_USER = 'sat_visitor'::name)) EXECUTE FUNCTION app_private.tg__visitor_update_begin();
+
+--
+-- Name: agents _001_visitor_update_begin; Type: TRIGGER; Schema: app_public; Owner: -
+--
+
+CREATE TRIGGER _001_visitor_update_begin BEFORE UPDATE ON app_public.agents FOR EACH STATEMENT WHEN ((CURRENT_USER = 'sat_visitor'::name)) EXECUTE FUNCTION app_private.tg__visitor_update_begin();
+
+--
+-- Name: messages _001_visitor_update_begin; Type: TRIGGER; Schema: app_public; Owner: -
+--
+
+CREATE TRIGGER _001_visitor_update_begin BEFORE UPDATE ON app_public.messages FOR EACH STATEMENT WHEN ((CURRENT_USER = 'sat_visitor'::name)) EXECUTE FUNCTION app_private.tg__visitor_update_begin();
+
+--
+-- Name: scheduled_tasks _001_visitor_update_begin; Type: TRIGGER; Schema: app_public; Owner: -
+--
+
+CREATE TRIGGER _001_visitor_update_begin BEFORE UPDATE ON app_public.scheduled_tasks FOR EACH STATEMENT WHEN ((CURRENT_USER = 'sat_visitor'::name)) EXECUTE FUNCTION app_private.tg__visitor_update_begin();
+
+--
+-- Name: threads _001_visitor_update_begin; Type: TRIGGER; Schema: app_public; Owner: -
+--
+
+CREATE TRIGGER _001_visitor_update_begin BEFORE UPDATE ON app_public.threads FOR EACH STATEMENT WHEN ((CURRENT_USER = 'sat_visitor'::name)) EXECUTE FUNCTION app_private.tg__visitor_update_begin();
+
+--
 -- Name: messages _050_account_from_thread; Type: TRIGGER; Schema: app_public; Owner: -
 --
 
 CREATE TRIGGER _050_account_from_thread BEFORE INSERT ON app_public.messages FOR EACH ROW EXECUTE FUNCTION app_private.tg_messages__account_from_thread();
+
+--
+-- Name: scheduled_tasks _050_check_timezone; Type: TRIGGER; Schema: app_public; Owner: -
+--
+
+CREATE TRIGGER _050_check_timezone BEFORE INSERT ON app_public.scheduled_tasks FOR EACH ROW EXECUTE FUNCTION app_private.tg_scheduled_tasks__check_timezone();
+
+--
+-- Name: scheduled_tasks _051_check_timezone_update; Type: TRIGGER; Schema: app_public; Owner: -
+--
+
+CREATE TRIGGER _051_check_timezone_update BEFORE UPDATE OF timezone ON app_public.scheduled_tasks FOR EACH ROW WHEN (((new.timezone)::text IS DISTINCT FROM (old.timezone)::text)) EXECUTE FUNCTION app_private.tg_scheduled_tasks__check_timezone();
+
+--
+-- Name: account_invitations _100_timestamps; Type: TRIGGER; Schema: app_public; Owner: -
+--
+
+CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.account_invitations FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
 
 --
 -- Name: account_memberships _100_timestamps; Type: TRIGGER; Schema: app_public; Owner: -
@@ -3407,13 +4180,13 @@ CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.messages FO
 -- Name: scheduled_tasks _100_timestamps; Type: TRIGGER; Schema: app_public; Owner: -
 --
 
-CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.scheduled_tasks FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
+CREATE TRIGGER _100_timestamps BEFORE INSERT ON app_public.scheduled_tasks FOR EACH ROW WHEN (((new.created_at IS DISTINCT FROM now()) OR (new.updated_at IS DISTINCT FROM now()))) EXECUTE FUNCTION app_private.tg__timestamps();
 
 --
 -- Name: task_executions _100_timestamps; Type: TRIGGER; Schema: app_public; Owner: -
 --
 
-CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.task_executions FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
+CREATE TRIGGER _100_timestamps BEFORE INSERT ON app_public.task_executions FOR EACH ROW WHEN (((new.created_at IS DISTINCT FROM now()) OR (new.updated_at IS DISTINCT FROM now()))) EXECUTE FUNCTION app_private.tg__timestamps();
 
 --
 -- Name: threads _100_timestamps; Type: TRIGGER; Schema: app_public; Owner: -
@@ -3428,10 +4201,28 @@ CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.threads FOR
 CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.users FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
 
 --
+-- Name: scheduled_tasks _110_timestamps_update; Type: TRIGGER; Schema: app_public; Owner: -
+--
+
+CREATE TRIGGER _110_timestamps_update BEFORE UPDATE ON app_public.scheduled_tasks FOR EACH ROW WHEN (((NOT (new.updated_at IS DISTINCT FROM old.updated_at)) OR (new.created_at IS DISTINCT FROM old.created_at))) EXECUTE FUNCTION app_private.tg__timestamps();
+
+--
+-- Name: task_executions _110_timestamps_update; Type: TRIGGER; Schema: app_public; Owner: -
+--
+
+CREATE TRIGGER _110_timestamps_update BEFORE UPDATE ON app_public.task_executions FOR EACH ROW WHEN (((NOT (new.updated_at IS DISTINCT FROM old.updated_at)) OR (new.created_at IS DISTINCT FROM old.created_at))) EXECUTE FUNCTION app_private.tg__timestamps();
+
+--
 -- Name: account_memberships _150_personal_is_private; Type: TRIGGER; Schema: app_public; Owner: -
 --
 
 CREATE TRIGGER _150_personal_is_private BEFORE INSERT ON app_public.account_memberships FOR EACH ROW EXECUTE FUNCTION app_private.tg_account_memberships__personal_is_private();
+
+--
+-- Name: agents _150_stay_while_used; Type: TRIGGER; Schema: app_public; Owner: -
+--
+
+CREATE TRIGGER _150_stay_while_used BEFORE UPDATE OF account_id ON app_public.agents FOR EACH ROW WHEN ((old.account_id IS DISTINCT FROM new.account_id)) EXECUTE FUNCTION app_private.tg_agents__stay_while_used();
 
 --
 -- Name: account_memberships _200_protect_owners; Type: TRIGGER; Schema: app_public; Owner: -
@@ -3443,7 +4234,19 @@ CREATE TRIGGER _200_protect_owners BEFORE DELETE OR UPDATE ON app_public.account
 -- Name: scheduled_tasks _200_user_prompt_edit; Type: TRIGGER; Schema: app_public; Owner: -
 --
 
-CREATE TRIGGER _200_user_prompt_edit BEFORE UPDATE ON app_public.scheduled_tasks FOR EACH ROW EXECUTE FUNCTION app_private.tg_scheduled_tasks__user_prompt_edit();
+CREATE TRIGGER _200_user_prompt_edit BEFORE UPDATE ON app_public.scheduled_tasks FOR EACH ROW WHEN ((new.generated_prompt IS DISTINCT FROM old.generated_prompt)) EXECUTE FUNCTION app_private.tg_scheduled_tasks__user_prompt_edit();
+
+--
+-- Name: scheduled_tasks _210_review_gate; Type: TRIGGER; Schema: app_public; Owner: -
+--
+
+CREATE TRIGGER _210_review_gate BEFORE INSERT ON app_public.scheduled_tasks FOR EACH ROW EXECUTE FUNCTION app_private.tg_scheduled_tasks__review_gate();
+
+--
+-- Name: scheduled_tasks _210_review_gate_update; Type: TRIGGER; Schema: app_public; Owner: -
+--
+
+CREATE TRIGGER _210_review_gate_update BEFORE UPDATE ON app_public.scheduled_tasks FOR EACH ROW WHEN (((old.generated_prompt IS DISTINCT FROM new.generated_prompt) OR (old.needs_review IS DISTINCT FROM new.needs_review) OR ((old.status)::text IS DISTINCT FROM (new.status)::text))) EXECUTE FUNCTION app_private.tg_scheduled_tasks__review_gate();
 
 --
 -- Name: agents _300_check_plan; Type: TRIGGER; Schema: app_public; Owner: -
@@ -3455,7 +4258,13 @@ CREATE TRIGGER _300_check_plan BEFORE INSERT OR UPDATE OF account_id, model, max
 -- Name: scheduled_tasks _300_schedule_changed; Type: TRIGGER; Schema: app_public; Owner: -
 --
 
-CREATE TRIGGER _300_schedule_changed BEFORE UPDATE ON app_public.scheduled_tasks FOR EACH ROW EXECUTE FUNCTION app_private.tg_scheduled_tasks__schedule_changed();
+CREATE TRIGGER _300_schedule_changed BEFORE UPDATE ON app_public.scheduled_tasks FOR EACH ROW WHEN (((((((((new.schedule_type)::text IS DISTINCT FROM (old.schedule_type)::text) OR (new.scheduled_at IS DISTINCT FROM old.scheduled_at)) OR ((new.cron_expression)::text IS DISTINCT FROM (old.cron_expression)::text)) OR ((new.timezone)::text IS DISTINCT FROM (old.timezone)::text)) OR (new.max_executions IS DISTINCT FROM old.max_executions)) OR ((new.status)::text IS DISTINCT FROM (old.status)::text)) OR (new.next_execution_at IS NULL))) EXECUTE FUNCTION app_private.tg_scheduled_tasks__schedule_changed();
+
+--
+-- Name: agents _310_check_mcp_servers; Type: TRIGGER; Schema: app_public; Owner: -
+--
+
+CREATE TRIGGER _310_check_mcp_servers BEFORE INSERT OR UPDATE OF mcp_servers ON app_public.agents FOR EACH ROW EXECUTE FUNCTION app_private.tg_agents__check_mcp_servers();
 
 --
 -- Name: scheduled_tasks _400_cancel_jobs; Type: TRIGGER; Schema: app_public; Owner: -
@@ -3488,6 +4297,24 @@ CREATE TRIGGER _510_audit_update AFTER UPDATE ON app_public.scheduled_tasks FOR 
 CREATE TRIGGER _510_audit_update AFTER UPDATE ON app_public.task_executions FOR EACH ROW WHEN (((old.status)::text IS DISTINCT FROM (new.status)::text)) EXECUTE FUNCTION app_private.tg__audit('execution_id', 'status', 'trigger_type', 'scheduled_for', 'error_message');
 
 --
+-- Name: scheduled_tasks _610_flag_cancels_pending; Type: TRIGGER; Schema: app_public; Owner: -
+--
+
+CREATE TRIGGER _610_flag_cancels_pending AFTER UPDATE ON app_public.scheduled_tasks FOR EACH ROW WHEN ((new.needs_review AND (NOT old.needs_review))) EXECUTE FUNCTION app_private.tg_scheduled_tasks__flag_cancels_pending();
+
+--
+-- Name: scheduled_tasks _800_dispatch_soon; Type: TRIGGER; Schema: app_public; Owner: -
+--
+
+CREATE TRIGGER _800_dispatch_soon AFTER INSERT ON app_public.scheduled_tasks FOR EACH ROW WHEN ((((new.status)::text = 'active'::text) AND (new.next_execution_at < (now() + '00:02:00'::interval)))) EXECUTE FUNCTION app_private.tg_scheduled_tasks__dispatch_soon();
+
+--
+-- Name: scheduled_tasks _810_dispatch_soon_update; Type: TRIGGER; Schema: app_public; Owner: -
+--
+
+CREATE TRIGGER _810_dispatch_soon_update AFTER UPDATE OF next_execution_at, status ON app_public.scheduled_tasks FOR EACH ROW WHEN ((((new.status)::text = 'active'::text) AND (new.next_execution_at < (now() + '00:02:00'::interval)) AND ((new.next_execution_at IS DISTINCT FROM old.next_execution_at) OR ((new.status)::text IS DISTINCT FROM (old.status)::text)))) EXECUTE FUNCTION app_private.tg_scheduled_tasks__dispatch_soon();
+
+--
 -- Name: scheduled_tasks _900_notify; Type: TRIGGER; Schema: app_public; Owner: -
 --
 
@@ -3497,13 +4324,91 @@ CREATE TRIGGER _900_notify AFTER UPDATE ON app_public.scheduled_tasks FOR EACH R
 -- Name: task_executions _900_notify; Type: TRIGGER; Schema: app_public; Owner: -
 --
 
-CREATE TRIGGER _900_notify AFTER INSERT OR DELETE OR UPDATE ON app_public.task_executions FOR EACH ROW EXECUTE FUNCTION app_private.tg__notify_task('execution_updated');
+CREATE TRIGGER _900_notify AFTER DELETE OR UPDATE ON app_public.task_executions FOR EACH ROW EXECUTE FUNCTION app_private.tg__notify_task('execution_updated');
+
+--
+-- Name: task_executions _901_notify_insert; Type: TRIGGER; Schema: app_public; Owner: -
+--
+
+CREATE TRIGGER _901_notify_insert AFTER INSERT ON app_public.task_executions REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_task_executions__notify_inserted();
 
 --
 -- Name: task_executions _920_notify_run_stopped; Type: TRIGGER; Schema: app_public; Owner: -
 --
 
 CREATE TRIGGER _920_notify_run_stopped AFTER UPDATE ON app_public.task_executions FOR EACH ROW WHEN ((((old.status)::text = 'running'::text) AND ((new.status)::text = ANY ((ARRAY['cancelled'::character varying, 'completed'::character varying, 'failed'::character varying])::text[])) AND (old.lease_owner IS NOT NULL))) EXECUTE FUNCTION app_private.tg_task_executions__notify_run_stopped();
+
+--
+-- Name: account_memberships _990_visitor_update_count; Type: TRIGGER; Schema: app_public; Owner: -
+--
+
+CREATE TRIGGER _990_visitor_update_count AFTER UPDATE ON app_public.account_memberships FOR EACH ROW WHEN ((CURRENT_USER = 'sat_visitor'::name)) EXECUTE FUNCTION app_private.tg__visitor_update_count();
+
+--
+-- Name: accounts _990_visitor_update_count; Type: TRIGGER; Schema: app_public; Owner: -
+--
+
+CREATE TRIGGER _990_visitor_update_count AFTER UPDATE ON app_public.accounts FOR EACH ROW WHEN ((CURRENT_USER = 'sat_visitor'::name)) EXECUTE FUNCTION app_private.tg__visitor_update_count();
+
+--
+-- Name: agents _990_visitor_update_count; Type: TRIGGER; Schema: app_public; Owner: -
+--
+
+CREATE TRIGGER _990_visitor_update_count AFTER UPDATE ON app_public.agents FOR EACH ROW WHEN ((CURRENT_USER = 'sat_visitor'::name)) EXECUTE FUNCTION app_private.tg__visitor_update_count();
+
+--
+-- Name: messages _990_visitor_update_count; Type: TRIGGER; Schema: app_public; Owner: -
+--
+
+CREATE TRIGGER _990_visitor_update_count AFTER UPDATE ON app_public.messages FOR EACH ROW WHEN ((CURRENT_USER = 'sat_visitor'::name)) EXECUTE FUNCTION app_private.tg__visitor_update_count();
+
+--
+-- Name: scheduled_tasks _990_visitor_update_count; Type: TRIGGER; Schema: app_public; Owner: -
+--
+
+CREATE TRIGGER _990_visitor_update_count AFTER UPDATE ON app_public.scheduled_tasks FOR EACH ROW WHEN ((CURRENT_USER = 'sat_visitor'::name)) EXECUTE FUNCTION app_private.tg__visitor_update_count();
+
+--
+-- Name: threads _990_visitor_update_count; Type: TRIGGER; Schema: app_public; Owner: -
+--
+
+CREATE TRIGGER _990_visitor_update_count AFTER UPDATE ON app_public.threads FOR EACH ROW WHEN ((CURRENT_USER = 'sat_visitor'::name)) EXECUTE FUNCTION app_private.tg__visitor_update_count();
+
+--
+-- Name: account_memberships _990_visitor_update_must_match; Type: TRIGGER; Schema: app_public; Owner: -
+--
+
+CREATE TRIGGER _990_visitor_update_must_match AFTER UPDATE ON app_public.account_memberships FOR EACH STATEMENT WHEN ((CURRENT_USER = 'sat_visitor'::name)) EXECUTE FUNCTION app_private.tg__visitor_update_must_match();
+
+--
+-- Name: accounts _990_visitor_update_must_match; Type: TRIGGER; Schema: app_public; Owner: -
+--
+
+CREATE TRIGGER _990_visitor_update_must_match AFTER UPDATE ON app_public.accounts FOR EACH STATEMENT WHEN ((CURRENT_USER = 'sat_visitor'::name)) EXECUTE FUNCTION app_private.tg__visitor_update_must_match();
+
+--
+-- Name: agents _990_visitor_update_must_match; Type: TRIGGER; Schema: app_public; Owner: -
+--
+
+CREATE TRIGGER _990_visitor_update_must_match AFTER UPDATE ON app_public.agents FOR EACH STATEMENT WHEN ((CURRENT_USER = 'sat_visitor'::name)) EXECUTE FUNCTION app_private.tg__visitor_update_must_match();
+
+--
+-- Name: messages _990_visitor_update_must_match; Type: TRIGGER; Schema: app_public; Owner: -
+--
+
+CREATE TRIGGER _990_visitor_update_must_match AFTER UPDATE ON app_public.messages FOR EACH STATEMENT WHEN ((CURRENT_USER = 'sat_visitor'::name)) EXECUTE FUNCTION app_private.tg__visitor_update_must_match();
+
+--
+-- Name: scheduled_tasks _990_visitor_update_must_match; Type: TRIGGER; Schema: app_public; Owner: -
+--
+
+CREATE TRIGGER _990_visitor_update_must_match AFTER UPDATE ON app_public.scheduled_tasks FOR EACH STATEMENT WHEN ((CURRENT_USER = 'sat_visitor'::name)) EXECUTE FUNCTION app_private.tg__visitor_update_must_match();
+
+--
+-- Name: threads _990_visitor_update_must_match; Type: TRIGGER; Schema: app_public; Owner: -
+--
+
+CREATE TRIGGER _990_visitor_update_must_match AFTER UPDATE ON app_public.threads FOR EACH STATEMENT WHEN ((CURRENT_USER = 'sat_visitor'::name)) EXECUTE FUNCTION app_private.tg__visitor_update_must_match();
 
 --
 -- Name: account_usage account_usage_account_id_fkey; Type: FK CONSTRAINT; Schema: app_private; Owner: -
@@ -3525,6 +4430,27 @@ ALTER TABLE ONLY app_private.owner_usage
 
 ALTER TABLE ONLY app_private.prompt_generation_requests
     ADD CONSTRAINT prompt_generation_requests_owner_user_id_fkey FOREIGN KEY (owner_user_id) REFERENCES app_public.users(id) ON DELETE CASCADE;
+
+--
+-- Name: webhook_events webhook_events_agent_run_id_fkey; Type: FK CONSTRAINT; Schema: app_private; Owner: -
+--
+
+ALTER TABLE ONLY app_private.webhook_events
+    ADD CONSTRAINT webhook_events_agent_run_id_fkey FOREIGN KEY (agent_run_id) REFERENCES app_public.agent_runs(id) ON DELETE CASCADE;
+
+--
+-- Name: account_invitations account_invitations_account_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: -
+--
+
+ALTER TABLE ONLY app_public.account_invitations
+    ADD CONSTRAINT account_invitations_account_id_fkey FOREIGN KEY (account_id) REFERENCES app_public.accounts(id) ON DELETE CASCADE;
+
+--
+-- Name: account_invitations account_invitations_invited_by_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: -
+--
+
+ALTER TABLE ONLY app_public.account_invitations
+    ADD CONSTRAINT account_invitations_invited_by_fkey FOREIGN KEY (invited_by) REFERENCES app_public.users(id) ON DELETE SET NULL;
 
 --
 -- Name: account_memberships account_memberships_account_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: -
@@ -3611,18 +4537,18 @@ ALTER TABLE ONLY app_public.scheduled_tasks
     ADD CONSTRAINT scheduled_tasks_agent_id_fkey FOREIGN KEY (agent_id) REFERENCES app_public.agents(agent_id) ON DELETE SET NULL;
 
 --
+-- Name: scheduled_tasks scheduled_tasks_agent_same_account; Type: FK CONSTRAINT; Schema: app_public; Owner: -
+--
+
+ALTER TABLE ONLY app_public.scheduled_tasks
+    ADD CONSTRAINT scheduled_tasks_agent_same_account FOREIGN KEY (account_id, agent_id) REFERENCES app_public.agents(account_id, agent_id) ON DELETE SET NULL (agent_id);
+
+--
 -- Name: scheduled_tasks scheduled_tasks_source_thread_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: -
 --
 
 ALTER TABLE ONLY app_public.scheduled_tasks
     ADD CONSTRAINT scheduled_tasks_source_thread_id_fkey FOREIGN KEY (source_thread_id) REFERENCES app_public.threads(thread_id) ON DELETE CASCADE;
-
---
--- Name: task_executions task_executions_account_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: -
---
-
-ALTER TABLE ONLY app_public.task_executions
-    ADD CONSTRAINT task_executions_account_id_fkey FOREIGN KEY (account_id) REFERENCES app_public.accounts(id) ON DELETE CASCADE;
 
 --
 -- Name: task_executions task_executions_agent_run_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: -
@@ -3709,16 +4635,22 @@ ALTER TABLE app_private.plan_limits ENABLE ROW LEVEL SECURITY;
 ALTER TABLE app_private.prompt_generation_requests ENABLE ROW LEVEL SECURITY;
 
 --
--- Name: provider_minutes; Type: ROW SECURITY; Schema: app_private; Owner: -
---
-
-ALTER TABLE app_private.provider_minutes ENABLE ROW LEVEL SECURITY;
-
---
 -- Name: run_workers; Type: ROW SECURITY; Schema: app_private; Owner: -
 --
 
 ALTER TABLE app_private.run_workers ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: webhook_events; Type: ROW SECURITY; Schema: app_private; Owner: -
+--
+
+ALTER TABLE app_private.webhook_events ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: account_invitations; Type: ROW SECURITY; Schema: app_public; Owner: -
+--
+
+ALTER TABLE app_public.account_invitations ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: account_memberships; Type: ROW SECURITY; Schema: app_public; Owner: -
@@ -3745,6 +4677,12 @@ ALTER TABLE app_public.agent_runs ENABLE ROW LEVEL SECURITY;
 ALTER TABLE app_public.agents ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: account_invitations delete_invitee; Type: POLICY; Schema: app_public; Owner: -
+--
+
+CREATE POLICY delete_invitee ON app_public.account_invitations FOR DELETE USING (((invited_user_id = ( SELECT app_hidden.current_user_id() AS current_user_id)) OR (email = ( SELECT app_hidden.current_user_email() AS current_user_email))));
+
+--
 -- Name: agents delete_member; Type: POLICY; Schema: app_public; Owner: -
 --
 
@@ -3767,6 +4705,12 @@ CREATE POLICY delete_member ON app_public.scheduled_tasks FOR DELETE USING ((acc
 --
 
 CREATE POLICY delete_member ON app_public.threads FOR DELETE USING ((account_id = ANY (ARRAY( SELECT app_hidden.current_user_account_ids() AS current_user_account_ids))));
+
+--
+-- Name: account_invitations delete_owner; Type: POLICY; Schema: app_public; Owner: -
+--
+
+CREATE POLICY delete_owner ON app_public.account_invitations FOR DELETE USING (app_hidden.has_role_on_account(account_id, 'owner'::text));
 
 --
 -- Name: account_memberships delete_owner; Type: POLICY; Schema: app_public; Owner: -
@@ -3799,12 +4743,6 @@ CREATE POLICY insert_member ON app_public.messages FOR INSERT WITH CHECK ((accou
 CREATE POLICY insert_member ON app_public.threads FOR INSERT WITH CHECK ((account_id = ANY (ARRAY( SELECT app_hidden.current_user_account_ids() AS current_user_account_ids))));
 
 --
--- Name: account_memberships insert_owner; Type: POLICY; Schema: app_public; Owner: -
---
-
-CREATE POLICY insert_owner ON app_public.account_memberships FOR INSERT WITH CHECK (app_hidden.has_role_on_account(account_id, 'owner'::text));
-
---
 -- Name: messages; Type: ROW SECURITY; Schema: app_public; Owner: -
 --
 
@@ -3815,6 +4753,12 @@ ALTER TABLE app_public.messages ENABLE ROW LEVEL SECURITY;
 --
 
 ALTER TABLE app_public.scheduled_tasks ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: account_invitations select_invitee; Type: POLICY; Schema: app_public; Owner: -
+--
+
+CREATE POLICY select_invitee ON app_public.account_invitations FOR SELECT USING (((invited_user_id = ( SELECT app_hidden.current_user_id() AS current_user_id)) OR (email = ( SELECT app_hidden.current_user_email() AS current_user_email))));
 
 --
 -- Name: account_memberships select_member; Type: POLICY; Schema: app_public; Owner: -
@@ -3863,6 +4807,12 @@ CREATE POLICY select_member ON app_public.task_executions FOR SELECT USING ((acc
 --
 
 CREATE POLICY select_member ON app_public.threads FOR SELECT USING ((account_id = ANY (ARRAY( SELECT app_hidden.current_user_account_ids() AS current_user_account_ids))));
+
+--
+-- Name: account_invitations select_owner; Type: POLICY; Schema: app_public; Owner: -
+--
+
+CREATE POLICY select_owner ON app_public.account_invitations FOR SELECT USING (app_hidden.has_role_on_account(account_id, 'owner'::text));
 
 --
 -- Name: users select_self_or_teammate; Type: POLICY; Schema: app_public; Owner: -
@@ -3950,6 +4900,13 @@ REVOKE ALL ON FUNCTION app_hidden.current_user_account_ids() FROM PUBLIC;
 GRANT ALL ON FUNCTION app_hidden.current_user_account_ids() TO sat_visitor;
 
 --
+-- Name: FUNCTION current_user_email(); Type: ACL; Schema: app_hidden; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_hidden.current_user_email() FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.current_user_email() TO sat_visitor;
+
+--
 -- Name: FUNCTION current_user_id(); Type: ACL; Schema: app_hidden; Owner: -
 --
 
@@ -3985,6 +4942,13 @@ REVOKE ALL ON FUNCTION app_hidden.is_iana_timezone(name text) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_hidden.is_iana_timezone(name text) TO sat_visitor;
 
 --
+-- Name: FUNCTION mcp_servers_problem(servers jsonb); Type: ACL; Schema: app_hidden; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_hidden.mcp_servers_problem(servers jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.mcp_servers_problem(servers jsonb) TO sat_visitor;
+
+--
 -- Name: FUNCTION provision_current_user(); Type: ACL; Schema: app_hidden; Owner: -
 --
 
@@ -4003,6 +4967,12 @@ GRANT ALL ON FUNCTION app_hidden.raise_error(code text, message text, hint text)
 --
 
 REVOKE ALL ON FUNCTION app_private.append_run_message(execution_id uuid, role text, content text, metadata jsonb) FROM PUBLIC;
+
+--
+-- Name: FUNCTION apply_run_writes(ops jsonb); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.apply_run_writes(ops jsonb) FROM PUBLIC;
 
 --
 -- Name: TABLE scheduled_tasks; Type: ACL; Schema: app_public; Owner: -
@@ -4185,12 +5155,6 @@ REVOKE ALL ON FUNCTION app_private.load_task_for_update(task_id uuid) FROM PUBLI
 REVOKE ALL ON FUNCTION app_private.model_call_refusal(account_id uuid, model text, max_tokens integer, include_allowance boolean, OUT code text, OUT message text) FROM PUBLIC;
 
 --
--- Name: FUNCTION note_provider_call(provider text, requests integer, tokens bigint); Type: ACL; Schema: app_private; Owner: -
---
-
-REVOKE ALL ON FUNCTION app_private.note_provider_call(provider text, requests integer, tokens bigint) FROM PUBLIC;
-
---
 -- Name: FUNCTION owner_plan_limits(owner_user_id uuid); Type: ACL; Schema: app_private; Owner: -
 --
 
@@ -4215,10 +5179,28 @@ REVOKE ALL ON FUNCTION app_private.provider_budget(provider text, OUT available 
 REVOKE ALL ON FUNCTION app_private.record_model_usage(account_id uuid, kind text, provider text, model text, input_tokens integer, output_tokens integer, task_id uuid, execution_id uuid) FROM PUBLIC;
 
 --
+-- Name: FUNCTION record_run_usage(execution_id uuid, model text, input_tokens integer, output_tokens integer); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.record_run_usage(execution_id uuid, model text, input_tokens integer, output_tokens integer) FROM PUBLIC;
+
+--
+-- Name: FUNCTION record_webhook_event(agent_run_id uuid, event_id text, event_type text); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.record_webhook_event(agent_run_id uuid, event_id text, event_type text) FROM PUBLIC;
+
+--
 -- Name: FUNCTION recover_lost_runs(); Type: ACL; Schema: app_private; Owner: -
 --
 
 REVOKE ALL ON FUNCTION app_private.recover_lost_runs() FROM PUBLIC;
+
+--
+-- Name: FUNCTION refuse_execution(execution_id uuid, error text); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.refuse_execution(execution_id uuid, error text) FROM PUBLIC;
 
 --
 -- Name: FUNCTION release_run_worker(worker_id text, reason text); Type: ACL; Schema: app_private; Owner: -
@@ -4231,6 +5213,12 @@ REVOKE ALL ON FUNCTION app_private.release_run_worker(worker_id text, reason tex
 --
 
 REVOKE ALL ON FUNCTION app_private.retry_execution_later(execution_id uuid, error text, run_after timestamp with time zone, count_attempt boolean) FROM PUBLIC;
+
+--
+-- Name: FUNCTION screen_prompt(prompt text); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.screen_prompt(prompt text) FROM PUBLIC;
 
 --
 -- Name: FUNCTION set_next_execution(task_id uuid, schedule_version integer, next_at timestamp with time zone, scheduled_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: -
@@ -4275,6 +5263,27 @@ REVOKE ALL ON FUNCTION app_private.tg__notify_task() FROM PUBLIC;
 REVOKE ALL ON FUNCTION app_private.tg__timestamps() FROM PUBLIC;
 
 --
+-- Name: FUNCTION tg__visitor_update_begin(); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.tg__visitor_update_begin() FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.tg__visitor_update_begin() TO sat_visitor;
+
+--
+-- Name: FUNCTION tg__visitor_update_count(); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.tg__visitor_update_count() FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.tg__visitor_update_count() TO sat_visitor;
+
+--
+-- Name: FUNCTION tg__visitor_update_must_match(); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.tg__visitor_update_must_match() FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.tg__visitor_update_must_match() TO sat_visitor;
+
+--
 -- Name: FUNCTION tg_account_memberships__personal_is_private(); Type: ACL; Schema: app_private; Owner: -
 --
 
@@ -4293,10 +5302,22 @@ REVOKE ALL ON FUNCTION app_private.tg_account_memberships__protect_owners() FROM
 REVOKE ALL ON FUNCTION app_private.tg_account_usage__roll_up_to_owner() FROM PUBLIC;
 
 --
+-- Name: FUNCTION tg_agents__check_mcp_servers(); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.tg_agents__check_mcp_servers() FROM PUBLIC;
+
+--
 -- Name: FUNCTION tg_agents__check_plan(); Type: ACL; Schema: app_private; Owner: -
 --
 
 REVOKE ALL ON FUNCTION app_private.tg_agents__check_plan() FROM PUBLIC;
+
+--
+-- Name: FUNCTION tg_agents__stay_while_used(); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.tg_agents__stay_while_used() FROM PUBLIC;
 
 --
 -- Name: FUNCTION tg_messages__account_from_thread(); Type: ACL; Schema: app_private; Owner: -
@@ -4311,6 +5332,30 @@ REVOKE ALL ON FUNCTION app_private.tg_messages__account_from_thread() FROM PUBLI
 REVOKE ALL ON FUNCTION app_private.tg_scheduled_tasks__cancel_jobs() FROM PUBLIC;
 
 --
+-- Name: FUNCTION tg_scheduled_tasks__check_timezone(); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.tg_scheduled_tasks__check_timezone() FROM PUBLIC;
+
+--
+-- Name: FUNCTION tg_scheduled_tasks__dispatch_soon(); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.tg_scheduled_tasks__dispatch_soon() FROM PUBLIC;
+
+--
+-- Name: FUNCTION tg_scheduled_tasks__flag_cancels_pending(); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.tg_scheduled_tasks__flag_cancels_pending() FROM PUBLIC;
+
+--
+-- Name: FUNCTION tg_scheduled_tasks__review_gate(); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.tg_scheduled_tasks__review_gate() FROM PUBLIC;
+
+--
 -- Name: FUNCTION tg_scheduled_tasks__schedule_changed(); Type: ACL; Schema: app_private; Owner: -
 --
 
@@ -4323,6 +5368,12 @@ REVOKE ALL ON FUNCTION app_private.tg_scheduled_tasks__schedule_changed() FROM P
 REVOKE ALL ON FUNCTION app_private.tg_scheduled_tasks__user_prompt_edit() FROM PUBLIC;
 
 --
+-- Name: FUNCTION tg_task_executions__notify_inserted(); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.tg_task_executions__notify_inserted() FROM PUBLIC;
+
+--
 -- Name: FUNCTION tg_task_executions__notify_run_stopped(); Type: ACL; Schema: app_private; Owner: -
 --
 
@@ -4333,6 +5384,25 @@ REVOKE ALL ON FUNCTION app_private.tg_task_executions__notify_run_stopped() FROM
 --
 
 REVOKE ALL ON FUNCTION app_private.usage_period(at timestamp with time zone) FROM PUBLIC;
+
+--
+-- Name: TABLE account_memberships; Type: ACL; Schema: app_public; Owner: -
+--
+
+GRANT SELECT,DELETE ON TABLE app_public.account_memberships TO sat_visitor;
+
+--
+-- Name: COLUMN account_memberships.account_role; Type: ACL; Schema: app_public; Owner: -
+--
+
+GRANT UPDATE(account_role) ON TABLE app_public.account_memberships TO sat_visitor;
+
+--
+-- Name: FUNCTION accept_invitation(invitation_id uuid); Type: ACL; Schema: app_public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_public.accept_invitation(invitation_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.accept_invitation(invitation_id uuid) TO sat_visitor;
 
 --
 -- Name: TABLE accounts; Type: ACL; Schema: app_public; Owner: -
@@ -4458,6 +5528,19 @@ REVOKE ALL ON FUNCTION app_public.export_thread(thread_id uuid, task_name text, 
 GRANT ALL ON FUNCTION app_public.export_thread(thread_id uuid, task_name text, task_description text) TO sat_visitor;
 
 --
+-- Name: TABLE account_invitations; Type: ACL; Schema: app_public; Owner: -
+--
+
+GRANT SELECT,DELETE ON TABLE app_public.account_invitations TO sat_visitor;
+
+--
+-- Name: FUNCTION invite_to_account(account_id uuid, email text, user_id uuid, account_role text); Type: ACL; Schema: app_public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_public.invite_to_account(account_id uuid, email text, user_id uuid, account_role text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.invite_to_account(account_id uuid, email text, user_id uuid, account_role text) TO sat_visitor;
+
+--
 -- Name: FUNCTION pause_task(task_id uuid); Type: ACL; Schema: app_public; Owner: -
 --
 
@@ -4472,11 +5555,11 @@ REVOKE ALL ON FUNCTION app_public.regenerate_prompt(task_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_public.regenerate_prompt(task_id uuid) TO sat_visitor;
 
 --
--- Name: FUNCTION resume_task(task_id uuid); Type: ACL; Schema: app_public; Owner: -
+-- Name: FUNCTION resume_task(task_id uuid, planned_next timestamp with time zone, planned_version integer); Type: ACL; Schema: app_public; Owner: -
 --
 
-REVOKE ALL ON FUNCTION app_public.resume_task(task_id uuid) FROM PUBLIC;
-GRANT ALL ON FUNCTION app_public.resume_task(task_id uuid) TO sat_visitor;
+REVOKE ALL ON FUNCTION app_public.resume_task(task_id uuid, planned_next timestamp with time zone, planned_version integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.resume_task(task_id uuid, planned_next timestamp with time zone, planned_version integer) TO sat_visitor;
 
 --
 -- Name: FUNCTION schedule_task(task_id uuid, schedule_type text, scheduled_at timestamp with time zone, cron_expression text, timezone text, max_executions integer, planned_next timestamp with time zone); Type: ACL; Schema: app_public; Owner: -
@@ -4500,30 +5583,6 @@ REVOKE ALL ON FUNCTION app_public.scheduled_tasks_prompt_regenerating(t app_publ
 GRANT ALL ON FUNCTION app_public.scheduled_tasks_prompt_regenerating(t app_public.scheduled_tasks) TO sat_visitor;
 
 --
--- Name: TABLE account_memberships; Type: ACL; Schema: app_public; Owner: -
---
-
-GRANT SELECT,DELETE ON TABLE app_public.account_memberships TO sat_visitor;
-
---
--- Name: COLUMN account_memberships.account_id; Type: ACL; Schema: app_public; Owner: -
---
-
-GRANT INSERT(account_id) ON TABLE app_public.account_memberships TO sat_visitor;
-
---
--- Name: COLUMN account_memberships.user_id; Type: ACL; Schema: app_public; Owner: -
---
-
-GRANT INSERT(user_id) ON TABLE app_public.account_memberships TO sat_visitor;
-
---
--- Name: COLUMN account_memberships.account_role; Type: ACL; Schema: app_public; Owner: -
---
-
-GRANT INSERT(account_role),UPDATE(account_role) ON TABLE app_public.account_memberships TO sat_visitor;
-
---
 -- Name: TABLE agent_runs; Type: ACL; Schema: app_public; Owner: -
 --
 
@@ -4534,12 +5593,6 @@ GRANT SELECT ON TABLE app_public.agent_runs TO sat_visitor;
 --
 
 GRANT SELECT,DELETE ON TABLE app_public.agents TO sat_visitor;
-
---
--- Name: COLUMN agents.agent_id; Type: ACL; Schema: app_public; Owner: -
---
-
-GRANT INSERT(agent_id) ON TABLE app_public.agents TO sat_visitor;
 
 --
 -- Name: COLUMN agents.account_id; Type: ACL; Schema: app_public; Owner: -
@@ -4608,12 +5661,6 @@ GRANT INSERT(config),UPDATE(config) ON TABLE app_public.agents TO sat_visitor;
 GRANT SELECT,DELETE ON TABLE app_public.messages TO sat_visitor;
 
 --
--- Name: COLUMN messages.message_id; Type: ACL; Schema: app_public; Owner: -
---
-
-GRANT INSERT(message_id) ON TABLE app_public.messages TO sat_visitor;
-
---
 -- Name: COLUMN messages.thread_id; Type: ACL; Schema: app_public; Owner: -
 --
 
@@ -4648,12 +5695,6 @@ GRANT SELECT,USAGE ON SEQUENCE app_public.messages_seq_seq TO sat_visitor;
 --
 
 GRANT SELECT,DELETE ON TABLE app_public.threads TO sat_visitor;
-
---
--- Name: COLUMN threads.thread_id; Type: ACL; Schema: app_public; Owner: -
---
-
-GRANT INSERT(thread_id) ON TABLE app_public.threads TO sat_visitor;
 
 --
 -- Name: COLUMN threads.account_id; Type: ACL; Schema: app_public; Owner: -
