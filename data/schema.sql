@@ -730,14 +730,19 @@ begin
     v_budget := least(v_budget, v_provider.available);
   end if;
   if v_budget > 0 then
-    with due as (
+    with due_runs as (
       select e.execution_id, e.account_id, coalesce(e.scheduled_for, e.created_at) as due_at, a.primary_owner_user_id as owner_id,
-             (app_private.owner_plan_limits(a.primary_owner_user_id)).max_concurrent_executions as cap,
              row_number() over (partition by e.account_id order by coalesce(e.scheduled_for, e.created_at), e.execution_id) as account_rank
         from app_public.task_executions e
         join app_public.accounts a on a.id = e.account_id
        where e.status = 'pending' and coalesce(e.scheduled_for, e.created_at) <= v_now
          and (e.run_after is null or e.run_after <= v_now)
+    ), caps as (
+      -- one plan lookup per distinct owner, set-based (not one function call per due run)
+      select p.owner_user_id as owner_id, (p.limits).max_concurrent_executions as cap
+        from app_private.owner_plans(array(select distinct d.owner_id from due_runs d)) p
+    ), due as (
+      select d.*, c.cap from due_runs d left join caps c on c.owner_id = d.owner_id
     ), owners_running as (
       select a.primary_owner_user_id as owner_id, count(*)::int as n
         from app_public.task_executions e join app_public.accounts a on a.id = e.account_id
@@ -1448,17 +1453,34 @@ CREATE FUNCTION app_private.owner_plan_limits(owner_user_id uuid) RETURNS app_pr
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
-  select l.* from app_public.accounts a join app_private.plan_limits l on l.plan = a.plan
-   where a.primary_owner_user_id = owner_plan_limits.owner_user_id
-   order by l.tier desc, l.plan
-   limit 1;
+  select p.limits from app_private.owner_plans(array[owner_plan_limits.owner_user_id]) p;
 $$;
 
 --
 -- Name: FUNCTION owner_plan_limits(owner_user_id uuid); Type: COMMENT; Schema: app_private; Owner: -
 --
 
-COMMENT ON FUNCTION app_private.owner_plan_limits(owner_user_id uuid) IS 'The plan whose allowances apply to a billing owner: the highest-tier plan among the accounts the user is primary owner of.';
+COMMENT ON FUNCTION app_private.owner_plan_limits(owner_user_id uuid) IS 'The plan whose allowances apply to a billing owner (app_private.owner_plans for one owner).';
+
+--
+-- Name: owner_plans(uuid[]); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.owner_plans(owner_user_ids uuid[]) RETURNS TABLE(owner_user_id uuid, limits app_private.plan_limits)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+  select distinct on (a.primary_owner_user_id) a.primary_owner_user_id, l
+    from app_public.accounts a join app_private.plan_limits l on l.plan = a.plan
+   where a.primary_owner_user_id = any(owner_plans.owner_user_ids)
+   order by a.primary_owner_user_id, l.tier desc, l.plan;
+$$;
+
+--
+-- Name: FUNCTION owner_plans(owner_user_ids uuid[]); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.owner_plans(owner_user_ids uuid[]) IS 'The plan whose allowances apply to each billing owner: the highest-tier plan among the accounts the user is primary owner of.';
 
 --
 -- Name: prompt_hash(text); Type: FUNCTION; Schema: app_private; Owner: -
@@ -5159,6 +5181,12 @@ REVOKE ALL ON FUNCTION app_private.model_call_refusal(account_id uuid, model tex
 --
 
 REVOKE ALL ON FUNCTION app_private.owner_plan_limits(owner_user_id uuid) FROM PUBLIC;
+
+--
+-- Name: FUNCTION owner_plans(owner_user_ids uuid[]); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.owner_plans(owner_user_ids uuid[]) FROM PUBLIC;
 
 --
 -- Name: FUNCTION prompt_hash(prompt text); Type: ACL; Schema: app_private; Owner: -
