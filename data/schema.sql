@@ -1470,9 +1470,11 @@ CREATE FUNCTION app_private.owner_plans(owner_user_ids uuid[]) RETURNS TABLE(own
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
+  -- a join on the owners (index on accounts.primary_owner_user_id), not "= any(array)" tested per account
   select distinct on (a.primary_owner_user_id) a.primary_owner_user_id, l
-    from app_public.accounts a join app_private.plan_limits l on l.plan = a.plan
-   where a.primary_owner_user_id = any(owner_plans.owner_user_ids)
+    from (select distinct o.id from unnest(owner_plans.owner_user_ids) as o(id)) o
+    join app_public.accounts a on a.primary_owner_user_id = o.id
+    join app_private.plan_limits l on l.plan = a.plan
    order by a.primary_owner_user_id, l.tier desc, l.plan;
 $$;
 
