@@ -744,10 +744,11 @@ begin
     ), due as (
       select d.*, c.cap from due_runs d left join caps c on c.owner_id = d.owner_id
     ), owners_running as (
+      -- every owner with runs in progress (a hash aggregate over the running runs); filtering by the due
+      -- owners made the planner re-scan the due set once per running run
       select a.primary_owner_user_id as owner_id, count(*)::int as n
         from app_public.task_executions e join app_public.accounts a on a.id = e.account_id
        where e.status = 'running'
-         and a.primary_owner_user_id in (select distinct d.owner_id from due d where d.cap is not null)
        group by 1
     ), ranked as (
       select d.*, coalesce(r.n, 0) as running,
