@@ -73,7 +73,8 @@ export class RunPool {
   private stopping = false;
   private claimFailing = false;
   private lastWaitingReason: string | null = null;
-  readonly stats = { claimed: 0, claimQueries: 0, finished: 0, peakInFlight: 0 };
+  /** Runs claimed so far (drain() tells whether a claim found anything). */
+  private claimed = 0;
 
   constructor(private readonly opts: RunPoolOptions) {
     this.workerId = opts.workerId ?? `${os.hostname()}:${process.pid}:${crypto.randomBytes(4).toString("hex")}`;
@@ -84,7 +85,6 @@ export class RunPool {
   }
 
   async start(): Promise<void> {
-    await this.opts.db.query("select app_private.configure_provider($1, null, null, null) where not exists (select 1 from app_private.model_providers where provider = $1)", [this.opts.provider]);
     await this.heartbeat();
     await this.listen();
     trackRunPool(this);
@@ -123,7 +123,6 @@ export class RunPool {
       const free = this.opts.capacity - this.inFlight;
       if (free <= 0 || this.stopping) return;
       const want = Math.min(free, this.opts.claimBatch);
-      this.stats.claimQueries++;
       const { rows } = await this.opts.db.query<{ r: { ids: string[]; next_due_at: string | null; waiting_reason: string | null } }>(
         "select app_private.claim_runs($1, $2, $3) as r",
         [this.workerId, want, this.opts.provider],
@@ -134,7 +133,7 @@ export class RunPool {
         this.lastWaitingReason = waiting_reason;
       }
       if (ids.length > 0) {
-        this.stats.claimed += ids.length;
+        this.claimed += ids.length;
         const p = this.prepare(ids).finally(() => this.preparations.delete(p));
         this.preparations.add(p);
       }
@@ -209,13 +208,11 @@ export class RunPool {
     const controller = new AbortController();
     const entry: InFlight = { controller, reason: null, claimedAt: Date.now(), done: Promise.resolve() };
     this.runs.set(run.execution_id, entry);
-    this.stats.peakInFlight = Math.max(this.stats.peakInFlight, this.runs.size + this.preparing);
     const ids = { execution_id: run.execution_id, task_id: run.task_id, account_id: run.account_id };
     entry.done = withLogContext(ids, () => this.opts.execute(run, controller.signal, () => entry.reason))
       .catch((err) => log.error("run ended with an unexpected error", { execution_id: run.execution_id, error: String(err) }))
       .finally(() => {
         this.runs.delete(run.execution_id);
-        this.stats.finished++;
         this.wake();
       });
   }
@@ -295,10 +292,10 @@ export class RunPool {
         const { rows: cap } = await this.opts.db.query<{ b: number | null }>("select (app_private.provider_budget($1)).available as b", [this.opts.provider]);
         if (rows[0]!.n === 0 || cap[0]!.b === 0) return;
         // something runnable remains: it is waiting on a plan cap held by another process, or we must claim again
-        const before = this.stats.claimed;
+        const before = this.claimed;
         this.wake();
         await this.claimsSettled();
-        if (this.stats.claimed === before && this.runs.size === 0) return;
+        if (this.claimed === before && this.runs.size === 0) return;
       }
     }
   }

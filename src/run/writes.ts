@@ -26,7 +26,6 @@ interface Pending {
 export class RunWriter {
   private queue: Pending[] = [];
   private timer: NodeJS.Timeout | null = null;
-  readonly stats = { batches: 0, writes: 0, largestBatch: 0 };
 
   constructor(
     private readonly db: pg.Pool,
@@ -51,9 +50,6 @@ export class RunWriter {
   }
 
   private async send(batch: Pending[]): Promise<void> {
-    this.stats.batches++;
-    this.stats.writes += batch.length;
-    this.stats.largestBatch = Math.max(this.stats.largestBatch, batch.length);
     try {
       const results = await writeWithRetry("run writes", () => this.apply(batch.map((p) => p.write)));
       batch.forEach((p, i) => p.resolve(results[i] ?? false));
