@@ -382,5 +382,6 @@ function mapError(err: unknown, timeoutMs: number, redact: (s: string) => string
   const c = classifyOpenAIError(err, { model, timeoutMs, redact, readingBody });
   const out = new AgentError(c.message, c.transient, "provider");
   if (c.retryAfterMs !== undefined) out.retryAfterMs = c.retryAfterMs;
+  if (c.status !== undefined) out.status = c.status;
   return out;
 }

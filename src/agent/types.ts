@@ -95,6 +95,8 @@ export class AgentError extends Error {
   usage?: Usage;
   /** The provider's Retry-After (429/503…), in ms: a transient failure must not be retried earlier. */
   retryAfterMs?: number;
+  /** The model API's HTTP status, when it answered with an error (a 429 slows the whole provider down). */
+  status?: number;
   constructor(
     message: string,
     public readonly transient: boolean,

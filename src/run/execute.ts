@@ -79,9 +79,9 @@ function retryAfterMsOf(err: unknown): number | undefined {
   return typeof v === "number" && Number.isFinite(v) && v >= 0 ? v : undefined;
 }
 
+/** The model provider answered 429 (not the external agent runtime: its 429 is its own, not the provider's). */
 function isRateLimit(err: unknown): boolean {
-  const e = err as { status?: unknown; rateLimited?: unknown; message?: string } | null;
-  return e?.status === 429 || e?.rateLimited === true || /\(429\)/.test(e?.message ?? "");
+  return err instanceof AgentError && err.code === "provider" && err.status === 429;
 }
 
 export function makeRunExecutor(db: pg.Pool, settings: RunSettings) {
