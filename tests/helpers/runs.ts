@@ -1,4 +1,5 @@
 /** Runs due executions through a real run pool (tests only), until nothing runnable is left. */
+import { makeOpenAIExecutor } from "../../src/agent/openaiExecutor.js";
 import type { AgentExecutor } from "../../src/agent/types.js";
 import { makeRunExecutor, type RunSettings } from "../../src/run/execute.js";
 import { RunPool, type RunPoolOptions } from "../../src/run/pool.js";
@@ -6,13 +7,20 @@ import { ownerPool } from "./worker.js";
 
 export const TEST_PROVIDER = "test-provider";
 
+/** The real OpenAI executor against a loopback model (tests/helpers/fakeOpenAI.ts); `mcpServers` are the operator's MCP_SERVERS. */
+export function testOpenAIExecutor(baseURL: string, mcpServers: Record<string, { command: string; args?: string[] }> = {}, requestTimeoutMs = 20_000): AgentExecutor {
+  return makeOpenAIExecutor({ apiKey: "sk-test", baseURL, defaultModel: "gpt-4o", requestTimeoutMs, maxSteps: 6, maxTotalTokens: 100_000, mcp: { servers: mcpServers, allowedHosts: [] } });
+}
+
 export function testRunSettings(executor: AgentExecutor | null, extra: Partial<RunSettings> = {}): RunSettings {
   return { executor, webhook: null, defaultModel: "gpt-4o", runTimeoutMs: 60_000, maxAttempts: 4, retryBaseMs: 5000, provider: TEST_PROVIDER, ...extra };
 }
 
+/** A run pool with test-sized settings; `extra.db` (and its `connectionString`) replace the owner pool for claims and writes alike. */
 export function testRunPool(settings: RunSettings, extra: Partial<RunPoolOptions> = {}): RunPool {
+  const db = extra.db ?? ownerPool();
   return new RunPool({
-    db: ownerPool(),
+    db,
     connectionString: process.env.TEST_OWNER_URL!,
     capacity: 100,
     claimBatch: 50,
@@ -22,7 +30,7 @@ export function testRunPool(settings: RunSettings, extra: Partial<RunPoolOptions
     provider: settings.provider,
     executorKind: settings.webhook ? "webhook" : (settings.executor?.kind ?? "offline"),
     defaultModel: settings.defaultModel,
-    execute: makeRunExecutor(ownerPool(), settings),
+    execute: makeRunExecutor(db, settings),
     ...extra,
   });
 }

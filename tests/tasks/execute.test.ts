@@ -11,7 +11,6 @@ import type { TaskList } from "graphile-worker";
 import { PROJECT_ROOT } from "../../src/config.js";
 import type { ApiServer } from "../../src/server.js";
 import { makeOfflineExecutor } from "../../src/agent/offlineExecutor.js";
-import { makeOpenAIExecutor } from "../../src/agent/openaiExecutor.js";
 import { SIGNATURE_HEADER, signRequest, verifySignature } from "../../src/agent/webhookSignature.js";
 import { makeGeneratePrompt } from "../../tasks/generate_prompt.js";
 import { expireExecution } from "../../tasks/expire_execution.js";
@@ -21,7 +20,7 @@ import { FakeOpenAI } from "../helpers/fakeOpenAI.js";
 import { apiUser, createThreadWithMessages, type TestUserToken } from "../helpers/flows.js";
 import { mcpStdioCommand } from "../helpers/mcpCommand.js";
 import { closeOwnerPool, ownerPool, runJobs } from "../helpers/worker.js";
-import { runRuns } from "../helpers/runs.js";
+import { runRuns, testOpenAIExecutor } from "../helpers/runs.js";
 import { waitFor } from "../helpers/waitFor.js";
 
 const WEBHOOK_SECRET = "test-webhook-secret-0123456789-abcdefghij";
@@ -42,8 +41,7 @@ afterAll(async () => {
 });
 
 const offlinePrompt: TaskList = { generate_prompt: makeGeneratePrompt({ provider: null, contextBudgetTokens: 100000, maxTokens: 2000 }) };
-const openai = (mcpServers: Record<string, { command: string; args?: string[] }> = {}) =>
-  makeOpenAIExecutor({ apiKey: "sk-test", baseURL, defaultModel: "gpt-4o", requestTimeoutMs: 20_000, maxSteps: 6, maxTotalTokens: 100_000, mcp: { servers: mcpServers, allowedHosts: [] } });
+const openai = (mcpServers: Record<string, { command: string; args?: string[] }> = {}) => testOpenAIExecutor(baseURL, mcpServers);
 const offline = () => makeOfflineExecutor({ defaultModel: "gpt-4o" });
 
 // every test starts with an empty queue

@@ -5,14 +5,13 @@
  * without using up an attempt, and prompt generation waiting on the provider's shared limits.
  */
 import type { ApiServer } from "../../src/server.js";
-import { makeOpenAIExecutor } from "../../src/agent/openaiExecutor.js";
 import { makeOpenAIProvider } from "../../src/llm/providers.js";
 import { makeGeneratePrompt } from "../../tasks/generate_prompt.js";
 import { gql, startTestServer } from "../helpers/api.js";
 import { closePools, superuserPool } from "../helpers/db.js";
 import { FakeOpenAI } from "../helpers/fakeOpenAI.js";
 import { apiUser, createThreadWithMessages, type TestUserToken } from "../helpers/flows.js";
-import { runRuns, TEST_PROVIDER } from "../helpers/runs.js";
+import { runRuns, TEST_PROVIDER, testOpenAIExecutor } from "../helpers/runs.js";
 import { closeOwnerPool, runJobs } from "../helpers/worker.js";
 
 let server: ApiServer;
@@ -39,8 +38,7 @@ afterEach(async () => {
 });
 
 const offlinePrompt = { generate_prompt: makeGeneratePrompt({ provider: null, contextBudgetTokens: 100000, maxTokens: 2000 }) };
-const openai = () =>
-  makeOpenAIExecutor({ apiKey: "sk-test", baseURL, defaultModel: "gpt-4o", requestTimeoutMs: 20_000, maxSteps: 6, maxTotalTokens: 100_000, mcp: { servers: {}, allowedHosts: [] } });
+const openai = () => testOpenAIExecutor(baseURL);
 
 async function readyTask(u: TestUserToken, agent: Record<string, unknown> = {}) {
   const { threadId } = await createThreadWithMessages(server, u.token, [["user", "Check the order status of order 42."]], { agent });

@@ -5,15 +5,12 @@
  */
 import pg from "pg";
 import type { ApiServer } from "../../src/server.js";
-import { makeOpenAIExecutor } from "../../src/agent/openaiExecutor.js";
-import { makeRunExecutor } from "../../src/run/execute.js";
-import { RunPool } from "../../src/run/pool.js";
 import { makeGeneratePrompt } from "../../tasks/generate_prompt.js";
 import { gql, startTestServer } from "../helpers/api.js";
 import { closePools, superuserPool } from "../helpers/db.js";
 import { FakeOpenAI } from "../helpers/fakeOpenAI.js";
 import { apiUser, createThreadWithMessages } from "../helpers/flows.js";
-import { testRunSettings } from "../helpers/runs.js";
+import { testOpenAIExecutor, testRunPool, testRunSettings } from "../helpers/runs.js";
 import { TcpProxy } from "../helpers/tcpProxy.js";
 import { closeOwnerPool, runJobs } from "../helpers/worker.js";
 
@@ -51,21 +48,7 @@ test("the database goes away while a run finishes: the result is written once it
   viaProxy.port = String(proxy.port);
   const db = new pg.Pool({ connectionString: viaProxy.toString(), max: 4 });
   db.on("error", () => undefined); // idle clients reset by the outage
-  const executor = makeOpenAIExecutor({ apiKey: "sk-test", baseURL, defaultModel: "gpt-4o", requestTimeoutMs: 20_000, maxSteps: 4, maxTotalTokens: 100_000, mcp: { servers: {}, allowedHosts: [] } });
-  const settings = testRunSettings(executor);
-  const pool = new RunPool({
-    db,
-    connectionString: viaProxy.toString(),
-    capacity: 10,
-    claimBatch: 10,
-    leaseSeconds: 30,
-    heartbeatMs: 1000,
-    pollMs: 200,
-    provider: settings.provider,
-    executorKind: "openai",
-    defaultModel: "gpt-4o",
-    execute: makeRunExecutor(db, settings),
-  });
+  const pool = testRunPool(testRunSettings(testOpenAIExecutor(baseURL)), { db, connectionString: viaProxy.toString(), capacity: 10, claimBatch: 10, heartbeatMs: 1000 });
   // the model answers in about 2 s; the database is down from the request until 2 s after the answer
   llm.enqueue({ kind: "stream", chunks: ["Order 42 ", "shipped."], delayMs: 700 });
   const before = llm.requests.length;
