@@ -133,7 +133,7 @@ export function makeGeneratePrompt(settings: PromptSettings): Task {
       log.info("prompt generated", { task_id, generation, provider: result.provider, chunks: result.chunks, flagged: result.injectionReasons.length > 0 });
     } catch (caught) {
       let err = caught;
-      if (err instanceof ProviderError && err.status === 429) {
+      if (err instanceof ProviderError && err.status === 429 && err.transient) {
         // a 429 slows the whole provider down (every worker, agent runs too), honouring Retry-After
         const retryAt = new Date(Date.now() + (err.retryAfterMs ?? 10_000));
         await helpers.query("select app_private.back_off_provider($1, $2, $3)", [endpoint, retryAt, err.message]);

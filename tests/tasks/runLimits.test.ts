@@ -144,3 +144,18 @@ test("prompt generation waits (pending, reason shown) while the provider's share
   expect(jobs).toHaveLength(1);
   expect(new Date(jobs[0].run_at).getTime()).toBeGreaterThan(Date.now());
 });
+
+test("prompt generation: a 429 for an exhausted quota fails the prompt at once; it does not pause the provider", async () => {
+  const a = await apiUser();
+  const provider = makeOpenAIProvider({ apiKey: "sk-test", baseURL, model: "gpt-4o", timeoutMs: 20_000, maxRetries: 0 });
+  const key = baseURL.replace(/\/+$/, "");
+  const { threadId } = await createThreadWithMessages(server, a.token, [["user", "Summarise my inbox every morning."]]);
+  const res = await gql(server, `mutation($t: UUID!) { exportThread(input: { threadId: $t }) { result { taskId } } }`, { t: threadId }, a.token);
+  const taskId = res.data!.exportThread.result.taskId as string;
+  llm.enqueue({ kind: "status", status: 429, body: { error: { message: "You exceeded your current quota.", type: "insufficient_quota", code: "insufficient_quota" } } });
+  await runJobs({ generate_prompt: makeGeneratePrompt({ provider, contextBudgetTokens: 100000, maxTokens: 2000 }) });
+  const { rows } = await superuserPool().query("select prompt_status, prompt_error from app_public.scheduled_tasks where task_id = $1", [taskId]);
+  expect(rows[0]).toMatchObject({ prompt_status: "failed", prompt_error: expect.stringMatching(/quota exhausted/) });
+  const { rows: backoff } = await superuserPool().query("select backoff_until from app_private.model_providers where provider = $1", [key]);
+  expect(backoff.filter((r) => r.backoff_until !== null)).toEqual([]);
+});
