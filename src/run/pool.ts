@@ -279,24 +279,14 @@ export class RunPool {
   /** Tests: claims and runs until nothing runnable is left. */
   async drain(): Promise<void> {
     for (;;) {
+      const before = this.claimed;
       this.wake();
       await this.claimsSettled();
       await Promise.all(this.preparations);
       await Promise.all([...this.runs.values()].map((r) => r.done));
-      await this.claimsSettled();
-      if (this.runs.size === 0 && this.preparing === 0 && !this.claiming) {
-        const { rows } = await this.opts.db.query<{ n: number }>(
-          `select count(*)::int as n from app_public.task_executions e
-            where e.status = 'pending' and coalesce(e.scheduled_for, e.created_at) <= now() and (e.run_after is null or e.run_after <= now())`,
-        );
-        const { rows: cap } = await this.opts.db.query<{ b: number | null }>("select (app_private.provider_budget($1)).available as b", [this.opts.provider]);
-        if (rows[0]!.n === 0 || cap[0]!.b === 0) return;
-        // something runnable remains: it is waiting on a plan cap held by another process, or we must claim again
-        const before = this.claimed;
-        this.wake();
-        await this.claimsSettled();
-        if (this.claimed === before && this.runs.size === 0) return;
-      }
+      await this.claimsSettled(); // a finished run wakes a claim: let it settle too
+      // done when a whole round claimed nothing (claim_runs found nothing runnable: none due, or all waiting on caps)
+      if (this.claimed === before && this.runs.size === 0 && this.preparing === 0) return;
     }
   }
 
