@@ -144,7 +144,7 @@ test("leases: runs of a worker whose lease expired go back to pending and are cl
     await client.query("update app_private.run_workers set lease_expires_at = now() - interval '1 second' where worker_id = 'dead-worker'");
     expect((await claim(client, 10, "w2")).ids).toEqual([id]);
     const { rows: again } = await client.query("select app_private.start_claimed_runs($1::uuid[], 'offline', 'gpt-4o') as s", [[id]]);
-    expect(again[0].s[0]).toMatchObject({ thread_id: threadId, attempts: 2 });
+    expect(again[0].s[0]).toMatchObject({ thread_id: threadId, attempts: 1 }); // a lease loss costs no attempt
     // a graceful stop hands back at once
     const { rows: released } = await client.query("select app_private.release_run_worker('w2', 'stopping') as n");
     expect(released[0].n).toBe(1);
