@@ -29,13 +29,16 @@ import { makePageSizePlugin, makeRequestLimitsPlugin } from "./graphql/limits.js
 import { makeOneTransactionPerQueryPlugin } from "./graphql/transaction.js";
 import { persistedOperationsPreset, type PersistedOperationsConfig } from "./graphql/persisted.js";
 import { rateLimits } from "./rateLimit.js";
-import { isDatabaseUnavailable } from "./db/unavailable.js";
+import { isDatabaseUnavailable, isTooManyConnections } from "./db/unavailable.js";
 import { restApi } from "./rest/router.js";
 import { metricsRoute, requestObservability } from "./requestContext.js";
 
 /** extensions.code of a GraphQL error (HTTP 503) answered while the database cannot be reached. */
 export const DATABASE_UNAVAILABLE = "DATABASE_UNAVAILABLE";
 const UNAVAILABLE_MESSAGE = "The database is unavailable right now; retry shortly.";
+/** extensions.code (HTTP 503) when PostgreSQL refused a connection because all of max_connections are in use (53300). */
+export const TOO_MANY_CONNECTIONS = "TOO_MANY_CONNECTIONS";
+const TOO_MANY_CONNECTIONS_MESSAGE = "The database has no free connection right now (max_connections reached); retry shortly.";
 
 /** SQLSTATEs whose messages are written for users and safe to pass through unchanged. */
 export function isUserFacingSqlState(code: string): boolean {
@@ -62,7 +65,18 @@ function passThrough(error: GraphQLError, original: Error, extensions: Record<st
 export function maskError(error: GraphQLError): GraphQLError {
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- false positive: tsc needs it for .code/.hint
   const original = error.originalError as (Error & { code?: unknown; hint?: unknown }) | undefined;
-  if (original && isDatabaseUnavailable(original)) {
+  if (original && isTooManyConnections(original)) {
+    return new GraphQLError(TOO_MANY_CONNECTIONS_MESSAGE, {
+      nodes: error.nodes,
+      source: error.source,
+      positions: error.positions,
+      path: error.path,
+      originalError: original,
+      extensions: { code: TOO_MANY_CONNECTIONS },
+    });
+  }
+  // a subscription cut by a database restart carries the cause in its own message, not always as originalError
+  if ((original && isDatabaseUnavailable(original)) || (!original && isDatabaseUnavailable(error))) {
     return new GraphQLError(UNAVAILABLE_MESSAGE, {
       nodes: error.nodes,
       source: error.source,
@@ -116,7 +130,7 @@ const DatabaseUnavailableStatusPlugin: GraphileConfig.Plugin = {
       async processRequest(next) {
         const result = await next();
         if (!result || (result.type !== "buffer" && result.type !== "json")) return result;
-        if (result.type === "buffer" && !result.buffer.includes(DATABASE_UNAVAILABLE)) return result;
+        if (result.type === "buffer" && !result.buffer.includes(DATABASE_UNAVAILABLE) && !result.buffer.includes(TOO_MANY_CONNECTIONS)) return result;
         let body: unknown;
         try {
           body = result.type === "json" ? result.json : JSON.parse(result.buffer.toString("utf8"));
@@ -124,7 +138,7 @@ const DatabaseUnavailableStatusPlugin: GraphileConfig.Plugin = {
           return result;
         }
         const { errors } = (body ?? {}) as { errors?: Array<{ extensions?: { code?: unknown } }> };
-        if (!Array.isArray(errors) || !errors.some((e) => e?.extensions?.code === DATABASE_UNAVAILABLE)) return result;
+        if (!Array.isArray(errors) || !errors.some((e) => e?.extensions?.code === DATABASE_UNAVAILABLE || e?.extensions?.code === TOO_MANY_CONNECTIONS)) return result;
         return { ...result, statusCode: 503, headers: { ...result.headers, "retry-after": "5" } };
       },
     },
@@ -233,6 +247,13 @@ export async function startServer(options: ServerOptions): Promise<ApiServer> {
   const httpServer = http.createServer(app);
   await serv.addTo(app, httpServer);
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    if (isTooManyConnections(err)) {
+      log.warn("request failed: no free database connection (max_connections)", errorFields(err));
+      if (!res.headersSent) {
+        res.status(503).set("retry-after", "5").json({ errors: [{ message: TOO_MANY_CONNECTIONS_MESSAGE, extensions: { code: TOO_MANY_CONNECTIONS } }] });
+      }
+      return;
+    }
     if (isDatabaseUnavailable(err)) {
       log.warn("request failed: database unavailable", errorFields(err));
       if (!res.headersSent) {

@@ -54,6 +54,7 @@ const STATUS_OF_CODE: Record<string, number> = {
   RATE_LIMITED: 429,
   LIMIT_EXCEEDED: 400,
   DATABASE_UNAVAILABLE: 503,
+  TOO_MANY_CONNECTIONS: 503,
 };
 
 export function statusOfCode(code: string): number {
@@ -80,7 +81,7 @@ function secondsUntilStated(message: string, now: Date): number | undefined {
 export function retryAfterOf(code: string, message: string, now = new Date()): number | undefined {
   if (code === "ST008" || code === "ST010") return secondsToNextMonth(now);
   if (code === "ST013") return secondsUntilStated(message, now);
-  if (code === "DATABASE_UNAVAILABLE") return 5;
+  if (code === "DATABASE_UNAVAILABLE" || code === "TOO_MANY_CONNECTIONS") return 5;
   return undefined;
 }
 

@@ -30,8 +30,8 @@ async function start(pgPort: number): Promise<{ child: ChildProcess; base: strin
         }
       }
     };
-    child.stdout!.on("data", onData);
-    child.stderr!.on("data", onData);
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
     child.once("exit", (code) => {
       clearTimeout(timer);
       reject(new Error(`exited with ${code}:\n${lines.join("\n")}`));
