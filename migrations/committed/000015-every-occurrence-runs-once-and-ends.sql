@@ -1,5 +1,5 @@
 --! Previous: sha1:2884fd0d5e28878951ba75d4e45b4e6b1b3441b4
---! Hash: sha1:633012224bd52cbfd99413e6090ec38980475cec
+--! Hash: sha1:c1de7129287ff11dce702a1917d6f174b46e8e99
 --! Message: Every occurrence runs once and ends
 
 -- Issues 17 and 24: the run stage's promises — each due occurrence runs exactly once, every run ends, a
@@ -19,8 +19,10 @@
 --   overlap_policy (skip, buffer_one, allow_all, cancel_other), never at dispatch look-ahead. So a
 --   task may now have several live executions: the one-live-per-task unique index goes; executeTask
 --   keeps refusing (ST009) while a run of the task is running or due.
--- * One lock order: task rows in task_id order, then execution rows (dispatch and run start), so the
---   run stage does not deadlock.
+-- * One lock order: task rows in task_id order, then execution rows in (task_id, execution_id) order —
+--   dispatch, run start, claim steps and run writes alike — so the run stage does not deadlock
+--   (tests/db/lockOrder.test.ts runs them all at once). A deadlock that still happens is retried by the
+--   statement's caller (src/run/retry.ts), never handed back whole.
 
 alter table app_public.task_executions
   add column lease_epoch bigint not null default 0,
@@ -247,6 +249,15 @@ declare
   v_row record;
   v_count integer := 0;
 begin
+  -- the running executions cancel_other will cancel, locked first in (task_id, execution_id) order (the run stage's)
+  perform 1 from app_public.task_executions x
+    join app_public.scheduled_tasks t on t.task_id = x.task_id and t.overlap_policy = 'cancel_other'
+   where x.status = 'running'
+     and exists (select 1 from app_public.task_executions d
+                  where d.task_id = x.task_id and d.status = 'pending' and d.trigger_type = 'schedule'
+                    and coalesce(d.scheduled_for, d.created_at) <= now_at and (d.run_after is null or d.run_after <= now_at))
+   order by x.task_id, x.execution_id
+   for update of x;
   -- every due scheduled run that has an earlier live execution of its task (running, or pending and due earlier)
   for v_row in
     select e.execution_id, e.task_id, coalesce(e.scheduled_for, e.created_at) as due_at, t.overlap_policy, o.execution_id as other_id, o.status as other_status,
@@ -334,9 +345,13 @@ begin
      set status = 'pending', lease_owner = null,
          attempts = case when e.attempt_open then greatest(e.attempts - 1, 0) else e.attempts end, attempt_open = false,
          wait_reason = 'the worker running it stopped responding; resuming in the same thread'
-   where e.status = 'running' and e.lease_owner is not null
-     and e.lease_owner is distinct from recover_lost_runs.except_worker
-     and not exists (select 1 from app_private.run_workers w where w.worker_id = e.lease_owner and w.lease_expires_at > now());
+   where e.execution_id in (
+           select l.execution_id from app_public.task_executions l
+            where l.status = 'running' and l.lease_owner is not null
+              and l.lease_owner is distinct from recover_lost_runs.except_worker
+              and not exists (select 1 from app_private.run_workers w where w.worker_id = l.lease_owner and w.lease_expires_at > now())
+            order by l.task_id, l.execution_id for update)
+     and e.status = 'running';
   get diagnostics v_count = row_count;
   delete from app_private.run_workers w where w.lease_expires_at < now() - interval '1 hour';
   return v_count;
@@ -725,18 +740,25 @@ create function app_private.apply_run_writes(ops jsonb) returns boolean[]
   language plpgsql security definer set search_path to pg_catalog, public, pg_temp as $$
 declare
   v_op jsonb;
+  v_i bigint;
   v_out boolean[] := '{}';
+  v_ok boolean;
 begin
-  for v_op in select value from jsonb_array_elements(ops) loop
+  -- in (task_id, execution_id) order (each execution's own writes keep their order), the order every other statement
+  -- that locks several executions uses (start_claimed_runs, claim_runs' steps): batches and claims cannot deadlock
+  for v_op, v_i in select o.value, o.i from jsonb_array_elements(ops) with ordinality o(value, i)
+                     left join app_public.task_executions e on e.execution_id = (o.value ->> 'execution_id')::uuid
+                   order by e.task_id, e.execution_id, o.i loop
     if v_op ->> 'op' = 'append' then
-      v_out := v_out || app_private.append_run_message((v_op ->> 'execution_id')::uuid, v_op ->> 'role', v_op ->> 'content', v_op -> 'metadata',
-                                                       (v_op ->> 'lease_epoch')::bigint);
+      v_ok := app_private.append_run_message((v_op ->> 'execution_id')::uuid, v_op ->> 'role', v_op ->> 'content', v_op -> 'metadata',
+                                             (v_op ->> 'lease_epoch')::bigint);
     elsif v_op ->> 'op' = 'finish' then
-      v_out := v_out || app_private.finish_execution((v_op ->> 'execution_id')::uuid, v_op ->> 'status', v_op -> 'results', v_op ->> 'error',
-                                                     (v_op ->> 'lease_epoch')::bigint);
+      v_ok := app_private.finish_execution((v_op ->> 'execution_id')::uuid, v_op ->> 'status', v_op -> 'results', v_op ->> 'error',
+                                           (v_op ->> 'lease_epoch')::bigint);
     else
       raise exception 'apply_run_writes: unknown op %', v_op ->> 'op';
     end if;
+    v_out[v_i] := v_ok;
   end loop;
   return v_out;
 end;
