@@ -35,6 +35,7 @@ const TASK = /* GraphQL */ `
     needsReview
     reviewReasons
     missedCount
+    overlapPolicy
     scheduleDescription
     createdAt
     updatedAt

@@ -214,7 +214,7 @@ export function restApi(opts: RestApiOptions): express.Router {
 
   router.put("/tasks/:task_id", async (req, res) => {
     const taskId = req.params.task_id;
-    const body = req.body as { name?: string; description?: string | null; generated_prompt?: string; status?: "active" | "paused" };
+    const body = req.body as { name?: string; description?: string | null; generated_prompt?: string; overlap_policy?: string; status?: "active" | "paused" };
     let task = await readTask(req, res);
     if (body.status !== undefined && body.status !== task.status) {
       const [op, field] = body.status === "paused" ? (["PauseTask", "pauseTask"] as const) : (["ResumeTask", "resumeTask"] as const);
@@ -224,8 +224,9 @@ export function restApi(opts: RestApiOptions): express.Router {
     if (body.name !== undefined) patch.name = body.name;
     if (body.description !== undefined) patch.description = body.description;
     if (body.generated_prompt !== undefined) patch.generatedPrompt = body.generated_prompt;
+    if (body.overlap_policy !== undefined) patch.overlapPolicy = body.overlap_policy;
     if (Object.keys(patch).length > 0) {
-      const data = await run(req, res, "UpdateTask", { taskId, patch }, { generatedPrompt: "generated_prompt" });
+      const data = await run(req, res, "UpdateTask", { taskId, patch }, { generatedPrompt: "generated_prompt", overlapPolicy: "overlap_policy" });
       task = data.updateScheduledTaskByTaskId.scheduledTask as GraphQLData;
     }
     res.json(taskJson(task));
