@@ -1,5 +1,5 @@
 --! Previous: sha1:2884fd0d5e28878951ba75d4e45b4e6b1b3441b4
---! Hash: sha1:c1de7129287ff11dce702a1917d6f174b46e8e99
+--! Hash: sha1:4fa42bcd95106a6b250cefed7a032eb80dbb87e1
 --! Message: Every occurrence runs once and ends
 
 -- Issues 17 and 24: the run stage's promises — each due occurrence runs exactly once, every run ends, a
@@ -451,32 +451,19 @@ comment on function app_private.heartbeat_run_worker(text, integer, text, intege
 --------------------------------------------------------------------------------------------------
 -- The claim, as named steps: recover lost runs (others'), overlap, provider budget, fair-share order
 -- within owner caps; each claimed run gets a new lease epoch.
-create or replace function app_private.claim_runs(worker_id text, max_runs integer, provider text) returns jsonb
+create function app_private.pick_runs(now_at timestamptz, budget integer) returns uuid[]
   language plpgsql security definer set search_path to pg_catalog, public, pg_temp as $$
 #variable_conflict use_column
 declare
-  v_budget integer := max_runs;
-  v_provider record;
   v_ids uuid[];
-  v_epochs bigint[];
-  v_next timestamptz;
-  v_now timestamptz := clock_timestamp();
 begin
-  perform pg_advisory_xact_lock(hashtextextended('app_private.claim_runs', 0));
-  perform app_private.recover_lost_runs(claim_runs.worker_id);
-  perform app_private.apply_overlap_policies(v_now);
-  select * into v_provider from app_private.provider_budget(claim_runs.provider);
-  if v_provider.available is not null then
-    v_budget := least(v_budget, v_provider.available);
-  end if;
-  if v_budget > 0 then
     with due_runs as (
       select e.execution_id, e.account_id, coalesce(e.scheduled_for, e.created_at) as due_at, a.primary_owner_user_id as owner_id,
              row_number() over (partition by e.account_id order by coalesce(e.scheduled_for, e.created_at), e.execution_id) as account_rank
         from app_public.task_executions e
         join app_public.accounts a on a.id = e.account_id
-       where e.status = 'pending' and coalesce(e.scheduled_for, e.created_at) <= v_now
-         and (e.run_after is null or e.run_after <= v_now)
+       where e.status = 'pending' and coalesce(e.scheduled_for, e.created_at) <= now_at
+         and (e.run_after is null or e.run_after <= now_at)
          and not (e.trigger_type = 'schedule' and e.wait_reason like '%(overlap policy: buffer_one)' and app_private.waits_for_overlap(e))
     ), caps as (
       -- one plan lookup per distinct owner, set-based (not one function call per due run)
@@ -503,9 +490,35 @@ begin
       select r.execution_id from ranked r
        where r.cap is null or r.owner_rank <= r.cap - r.running
        order by r.account_rank, r.due_at, r.execution_id
-       limit v_budget
+       limit budget
     )
-    select array_agg(p.execution_id) into v_ids from picked p;
+    select coalesce(array_agg(p.execution_id), '{}') into v_ids from picked p;
+  return v_ids;
+end;
+$$;
+comment on function app_private.pick_runs(timestamptz, integer) is
+  E'Step of claim_runs: which due pending runs start now, at most budget: round-robin across accounts (every account''s oldest due run before any\naccount''s second), within each paying owner''s plan concurrency cap (runs over the cap get a waitReason). Buffered occurrences (buffer_one) wait.';
+
+create or replace function app_private.claim_runs(worker_id text, max_runs integer, provider text) returns jsonb
+  language plpgsql security definer set search_path to pg_catalog, public, pg_temp as $$
+#variable_conflict use_column
+declare
+  v_budget integer := max_runs;
+  v_provider record;
+  v_ids uuid[];
+  v_epochs bigint[];
+  v_next timestamptz;
+  v_now timestamptz := clock_timestamp();
+begin
+  perform pg_advisory_xact_lock(hashtextextended('app_private.claim_runs', 0));
+  perform app_private.recover_lost_runs(claim_runs.worker_id);
+  perform app_private.apply_overlap_policies(v_now);
+  select * into v_provider from app_private.provider_budget(claim_runs.provider);
+  if v_provider.available is not null then
+    v_budget := least(v_budget, v_provider.available);
+  end if;
+  if v_budget > 0 then
+    v_ids := app_private.pick_runs(v_now, v_budget);
 
     with claimed as (
       update app_public.task_executions e

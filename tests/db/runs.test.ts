@@ -151,3 +151,20 @@ test("leases: runs of a worker whose lease expired go back to pending and are cl
     const { rows } = await client.query("select status, lease_owner, wait_reason from app_public.task_executions where execution_id = $1", [id]);
     expect(rows[0]).toEqual({ status: "pending", lease_owner: null, wait_reason: "stopping" });
   }));
+
+test("pick_runs (the claim's fair-share and cap step) chooses without claiming: round-robin across accounts, within the owner's cap", () =>
+  withRollback(async (client) => {
+    await onlyOurs(client);
+    await client.query("update app_private.plan_limits set max_concurrent_executions = 2 where plan = 'free'");
+    const big = await createUser(client);
+    const small = await createUser(client);
+    const bigRuns = await pendingRuns(client, big.personalAccountId, 5, 60);
+    const [s1] = await pendingRuns(client, small.personalAccountId, 1, 1);
+    const { rows } = await client.query("select app_private.pick_runs(clock_timestamp(), 3) as ids");
+    // the big account's oldest, the small account's only run, then the big account's second (its cap is 2)
+    expect(new Set(rows[0].ids)).toEqual(new Set([bigRuns[0], s1, bigRuns[1]]));
+    const { rows: still } = await client.query("select count(*)::int as n from app_public.task_executions where execution_id = any($1) and status = 'pending'", [[...bigRuns, s1]]);
+    expect(still[0].n).toBe(6); // nothing claimed
+    const { rows: waiting } = await client.query("select wait_reason from app_public.task_executions where execution_id = $1", [bigRuns[2]]);
+    expect(waiting[0].wait_reason).toMatch(/plan allows 2 runs at a time/);
+  }));
