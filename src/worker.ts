@@ -60,7 +60,19 @@ export async function startWorker(opts: { ownerUrl: string; config: Config; task
   const { pool, db } = createRunPool(opts);
   const p = config.run.provider;
   if (p.maxConcurrent !== null || p.requestsPerMinute !== null || p.tokensPerMinute !== null) {
-    await db.query("select app_private.configure_provider($1, $2, $3, $4)", [provider, p.maxConcurrent, p.requestsPerMinute, p.tokensPerMinute]);
+    // the database is the one home of the fleet's shared provider limits: MODEL_* only seeds them
+    const { rows } = await db.query<{ max_concurrent: number | null; requests_per_minute: number | null; tokens_per_minute: number | null }>(
+      "select max_concurrent, requests_per_minute, tokens_per_minute from app_private.seed_provider_limits($1, $2, $3, $4)",
+      [provider, p.maxConcurrent, p.requestsPerMinute, p.tokensPerMinute],
+    );
+    const inForce = rows[0]!;
+    if (inForce.max_concurrent !== p.maxConcurrent || inForce.requests_per_minute !== p.requestsPerMinute || inForce.tokens_per_minute !== p.tokensPerMinute) {
+      log.warn("MODEL_* differ from the provider limits in force for the whole fleet; the database's apply", {
+        provider,
+        in_force: inForce,
+        change_with: "select app_private.configure_provider(provider, max_concurrent, requests_per_minute, tokens_per_minute) in psql",
+      });
+    }
   }
 
   // Health, from graphile-worker's own events: its LISTEN connection is what notices new jobs and a lost database.

@@ -168,3 +168,15 @@ test("pick_runs (the claim's fair-share and cap step) chooses without claiming: 
     const { rows: waiting } = await client.query("select wait_reason from app_public.task_executions where execution_id = $1", [bigRuns[2]]);
     expect(waiting[0].wait_reason).toMatch(/plan allows 2 runs at a time/);
   }));
+
+test("provider limits have one home: a worker's MODEL_* seed them once, a second worker's different values do not overwrite them", () =>
+  withRollback(async (client) => {
+    const key = "test-provider-seed";
+    const first = await client.query("select max_concurrent, requests_per_minute from app_private.seed_provider_limits($1, 5, 100, null)", [key]);
+    expect(first.rows[0]).toEqual({ max_concurrent: 5, requests_per_minute: 100 });
+    const second = await client.query("select max_concurrent, requests_per_minute from app_private.seed_provider_limits($1, 50, 1000, null)", [key]);
+    expect(second.rows[0]).toEqual({ max_concurrent: 5, requests_per_minute: 100 }); // the database wins
+    await client.query("select app_private.configure_provider($1, 7, null, null)", [key]); // the operator's change, for the whole fleet
+    const after = await client.query("select max_concurrent from app_private.seed_provider_limits($1, 50, 1000, null)", [key]);
+    expect(after.rows[0].max_concurrent).toBe(7);
+  }));
