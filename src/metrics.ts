@@ -168,7 +168,7 @@ export const promptGenerations = new client.Counter({
   registers: [registry],
 });
 
-// ---- HTTP (src/observability/http.ts) ----
+// ---- HTTP (counted in src/requestContext.ts) ----
 
 export const httpRequests = new client.Counter({
   name: "sat_http_requests_total",

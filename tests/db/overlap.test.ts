@@ -17,7 +17,6 @@ async function claim(client: pg.ClientBase, worker = "w1"): Promise<string[]> {
 
 /** A task with the policy; a running execution of it (occurrence 2 minutes ago) and a due one (1 second ago). */
 async function overlapping(client: pg.ClientBase, policy: string) {
-  await client.query("update app_public.task_executions set status = 'cancelled' where status in ('pending', 'running')");
   await client.query("update app_private.plan_limits set max_concurrent_executions = null");
   const u = await createUser(client);
   const t = await seedTenant(client, u.personalAccountId);

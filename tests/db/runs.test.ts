@@ -25,11 +25,6 @@ async function pendingRuns(client: pg.ClientBase, accountId: string, n: number, 
   return ids;
 }
 
-/** Other test files' leftovers must not compete for the claims of this transaction. */
-async function onlyOurs(client: pg.ClientBase): Promise<void> {
-  await client.query("update app_public.task_executions set status = 'cancelled' where status in ('pending', 'running')");
-}
-
 async function claim(client: pg.ClientBase, max: number, worker = "w1"): Promise<{ ids: string[]; next_due_at: string | null; waiting_reason: string | null }> {
   await client.query("select app_private.heartbeat_run_worker($1, 100, $2, 30)", [worker, PROVIDER]);
   return (await client.query("select app_private.claim_runs($1, $2, $3) as r", [worker, max, PROVIDER])).rows[0].r;
@@ -46,7 +41,6 @@ async function teamAccount(client: pg.ClientBase, ownerId: string): Promise<stri
 
 test("fair share: every account's oldest due run starts before any account's second one", () =>
   withRollback(async (client) => {
-    await onlyOurs(client);
     await client.query("update app_private.plan_limits set max_concurrent_executions = null");
     const big = await createUser(client);
     const small1 = await createUser(client);
@@ -63,7 +57,6 @@ test("fair share: every account's oldest due run starts before any account's sec
 
 test("plan concurrency caps count every account of the paying owner; the waiting reason is visible", () =>
   withRollback(async (client) => {
-    await onlyOurs(client);
     await client.query("update app_private.plan_limits set max_concurrent_executions = 2 where plan = 'free'");
     const owner = await createUser(client);
     const team = await teamAccount(client, owner.id);
@@ -82,7 +75,6 @@ test("plan concurrency caps count every account of the paying owner; the waiting
 
 test("a run due in the future is not claimed; claim_runs says when to look again", () =>
   withRollback(async (client) => {
-    await onlyOurs(client);
     const alice = await createUser(client);
     const [id] = await pendingRuns(client, alice.personalAccountId, 1, -30); // due in 30 s
     const got = await claim(client, 10);
@@ -93,7 +85,6 @@ test("a run due in the future is not claimed; claim_runs says when to look again
 
 test("provider limits: max concurrent requests across workers, a 429 back-off pauses every claim with the reason shown", () =>
   withRollback(async (client) => {
-    await onlyOurs(client);
     await client.query("update app_private.plan_limits set max_concurrent_executions = null");
     await client.query("select app_private.configure_provider($1, 2, null, null)", [PROVIDER]);
     const users = [await createUser(client), await createUser(client), await createUser(client)];
@@ -117,7 +108,6 @@ test("provider limits: max concurrent requests across workers, a 429 back-off pa
 
 test("provider requests per minute: claims stop when the minute's budget is spent", () =>
   withRollback(async (client) => {
-    await onlyOurs(client);
     await client.query("update app_private.plan_limits set max_concurrent_executions = null");
     await client.query("select app_private.configure_provider($1, null, 3, null)", [PROVIDER]);
     const u = await createUser(client);
@@ -131,7 +121,6 @@ test("provider requests per minute: claims stop when the minute's budget is spen
 
 test("leases: runs of a worker whose lease expired go back to pending and are claimed by another, same thread", () =>
   withRollback(async (client) => {
-    await onlyOurs(client);
     await client.query("update app_private.plan_limits set max_concurrent_executions = null");
     const u = await createUser(client);
     const [id] = await pendingRuns(client, u.personalAccountId, 1);
@@ -154,7 +143,6 @@ test("leases: runs of a worker whose lease expired go back to pending and are cl
 
 test("pick_runs (the claim's fair-share and cap step) chooses without claiming: round-robin across accounts, within the owner's cap", () =>
   withRollback(async (client) => {
-    await onlyOurs(client);
     await client.query("update app_private.plan_limits set max_concurrent_executions = 2 where plan = 'free'");
     const big = await createUser(client);
     const small = await createUser(client);

@@ -44,7 +44,8 @@ beforeAll(async () => {
   ({ baseURL } = await llm.start());
   // every run's answer takes 0.3–1.2 s and names its prompt
   llm.responder = (body) => {
-    const prompt = String([...body.messages].reverse().find((m) => m.role === "user")?.content ?? "");
+    const last = [...body.messages].reverse().find((m) => m.role === "user")?.content;
+    const prompt = typeof last === "string" ? last : JSON.stringify(last ?? "");
     return { kind: "stream", chunks: ["Done: ", prompt.slice(0, 40)], delayMs: 300 + Math.floor(Math.random() * 900) };
   };
 }, 120_000);
