@@ -1,5 +1,5 @@
 --! Previous: sha1:2884fd0d5e28878951ba75d4e45b4e6b1b3441b4
---! Hash: sha1:d04226b29832266950a761d7225b9e836028efcf
+--! Hash: sha1:fe129de6e38928a9a98b557a44c8ed0a7d12f4d4
 --! Message: Review gate and spend hardening
 
 -- Issue 18 (security): a review gate that normalises before it matches and covers agents' system
@@ -87,3 +87,211 @@ $$;
 comment on function app_private.screen_prompt(text) is
   'Prompt-injection screening (the rules of src/llm/safety.ts detectInjection, tested against one shared corpus, '
   'tests/security/screening-corpus.json): stable "code: description" reasons, empty when nothing matched.';
+
+--------------------------------------------------------------------------------
+-- 2. The gate covers agents' system prompts. Every write of agents.system_prompt is screened; a flagged
+-- agent flags the tasks that use it (reason "agent_system_prompt: …"), which pauses the active ones and
+-- cancels their pending executions (the task review gate of 000012), and a task that gets a flagged agent
+-- is flagged too. Only an owner clears it: confirmAgentPrompt(agentId). confirmTaskPrompt refuses while
+-- the task's agent is still flagged (ST007).
+--------------------------------------------------------------------------------
+
+alter table app_public.agents
+  add column needs_review boolean not null default false,
+  add column review_reasons text[] not null default '{}';
+comment on column app_public.agents.needs_review is
+  'The system prompt was flagged by the review gate (possible prompt injection): the tasks that use this agent are flagged and '
+  'paused until an owner of the account calls confirmAgentPrompt.';
+comment on column app_public.agents.review_reasons is 'Why the system prompt was flagged (app_private.screen_prompt reasons).';
+
+create function app_private.tg_agents__review_gate() returns trigger
+  language plpgsql volatile security definer set search_path to pg_catalog, public, pg_temp as $$
+declare
+  v_reasons text[] := app_private.screen_prompt(new.system_prompt);
+begin
+  if cardinality(v_reasons) > 0 then
+    new.needs_review := true;
+    new.review_reasons := new.review_reasons
+      || array(select r from unnest(v_reasons) r where not (r = any (new.review_reasons)));
+  end if;
+  return new;
+end;
+$$;
+create trigger _210_review_gate before insert on app_public.agents
+  for each row execute function app_private.tg_agents__review_gate();
+create trigger _210_review_gate_update before update on app_public.agents
+  for each row when (old.system_prompt is distinct from new.system_prompt)
+  execute function app_private.tg_agents__review_gate();
+comment on function app_private.tg_agents__review_gate() is
+  'Screens every write of an agent''s system prompt (app_private.screen_prompt); a match sets needs_review.';
+
+-- The reasons a task carries for its agent's flag.
+create function app_private.agent_review_reasons(reasons text[]) returns text[]
+  language sql immutable parallel safe set search_path to pg_catalog, public, pg_temp as $$
+  select coalesce(array_agg('agent_system_prompt: ' || r order by o), '{}') from unnest(reasons) with ordinality u(r, o);
+$$;
+comment on function app_private.agent_review_reasons(text[]) is
+  'An agent''s review reasons as its tasks carry them ("agent_system_prompt: <reason>").';
+
+create function app_private.tg_agents__flag_tasks() returns trigger
+  language plpgsql volatile security definer set search_path to pg_catalog, public, pg_temp as $$
+declare
+  v_reasons text[] := app_private.agent_review_reasons(new.review_reasons);
+begin
+  update app_public.scheduled_tasks t
+     set needs_review = true,
+         review_reasons = coalesce(t.review_reasons, '{}')
+           || array(select r from unnest(v_reasons) r where not (r = any (coalesce(t.review_reasons, '{}'))))
+   where t.agent_id = new.agent_id
+     and t.status in ('draft', 'active', 'paused')
+     and not (coalesce(t.review_reasons, '{}') @> v_reasons and t.needs_review);
+  return null;
+end;
+$$;
+create trigger _600_flag_tasks after update on app_public.agents
+  for each row when (new.needs_review and (not old.needs_review or old.review_reasons is distinct from new.review_reasons))
+  execute function app_private.tg_agents__flag_tasks();
+comment on function app_private.tg_agents__flag_tasks() is
+  'A flagged agent flags the tasks that use it: the task review gate pauses the active ones and cancels their pending executions.';
+
+-- A task that gets a flagged agent (created with it, or moved to it) is flagged as well; ordered before
+-- _210_review_gate, which then refuses to make it active (ST007).
+create function app_private.tg_scheduled_tasks__agent_review() returns trigger
+  language plpgsql volatile security definer set search_path to pg_catalog, public, pg_temp as $$
+declare
+  v_reasons text[];
+begin
+  select app_private.agent_review_reasons(a.review_reasons) into v_reasons
+    from app_public.agents a where a.agent_id = new.agent_id and a.needs_review;
+  if cardinality(v_reasons) > 0 then
+    new.needs_review := true;
+    new.review_reasons := coalesce(new.review_reasons, '{}')
+      || array(select r from unnest(v_reasons) r where not (r = any (coalesce(new.review_reasons, '{}'))));
+  end if;
+  return new;
+end;
+$$;
+create trigger _205_agent_review before insert on app_public.scheduled_tasks
+  for each row when (new.agent_id is not null)
+  execute function app_private.tg_scheduled_tasks__agent_review();
+create trigger _205_agent_review_update before update on app_public.scheduled_tasks
+  for each row when (new.agent_id is not null and old.agent_id is distinct from new.agent_id)
+  execute function app_private.tg_scheduled_tasks__agent_review();
+comment on function app_private.tg_scheduled_tasks__agent_review() is
+  'A task that gets a flagged agent is flagged too (reasons "agent_system_prompt: …").';
+
+create function app_public.confirm_agent_prompt(agent_id uuid) returns app_public.agents
+  language plpgsql volatile security definer set search_path to pg_catalog, public, pg_temp as $$
+declare
+  v_agent app_public.agents;
+  v_task record;
+  v_left text[];
+begin
+  select * into v_agent from app_public.agents a where a.agent_id = confirm_agent_prompt.agent_id for update;
+  if v_agent.agent_id is null or not (app_private.is_admin() or app_hidden.has_role_on_account(v_agent.account_id)) then
+    perform app_hidden.raise_error('ST001', format('agent %s not found', confirm_agent_prompt.agent_id));
+  end if;
+  if not app_private.is_admin() and not app_hidden.has_role_on_account(v_agent.account_id, 'owner') then
+    perform app_hidden.raise_error('ST004', 'only an owner of the agent''s account can confirm a flagged system prompt');
+  end if;
+  if not v_agent.needs_review then
+    perform app_hidden.raise_error('ST002', format('agent %s is not awaiting review', v_agent.agent_id));
+  end if;
+  update app_public.agents a
+     set needs_review = false,
+         config = a.config || jsonb_build_object('review', jsonb_build_object(
+           'confirmed_by', app_hidden.current_user_id(), 'confirmed_at', now(), 'reasons', to_jsonb(a.review_reasons))),
+         review_reasons = '{}'
+   where a.agent_id = v_agent.agent_id
+  returning * into v_agent;
+  -- The tasks flagged only because of this agent are released the way confirmTaskPrompt releases a task.
+  for v_task in
+    select t.task_id, t.review_reasons from app_public.scheduled_tasks t
+     where t.agent_id = v_agent.agent_id and t.needs_review
+     order by t.task_id
+       for update
+  loop
+    v_left := array(select r from unnest(v_task.review_reasons) r where r not like 'agent\_system\_prompt: %');
+    if cardinality(v_left) = 0 then
+      update app_public.scheduled_tasks t
+         set needs_review = false,
+             review_reasons = '{}',
+             status = case when t.status = 'paused' and coalesce((t.metadata ->> 'paused_for_review')::boolean, false)
+                           then case when t.is_scheduled then 'active' else 'draft' end else t.status end,
+             next_execution_at = null,
+             metadata = t.metadata || jsonb_build_object('review', jsonb_build_object(
+               'confirmed_by', app_hidden.current_user_id(), 'confirmed_at', now(), 'reasons', to_jsonb(t.review_reasons)))
+       where t.task_id = v_task.task_id;
+    else
+      update app_public.scheduled_tasks t set review_reasons = v_left where t.task_id = v_task.task_id;
+    end if;
+  end loop;
+  return v_agent;
+end;
+$$;
+comment on function app_public.confirm_agent_prompt(uuid) is
+  E'An owner of the account confirms an agent whose system prompt was flagged for review (possible prompt injection).\n'
+  'The tasks flagged only because of this agent become schedulable again (a task the flag paused is active again); '
+  'tasks with flags of their own still need confirmTaskPrompt.';
+grant execute on function app_public.confirm_agent_prompt(uuid) to :DATABASE_VISITOR;
+
+-- confirmTaskPrompt: as in 000012, but not while the task's agent is still flagged.
+create or replace function app_public.confirm_task_prompt(task_id uuid) returns app_public.scheduled_tasks
+  language plpgsql volatile security definer set search_path to pg_catalog, public, pg_temp as $$
+declare
+  v_task app_public.scheduled_tasks := app_private.load_task_for_update(task_id);
+begin
+  if not app_private.is_admin() and not app_hidden.has_role_on_account(v_task.account_id, 'owner') then
+    perform app_hidden.raise_error('ST004', 'only an owner of the task''s account can confirm a flagged prompt');
+  end if;
+  if not v_task.needs_review then
+    perform app_hidden.raise_error('ST002', format('task %s is not awaiting review', v_task.task_id));
+  end if;
+  if exists (select 1 from app_public.agents a where a.agent_id = v_task.agent_id and a.needs_review) then
+    perform app_hidden.raise_error('ST007',
+      format('the system prompt of task %s''s agent %s is awaiting review', v_task.task_id, v_task.agent_id),
+      'read the agent''s system prompt, then confirm it with confirmAgentPrompt');
+  end if;
+  update app_public.scheduled_tasks t
+     set needs_review = false,
+         status = case when t.status = 'paused' and coalesce((t.metadata ->> 'paused_for_review')::boolean, false)
+                       then case when t.is_scheduled then 'active' else 'draft' end else t.status end,
+         next_execution_at = null,
+         metadata = t.metadata || jsonb_build_object('review', jsonb_build_object(
+           'confirmed_by', app_hidden.current_user_id(), 'confirmed_at', now(), 'reasons', to_jsonb(t.review_reasons)))
+   where t.task_id = v_task.task_id
+  returning * into v_task;
+  return v_task;
+end;
+$$;
+comment on function app_public.confirm_task_prompt(uuid) is
+  E'The account owner confirms a prompt flagged for review (possible prompt injection); the task can then be scheduled and executed.\n'
+  'A task that was paused because of the flag becomes active again (planned from now). Refused (ST007) while the task''s '
+  'agent is itself awaiting review (confirmAgentPrompt).';
+
+--------------------------------------------------------------------------------
+-- 3. A run's thread is the history a resumed run sends to the model again: its messages are written by
+-- the run stage (append_run_message) only. Through the API, only an owner of the account may add, change
+-- or delete them (ST004); members read them.
+--------------------------------------------------------------------------------
+
+create function app_private.tg_messages__run_thread_owner_only() returns trigger
+  language plpgsql volatile security definer set search_path to pg_catalog, public, pg_temp as $$
+declare
+  v_row app_public.messages := case when tg_op = 'DELETE' then old else new end;
+begin
+  if app_private.is_admin() then
+    return v_row;
+  end if;
+  if exists (select 1 from app_public.task_executions e where e.thread_id = v_row.thread_id)
+     and not app_hidden.has_role_on_account(v_row.account_id, 'owner') then
+    perform app_hidden.raise_error('ST004',
+      format('the messages of thread %s belong to a task run: only an owner of the account can add, change or delete them', v_row.thread_id));
+  end if;
+  return v_row;
+end;
+$$;
+create trigger _060_run_thread_owner_only before insert or update or delete on app_public.messages
+  for each row execute function app_private.tg_messages__run_thread_owner_only();
+comment on function app_private.tg_messages__run_thread_owner_only() is
+  'Members may not add, change or delete the messages of a task run''s thread (the history a resumed run sends again); owners may.';
