@@ -1,5 +1,5 @@
 --! Previous: sha1:2884fd0d5e28878951ba75d4e45b4e6b1b3441b4
---! Hash: sha1:fe129de6e38928a9a98b557a44c8ed0a7d12f4d4
+--! Hash: sha1:88d3475b9f96f92a2429d6653e9c62e5a0def624
 --! Message: Review gate and spend hardening
 
 -- Issue 18 (security): a review gate that normalises before it matches and covers agents' system
@@ -295,3 +295,33 @@ create trigger _060_run_thread_owner_only before insert or update or delete on a
   for each row execute function app_private.tg_messages__run_thread_owner_only();
 comment on function app_private.tg_messages__run_thread_owner_only() is
   'Members may not add, change or delete the messages of a task run''s thread (the history a resumed run sends again); owners may.';
+
+--------------------------------------------------------------------------------
+-- 4. Spend that cannot leak: the executor asks before every model call (src/agent/openaiExecutor.ts).
+--------------------------------------------------------------------------------
+
+create function app_private.check_model_call(execution_id uuid, model text, max_tokens integer) returns jsonb
+  language plpgsql stable security definer set search_path to pg_catalog, public, pg_temp as $$
+declare
+  v_account uuid;
+  v_owner uuid;
+  v_refusal record;
+  v_ceiling integer;
+begin
+  select e.account_id, a.primary_owner_user_id into v_account, v_owner
+    from app_public.task_executions e join app_public.accounts a on a.id = e.account_id
+   where e.execution_id = check_model_call.execution_id;
+  if v_account is null then
+    return jsonb_build_object('refusal', 'execution ' || check_model_call.execution_id || ' not found (ST001)', 'max_tokens_ceiling', null);
+  end if;
+  select * into v_refusal from app_private.model_call_refusal(v_account, check_model_call.model, check_model_call.max_tokens, true);
+  select l.max_tokens_ceiling into v_ceiling from app_private.owner_plan_limits(v_owner) l;
+  return jsonb_build_object(
+    'refusal', case when v_refusal.code is not null then v_refusal.message || ' (' || v_refusal.code || ')' end,
+    'max_tokens_ceiling', v_ceiling);
+end;
+$$;
+comment on function app_private.check_model_call(uuid, text, integer) is
+  E'Asked by the agent executor before every model call of a run: {"refusal": null or "… (ST010|ST011|ST012)", '
+  '"max_tokens_ceiling": the plan''s ceiling or null}. max_tokens is the agent''s own (null: the executor''s default, '
+  'clamped to the ceiling). So one run stops at its owner''s monthly token allowance instead of overshooting it.';
