@@ -40,6 +40,13 @@ export function reportedUsage(usage: unknown): { input: number; output: number }
 export const CALLBACK_PATH_PREFIX = "/hooks/agent-runs/";
 export const MAX_CALLBACK_BYTES = 2 * 1024 * 1024;
 
+/** The run's results.usage (the OpenAPI Usage shape), from what the runtime reported; null when it reported none. */
+function webhookUsage(usage: unknown): { promptTokens: number; completionTokens: number; totalTokens: number } | null {
+  if (typeof usage !== "object" || usage === null) return null;
+  const { input, output } = reportedUsage(usage);
+  return { promptTokens: input, completionTokens: output, totalTokens: input + output };
+}
+
 export function agentRunHooks(opts: { ownerPool: pg.Pool; secret: string; toleranceSeconds?: number }): Router {
   const router = express.Router();
   router.post("/hooks/agent-runs/:id", express.raw({ type: "*/*", limit: MAX_CALLBACK_BYTES }), async (req, res) => {
@@ -115,7 +122,7 @@ export function agentRunHooks(opts: { ownerPool: pg.Pool; secret: string; tolera
         case "completed": {
           const results = {
             final_answer: typeof event.final_answer === "string" ? event.final_answer : "",
-            usage: typeof event.usage === "object" && event.usage ? event.usage : null,
+            usage: webhookUsage(event.usage),
             executor: "webhook",
           };
           await client.query("select app_private.finish_execution($1, 'completed', $2, null)", [execution.execution_id, JSON.stringify(results)]);

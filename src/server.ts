@@ -141,7 +141,18 @@ export function maskError(error: GraphQLError): GraphQLError {
   if (original && /^No values were (updated|deleted) in collection/.test(original.message)) {
     return passThrough(error, original, { code: "NOT_FOUND" });
   }
-  return defaultMaskError(error);
+  // Every refusal carries a code: a message passed on unchanged (grafast's SafeErrors such as "Cannot use 'offset' with
+  // 'last'", invalid variable values) is the request's fault; a masked one (logged with a hash) is ours.
+  const masked = defaultMaskError(error);
+  if (typeof masked.extensions?.code === "string") return masked;
+  return new GraphQLError(masked.message, {
+    nodes: masked.nodes,
+    source: masked.source,
+    positions: masked.positions,
+    path: masked.path,
+    originalError: masked.originalError ?? undefined,
+    extensions: { ...masked.extensions, code: masked.message === error.message ? "BAD_REQUEST" : "INTERNAL_SERVER_ERROR" },
+  });
 }
 
 export interface ApiServer {
@@ -348,7 +359,7 @@ export async function startServer(options: ServerOptions): Promise<ApiServer> {
   );
   const serv = pgl.createServ(grafserv);
   // The plan's REST routes: named GraphQL operations run through this same grafserv instance (src/rest/).
-  app.use("/api", restApi({ serv, verify, provision, limiters, maxBodyBytes: config.limits.maxBodyBytes }));
+  app.use("/api", restApi({ serv, verify, provision, limiters, maxBodyBytes: config.limits.maxBodyBytes, docs: config.apiDocs }));
   const httpServer = http.createServer(app);
   await serv.addTo(app, httpServer);
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {

@@ -111,9 +111,12 @@ export function limitValidationRules(limits: GraphQLLimits): ValidationRule[] {
   return rules;
 }
 
-/** Wraps graphql-js's own rules so that their errors carry no field/type suggestions. */
-function withoutSuggestions(rules: readonly ValidationRule[]): ValidationRule[] {
-  return rules.map((rule) => withErrorShape(rule, null, true));
+/**
+ * Wraps graphql-js's own rules so that their errors carry `extensions.code = "GRAPHQL_VALIDATION_FAILED"` (every
+ * refusal has a code) and, when suggestions are off, no field/type suggestions.
+ */
+function withCode(rules: readonly ValidationRule[], stripSuggestions: boolean): ValidationRule[] {
+  return rules.map((rule) => withErrorShape(rule, { code: "GRAPHQL_VALIDATION_FAILED" }, stripSuggestions));
 }
 
 export function makeRequestLimitsPlugin(limits: GraphQLLimits): GraphileConfig.Plugin {
@@ -138,7 +141,7 @@ export function makeRequestLimitsPlugin(limits: GraphQLLimits): GraphileConfig.P
     grafserv: {
       middleware: {
         setPreset(next, event) {
-          const rules = limits.fieldSuggestions ? event.validationRules : withoutSuggestions(event.validationRules);
+          const rules = withCode(event.validationRules, !limits.fieldSuggestions);
           event.validationRules.splice(0, event.validationRules.length, ...rules, ...extra);
           return next();
         },
