@@ -44,7 +44,8 @@ const OBJECT_COST = 2;
 const SCALAR_COST = 1;
 const DEPTH_FACTOR = 1.5;
 
-export const COST_HINT = " Split the request or select fewer fields (each object costs 2, each scalar 1, times 1.5 per level of depth, times the page size of every connection: first/last, a variable's value, or the default page size when none is given).";
+export const COST_HINT =
+  " Split the request or select fewer fields (each object costs 2, each scalar 1, times 1.5 per level of depth, times the page size of every connection: first/last, a variable's value, or the default page size when none is given).";
 
 /**
  * `variables`: the request's variable values, or null at validation time (unknown: a variable
@@ -111,7 +112,9 @@ export function operationCost(
         if (!fragment || visiting.has(name)) continue; // unknown or cyclic: graphql-js's own rules refuse it
         visiting.add(name);
         const cond = schema.getType(fragment.typeCondition.name.value);
-        total += SCALAR_COST + DEPTH_FACTOR * (OBJECT_COST + DEPTH_FACTOR * setCost(fragment.selectionSet, cond && isCompositeType(cond) ? cond : parent));
+        total +=
+          SCALAR_COST +
+          DEPTH_FACTOR * (OBJECT_COST + DEPTH_FACTOR * setCost(fragment.selectionSet, cond && isCompositeType(cond) ? cond : parent));
         visiting.delete(name);
       }
     }

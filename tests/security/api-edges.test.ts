@@ -44,7 +44,11 @@ async function rest(s: ApiServer, method: string, path: string, body?: unknown) 
     body: body !== undefined ? JSON.stringify(body) : undefined,
   });
   const text = await res.text();
-  return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : null) as { error?: { code: string; message: string; field?: string } } & Record<string, unknown> };
+  return {
+    status: res.status,
+    headers: res.headers,
+    body: (text ? JSON.parse(text) : null) as { error?: { code: string; message: string; field?: string } } & Record<string, unknown>,
+  };
 }
 
 describe("/api/docs", () => {
@@ -62,7 +66,13 @@ describe("/api/docs", () => {
     for (const path of ["/api/docs", "/api/docs/init.js", "/api/docs/swagger-ui.css", "/api/docs/swagger-ui-bundle.js"]) {
       expect([path, (await fetch(`${docs.url}${path}`)).status]).toEqual([path, 200]);
     }
-    for (const path of ["/api/docs/package.json", "/api/docs/index.html", "/api/docs/swagger-ui-bundle.js.map", "/api/docs/swagger-ui.js", "/api/docs/oauth2-redirect.html"]) {
+    for (const path of [
+      "/api/docs/package.json",
+      "/api/docs/index.html",
+      "/api/docs/swagger-ui-bundle.js.map",
+      "/api/docs/swagger-ui.js",
+      "/api/docs/oauth2-redirect.html",
+    ]) {
       const res = await fetch(`${docs.url}${path}`);
       expect([path, res.status]).toEqual([path, 404]);
     }
@@ -114,7 +124,11 @@ describe("the OpenAPI document states every enforced limit: overflow is a 422, n
     expect(limit.schema).toMatchObject({ minimum: 0, maximum: 1000 });
     const schedule = doc.components.schemas.ScheduleRequest;
     expect(schedule.properties.max_executions).toMatchObject({ minimum: 1, maximum: 2147483647 });
-    expect(schedule.allOf).toEqual(expect.arrayContaining([expect.objectContaining({ if: expect.anything(), then: expect.objectContaining({ required: ["cron_expression"] }) })]));
+    expect(schedule.allOf).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ if: expect.anything(), then: expect.objectContaining({ required: ["cron_expression"] }) }),
+      ]),
+    );
     expect(doc.components.schemas.UpdateTaskRequest.properties.generated_prompt).toMatchObject({ minLength: 1, maxLength: 20000 });
     expect(doc.components.schemas.Execution.properties.results).toEqual({ $ref: "#/components/schemas/ExecutionResults" });
     expect(doc.components.schemas.ExecutionResults.properties.final_answer).toEqual(expect.objectContaining({ type: "string" }));
@@ -134,7 +148,11 @@ describe("REST speaks REST", () => {
     const small = await serve({ GRAPHQL_MAX_PAGE_SIZE: "10", GRAPHQL_DEFAULT_PAGE_SIZE: "10" });
     const res = await rest(small, "GET", "/tasks?limit=50");
     expect(res.status).toBe(422);
-    expect(res.body.error).toEqual({ code: "ST003", field: "limit", message: "limit must be between 0 and 10; fetch further pages with offset" });
+    expect(res.body.error).toEqual({
+      code: "ST003",
+      field: "limit",
+      message: "limit must be between 0 and 10; fetch further pages with offset",
+    });
   });
 });
 

@@ -29,7 +29,8 @@ afterAll(async () => {
   await closePools();
 });
 
-const NESTED = (arg: string) => `{ nodes { threadByThreadId { messagesByThreadId${arg} { nodes { threadByThreadId { messagesByThreadId${arg} { nodes { content } } } } } } } }`;
+const NESTED = (arg: string) =>
+  `{ nodes { threadByThreadId { messagesByThreadId${arg} { nodes { threadByThreadId { messagesByThreadId${arg} { nodes { content } } } } } } } }`;
 const WITH_VARIABLE = `query($n: Int) { allMessages(first: $n) ${NESTED("(first: $n)")} }`;
 const WITHOUT_FIRST = `{ allMessages ${NESTED("")} }`;
 
@@ -89,20 +90,28 @@ test("fragments and aliases are counted with the variables' values too", async (
 });
 
 test("over the websocket the variable's value is counted just the same", async () => {
-  const client = createClient({ url: `${server.url.replace(/^http/, "ws")}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, lazy: true, retryAttempts: 0 });
+  const client = createClient({
+    url: `${server.url.replace(/^http/, "ws")}/graphql`,
+    webSocketImpl: WebSocket,
+    connectionParams: { authorization: `Bearer ${token}` },
+    lazy: true,
+    retryAttempts: 0,
+  });
   try {
-    const result = await new Promise<{ data?: unknown; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> }>((resolve, reject) => {
-      let last: { errors?: Array<{ message: string; extensions?: Record<string, unknown> }> } = {};
-      client.subscribe(
-        { query: WITH_VARIABLE, variables: { n: 40 } },
-        {
-          next: (value) => void (last = value as typeof last),
-          error: (err) => resolve({ errors: Array.isArray(err) ? (err as never) : [{ message: String(err) }] }),
-          complete: () => resolve(last),
-        },
-      );
-      setTimeout(() => reject(new Error("no answer over the websocket")), 5000).unref();
-    });
+    const result = await new Promise<{ data?: unknown; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> }>(
+      (resolve, reject) => {
+        let last: { errors?: Array<{ message: string; extensions?: Record<string, unknown> }> } = {};
+        client.subscribe(
+          { query: WITH_VARIABLE, variables: { n: 40 } },
+          {
+            next: (value) => void (last = value as typeof last),
+            error: (err) => resolve({ errors: Array.isArray(err) ? (err as never) : [{ message: String(err) }] }),
+            complete: () => resolve(last),
+          },
+        );
+        setTimeout(() => reject(new Error("no answer over the websocket")), 5000).unref();
+      },
+    );
     expect(result.data ?? null).toBeNull();
     costRefusal(result);
   } finally {

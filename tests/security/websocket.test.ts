@@ -47,7 +47,10 @@ function run(client: Client, query: string, variables: Record<string, unknown> =
       { query, variables },
       {
         next: (value) => void (last = value as WsResult),
-        error: (err) => (Array.isArray(err) ? resolve({ errors: err as WsResult["errors"] }) : reject(err instanceof Error ? err : new Error(JSON.stringify(err)))),
+        error: (err) =>
+          Array.isArray(err)
+            ? resolve({ errors: err as WsResult["errors"] })
+            : reject(err instanceof Error ? err : new Error(JSON.stringify(err))),
         complete: () => resolve(last),
       },
     );
@@ -83,7 +86,11 @@ test("websocket operations count against RATE_LIMIT_PER_IP, shared with HTTP", a
   for (let i = 0; i < 6; i++) results.push(await run(client, "{ __typename }"));
   expect(results.filter((r) => !r.errors)).toHaveLength(4);
   expect(results[5]!.errors![0]!.extensions).toMatchObject({ code: "RATE_LIMITED", limit: "RATE_LIMIT_PER_IP", max: 4 });
-  const http = await fetch(`${server.url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ __typename }" }) });
+  const http = await fetch(`${server.url}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ query: "{ __typename }" }),
+  });
   expect(http.status).toBe(429);
 });
 
@@ -103,17 +110,31 @@ test("a foreign-key, check or row-level-security refusal names neither tables no
   const token = await signToken({ sub: crypto.randomUUID() });
   const leak = /threads|agents|scheduled_tasks|_fkey|_check|constraint|relation|policy|table/;
   // A thread pointing at an agent that does not exist: 23503.
-  const fk = await gql(server, `mutation($a: UUID!) { createThread(input: { thread: { title: "x", agentId: $a } }) { thread { threadId } } }`, { a: crypto.randomUUID() }, token);
+  const fk = await gql(
+    server,
+    `mutation($a: UUID!) { createThread(input: { thread: { title: "x", agentId: $a } }) { thread { threadId } } }`,
+    { a: crypto.randomUUID() },
+    token,
+  );
   expect(fk.errors?.[0]?.extensions).toMatchObject({ code: "23503", field: "agent_id" });
   expect(fk.errors?.[0]?.message).toBe("agent_id: the referenced record does not exist or is not visible to you");
   expect(fk.errors?.[0]?.message).not.toMatch(leak);
   // A temperature out of range: 23514, naming the column only.
-  const check = await gql(server, `mutation { createAgent(input: { agent: { name: "x", temperature: 5 } }) { agent { agentId } } }`, {}, token);
+  const check = await gql(
+    server,
+    `mutation { createAgent(input: { agent: { name: "x", temperature: 5 } }) { agent { agentId } } }`,
+    {},
+    token,
+  );
   expect(check.errors?.[0]?.extensions).toMatchObject({ code: "23514", field: "temperature" });
   expect(check.errors?.[0]?.message).not.toMatch(leak);
   // The same over the websocket.
   const client = wsClient(server, token);
-  const wsFk = await run(client, `mutation($a: UUID!) { createThread(input: { thread: { title: "x", agentId: $a } }) { thread { threadId } } }`, { a: crypto.randomUUID() });
+  const wsFk = await run(
+    client,
+    `mutation($a: UUID!) { createThread(input: { thread: { title: "x", agentId: $a } }) { thread { threadId } } }`,
+    { a: crypto.randomUUID() },
+  );
   expect(wsFk.errors?.[0]?.extensions).toMatchObject({ code: "23503" });
   expect(wsFk.errors?.[0]?.message).not.toMatch(leak);
 });
