@@ -76,6 +76,8 @@ export interface Config {
   port: number;
   host: string;
   graphiql: boolean;
+  /** Swagger UI at /api/docs (only the files its page needs); off in production unless API_DOCS=true. */
+  apiDocs: boolean;
   jwt: {
     secret: string | undefined;
     jwksUrl: string | undefined;
@@ -185,6 +187,7 @@ export function loadConfig(env: Env = process.env): Config {
     port: int(env, "PORT", 3000, 0, 65535),
     host: str(env, "HOST", "127.0.0.1")!,
     graphiql: bool(env, "GRAPHIQL", !production),
+    apiDocs: bool(env, "API_DOCS", !production),
     jwt: {
       secret: jwtSecret,
       jwksUrl,

@@ -12,6 +12,7 @@ import { log } from "./logger.js";
 import { taskList, runSettings } from "../tasks/index.js";
 import { RunPool } from "./run/pool.js";
 import { makeRunExecutor } from "./run/execute.js";
+import { modelCallCheck } from "./agent/openaiExecutor.js";
 import { sampleDatabase } from "./metrics.js";
 
 export interface WorkerHealth {
@@ -37,6 +38,8 @@ export function createRunPool(opts: { ownerUrl: string; config: Config; settings
   const db = new pg.Pool({ connectionString: opts.ownerUrl, max: config.run.dbConnections });
   db.on("error", (err) => log.warn("run pool connection error", { error: String(err) }));
   const settings = opts.settings ?? runSettings(config);
+  // The executor asks the plan before every model call (allowance, max_tokens ceiling) on this pool's database.
+  settings.executor?.bindModelCallCheck?.(modelCallCheck(db));
   const pool = new RunPool({
     db,
     connectionString: opts.ownerUrl,

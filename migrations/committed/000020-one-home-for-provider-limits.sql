@@ -1,5 +1,5 @@
---! Previous: sha1:4fa42bcd95106a6b250cefed7a032eb80dbb87e1
---! Hash: sha1:0b364935ab12b6f47d2f2c6055a5bf8ca0b63884
+--! Previous: sha1:df0b46bd6271395f90f8c2fc6397c1ca128aca30
+--! Hash: sha1:199fb25c6d0603f63386cef081aa7300663e3e4c
 --! Message: One home for provider limits
 
 -- The model provider's shared limits live in one place: app_private.model_providers. Before, every

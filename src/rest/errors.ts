@@ -111,6 +111,10 @@ export function fromGraphQLError(error: GraphQLErrorLike, fieldNames: Record<str
           ? /^([a-z][a-z_]*) must /.exec(error.message)?.[1] // the SQL functions' messages start with the field: "task_name must be …"
           : undefined;
   const field = rawField ? (fieldNames[rawField] ?? rawField) : undefined;
+  // The GraphQL page-size refusal names first/last and after: <endCursor>; a REST client sent limit and pages with offset.
+  if (ext.limit === "GRAPHQL_MAX_PAGE_SIZE" && typeof ext.max === "number") {
+    return new RestError(422, code, `${field ?? "limit"} must be between 0 and ${ext.max}; fetch further pages with offset`, field ?? "limit");
+  }
   // Errors without a code were masked by the server (their message carries the log hash): pass it on as a 500.
   return new RestError(statusOfCode(code), code, error.message, field, retryAfterOf(code, error.message));
 }
