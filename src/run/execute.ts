@@ -17,6 +17,7 @@ import type pg from "pg";
 import { AgentError, type AgentConfig, type AgentExecutor, type HistoryMessage, type Usage } from "../agent/types.js";
 import { dispatchToWebhook, type WebhookSettings } from "../agent/webhookRuntime.js";
 import { resolveMcpServers } from "../agent/mcp.js";
+import { DEFAULT_MAX_TOKENS } from "../agent/openaiExecutor.js";
 import type { McpRegistry } from "../agent/mcpRegistry.js";
 import { log } from "../logger.js";
 import { executionDuration, executionsTotal } from "../metrics.js";
@@ -141,6 +142,13 @@ export function makeRunExecutor(db: pg.Pool, settings: RunSettings) {
 
     if (settings.webhook) {
       try {
+        // the external runtime gets the max_tokens it must use: the agent's, or the default clamped to the plan's ceiling
+        const { rows: ceiling } = await db.query<{ c: number | null }>(
+          "select l.max_tokens_ceiling as c from app_public.accounts a, app_private.owner_plan_limits(a.primary_owner_user_id) l where a.id = $1",
+          [started.account_id],
+        );
+        const planCeiling = ceiling[0]?.c ?? null;
+        const maxTokens = agent.maxTokens ?? (planCeiling === null ? DEFAULT_MAX_TOKENS : Math.min(DEFAULT_MAX_TOKENS, planCeiling));
         await dispatchToWebhook(
           settings.webhook,
           {
@@ -149,7 +157,7 @@ export function makeRunExecutor(db: pg.Pool, settings: RunSettings) {
             threadId: started.thread_id,
             prompt: started.history.find((m) => m.role === "user")?.content ?? "",
             history: started.history,
-            agent: { ...agent, mcpServers },
+            agent: { ...agent, maxTokens, mcpServers },
             runTimeoutMs: settings.runTimeoutMs,
           },
           signal,

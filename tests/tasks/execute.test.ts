@@ -318,7 +318,13 @@ describe("external agent runtime (webhook)", () => {
     const a = await apiUser();
     const taskId = await readyTask(a);
     const exec = (await execute(a, taskId)).data!.executeTask.result;
-    await webhookRun();
+    // the plan's max_tokens ceiling applies to the runtime too: an agent without maxTokens gets the default clamped to it
+    await superuserPool().query("update app_private.plan_limits set max_tokens_ceiling = 2048 where plan = 'free'");
+    try {
+      await webhookRun();
+    } finally {
+      await superuserPool().query("update app_private.plan_limits set max_tokens_ceiling = 4096 where plan = 'free'");
+    }
     const handedOff = received.at(-1)!;
     expect(verifySignature(WEBHOOK_SECRET, handedOff.body, handedOff.signature)).toEqual({ ok: true });
     const payload = JSON.parse(handedOff.body);
@@ -326,6 +332,7 @@ describe("external agent runtime (webhook)", () => {
     expect(running.status).toBe("running");
     expect(payload).toMatchObject({ execution_id: exec.executionId, agent_run_id: running.agentRunId, thread_id: running.threadId, callback_url: `${server.url}/hooks/agent-runs/${running.agentRunId}` });
     expect(payload.prompt).toMatch(/Offline draft/);
+    expect(payload.agent.maxTokens).toBe(2048);
 
     expect((await callback(running.agentRunId, { type: "completed", final_answer: "forged" }, { secret: "wrong-secret-wrong-secret-wrong-secret" })).status).toBe(401);
     expect((await callback(running.agentRunId, { type: "completed", final_answer: "old" }, { t: Math.floor(Date.now() / 1000) - 3600 })).status).toBe(401);
