@@ -1,7 +1,9 @@
 /**
  * `npm run db:dump`: migrates a fresh, throw-away database and writes its schema to data/schema.sql (as
- * graphile/starter keeps it), so a reviewer sees what a migration changed. `npm run db:dump -- --check` writes nothing
- * and exits 1 when the committed file differs from a fresh migration (CI runs it).
+ * graphile/starter keeps it), so a reviewer sees what a migration changed, and every function of the project's schemas
+ * to data/functions/<schema>/<name>.sql: THE place to read the definition in force of any SQL function (migrations are
+ * its history). `npm run db:dump -- --check` writes nothing and exits 1 when a committed file differs from a fresh
+ * migration (CI runs it).
  *
  * pg_dump must be of the server's major version, and the dump's text depends on that version, so the committed file
  * is made by ONE major (the header says which). The server: TEST_ROOT_DATABASE_URL (a superuser connection, as for
@@ -20,6 +22,47 @@ import { ensureRolesAndDatabase, migrateDatabase, withCredentials } from "../src
 import { setLogLevel } from "../src/logger.js";
 
 const FILE = path.join(PROJECT_ROOT, "data", "schema.sql");
+const FUNCTIONS_DIR = path.join(PROJECT_ROOT, "data", "functions");
+const PROJECT_SCHEMAS = ["app_public", "app_hidden", "app_private"];
+
+/**
+ * One file per function name (overloads together): its comment and pg_get_functiondef's text, with the test roles
+ * written as the default names. Keyed by the path relative to data/functions.
+ */
+async function functionFiles(url: string, roles: Record<string, string>): Promise<Map<string, string>> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ schema: string; name: string; def: string; comment: string | null }>(
+      `select n.nspname as schema, p.proname as name, pg_get_functiondef(p.oid) as def, obj_description(p.oid, 'pg_proc') as comment
+         from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+        where n.nspname = any($1) and p.prokind in ('f', 'p')
+        order by n.nspname, p.proname, pg_get_function_identity_arguments(p.oid)`,
+      [PROJECT_SCHEMAS],
+    );
+    const files = new Map<string, string>();
+    for (const r of rows) {
+      const key = `${r.schema}/${r.name}.sql`;
+      let def = r.def.trimEnd() + ";\n";
+      for (const [from, to] of Object.entries(roles)) def = def.replace(new RegExp(`\\b${from}\\b`, "g"), to);
+      const comment = r.comment ? r.comment.split("\n").map((l) => `-- ${l}`.trimEnd()).join("\n") + "\n" : "";
+      const head = files.get(key) ?? `-- ${r.schema}.${r.name}: the definition in force after every committed migration (\`npm run db:dump\`; do not edit).\n`;
+      files.set(key, `${head}\n${comment}${def}`);
+    }
+    return files;
+  } finally {
+    await client.end();
+  }
+}
+
+function committedFunctionFiles(): Map<string, string> {
+  const files = new Map<string, string>();
+  if (!fs.existsSync(FUNCTIONS_DIR)) return files;
+  for (const schema of fs.readdirSync(FUNCTIONS_DIR)) {
+    for (const f of fs.readdirSync(path.join(FUNCTIONS_DIR, schema))) files.set(`${schema}/${f}`, fs.readFileSync(path.join(FUNCTIONS_DIR, schema, f), "utf8"));
+  }
+  return files;
+}
 const check = process.argv.includes("--check");
 
 class DumpError extends Error {}
@@ -96,8 +139,18 @@ async function main(): Promise<void> {
       sat_test_authenticator: "sat_authenticator",
       sat_test_visitor: "sat_visitor",
     });
+    const roles = { sat_test_owner: "sat_owner", sat_test_authenticator: "sat_authenticator", sat_test_visitor: "sat_visitor" };
+    const functions = await functionFiles(u.toString(), roles);
     const committed = fs.existsSync(FILE) ? fs.readFileSync(FILE, "utf8") : "";
     if (check) {
+      const committedFunctions = committedFunctionFiles();
+      const stale = [...new Set([...functions.keys(), ...committedFunctions.keys()])].filter((k) => functions.get(k) !== committedFunctions.get(k));
+      if (stale.length > 0) {
+        console.error(`data/functions differs from a fresh migration: ${stale.slice(0, 10).join(", ")}${stale.length > 10 ? ", …" : ""}; run \`npm run db:dump\` and commit it`);
+        process.exitCode = 1;
+      } else {
+        console.log(`data/functions matches a fresh migration (${functions.size} functions)`);
+      }
       if (committed === text) {
         console.log(`${path.relative(PROJECT_ROOT, FILE)} matches a fresh migration (PostgreSQL ${serverMajor})`);
         return;
@@ -117,6 +170,12 @@ async function main(): Promise<void> {
     }
     fs.mkdirSync(path.dirname(FILE), { recursive: true });
     fs.writeFileSync(FILE, text);
+    fs.rmSync(FUNCTIONS_DIR, { recursive: true, force: true });
+    for (const [key, body] of functions) {
+      fs.mkdirSync(path.join(FUNCTIONS_DIR, path.dirname(key)), { recursive: true });
+      fs.writeFileSync(path.join(FUNCTIONS_DIR, key), body);
+    }
+    console.log(`wrote data/functions (${functions.size} functions)`);
     console.log(`wrote ${path.relative(PROJECT_ROOT, FILE)} (PostgreSQL ${serverMajor}, ${text.split("\n").length} lines)`);
   } finally {
     if (rootUrl) {

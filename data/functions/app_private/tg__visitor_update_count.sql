@@ -1,0 +1,13 @@
+-- app_private.tg__visitor_update_count: the definition in force after every committed migration (`npm run db:dump`; do not edit).
+
+CREATE OR REPLACE FUNCTION app_private.tg__visitor_update_count()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+begin
+  perform pg_catalog.set_config('app.visitor_updated_rows',
+    (coalesce(nullif(pg_catalog.current_setting('app.visitor_updated_rows', true), ''), '0')::bigint + 1)::text, true);
+  return null;
+end;
+$function$;
