@@ -92,15 +92,27 @@ function findPgDump(serverMajor: number): string {
   );
 }
 
-/** pg_dump's text made stable: no version lines (the header names the major) and no \restrict keys (random per run). */
+/**
+ * pg_dump's text made stable: no version lines (the header names the major) and no \restrict keys (random per run).
+ * Functions and their comments are left out: their one home is data/functions/ (their grants stay here).
+ */
 function normalise(dump: string, serverMajor: number, roles: Record<string, string>): string {
   let text = dump
     .split("\n")
     .filter((l) => !/^-- Dumped (from database|by pg_dump) version /.test(l) && !/^\\(un)?restrict /.test(l))
     .join("\n");
+  // pg_dump writes one section per object, each opening with "--\n-- Name: …; Type: …; Schema: …"
+  text = text
+    .split(/(?=^--\n-- Name: )/m)
+    .filter((section) => !/^--\n-- Name: [^\n]*; Type: FUNCTION; Schema: (app_public|app_hidden|app_private);/.test(section))
+    .filter((section) => !/^--\n-- Name: FUNCTION [^\n]*; Type: COMMENT; Schema: (app_public|app_hidden|app_private);/.test(section))
+    .join("");
   for (const [from, to] of Object.entries(roles)) text = text.replace(new RegExp(`\\b${from}\\b`, "g"), to);
   text = text.replace(/\n{3,}/g, "\n\n").trimEnd() + "\n";
-  return `-- The schema after every committed migration, dumped from PostgreSQL ${serverMajor} by \`npm run db:dump\`: do not edit.\n${text}`;
+  return (
+    `-- The schema after every committed migration, dumped from PostgreSQL ${serverMajor} by \`npm run db:dump\`: do not edit.\n` +
+    `-- Every function's definition in force is in data/functions/<schema>/<name>.sql (one file each); its grants are here.\n${text}`
+  );
 }
 
 async function main(): Promise<void> {
