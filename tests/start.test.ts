@@ -3,42 +3,18 @@
  * initialised in a data folder, migrated, the GraphQL URL printed; a signed dev token works;
  * Ctrl-C (SIGINT) stops worker, server and database; a second start reuses the data.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { SignJWT } from "jose";
 import { PROJECT_ROOT } from "../src/config.js";
 import { freePort } from "../src/db/embedded.js";
+import { startService } from "./helpers/service.js";
 
 const dataDir = fs.mkdtempSync(path.join(PROJECT_ROOT, ".test-data", "start-"));
 afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
-async function start(pgPort: number): Promise<{ child: ChildProcess; url: string; lines: string[] }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, EMBEDDED_PG_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort), PORT: "0", LOG_LEVEL: "info" };
-  for (const k of ["DATABASE_URL", "JWT_SECRET", "DATABASE_OWNER", "DATABASE_AUTHENTICATOR", "DATABASE_VISITOR", "TEST_ROOT_DATABASE_URL"]) delete env[k];
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(PROJECT_ROOT, "src/main.ts"), "all"], { env, stdio: ["ignore", "pipe", "pipe"] });
-  const lines: string[] = [];
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no "GraphQL API ready" within 90 s:\n${lines.join("\n")}`)), 90_000);
-    const onData = (buf: Buffer) => {
-      for (const line of buf.toString().split("\n").filter(Boolean)) {
-        lines.push(line);
-        const m = /"msg":"GraphQL API ready","graphql":"([^"]+)"/.exec(line);
-        if (m) {
-          clearTimeout(timer);
-          resolve(m[1]!);
-        }
-      }
-    };
-    child.stdout.on("data", onData);
-    child.stderr.on("data", onData);
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`exited with ${code}:\n${lines.join("\n")}`));
-    });
-  });
-  return { child, url, lines };
-}
+const start = (pgPort: number) => startService(dataDir, pgPort);
 
 async function stop(child: ChildProcess): Promise<number | null> {
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));

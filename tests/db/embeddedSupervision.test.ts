@@ -3,40 +3,18 @@
  * restarted with crash recovery and the service is ready again; /readyz answers 503 meanwhile. When the restarts are
  * used up (EMBEDDED_PG_MAX_RESTARTS), the process exits 1 with one readable line, for its supervisor to act.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { PROJECT_ROOT } from "../../src/config.js";
 import { freePort } from "../../src/db/embedded.js";
 import { waitFor } from "../helpers/waitFor.js";
+import { startService } from "../helpers/service.js";
 
 const dataDir = fs.mkdtempSync(path.join(PROJECT_ROOT, ".test-data", "supervise-"));
 afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
-async function start(pgPort: number): Promise<{ child: ChildProcess; base: string; lines: string[] }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, EMBEDDED_PG_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort), EMBEDDED_PG_MAX_RESTARTS: "1", PORT: "0", LOG_LEVEL: "info" };
-  for (const k of ["DATABASE_URL", "JWT_SECRET", "DATABASE_OWNER", "DATABASE_AUTHENTICATOR", "DATABASE_VISITOR", "TEST_ROOT_DATABASE_URL"]) delete env[k];
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(PROJECT_ROOT, "src/main.ts"), "all"], { env, stdio: ["ignore", "pipe", "pipe"] });
-  const lines: string[] = [];
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no "GraphQL API ready" within 90 s:\n${lines.join("\n")}`)), 90_000);
-    const onData = (buf: Buffer) => {
-      for (const line of buf.toString().split("\n").filter(Boolean)) {
-        lines.push(line);
-        const m = /"msg":"GraphQL API ready","graphql":"([^"]+)"/.exec(line);
-        if (m) {
-          clearTimeout(timer);
-          resolve(m[1]!);
-        }
-      }
-    };
-    child.stdout.on("data", onData);
-    child.stderr.on("data", onData);
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`exited with ${code}:\n${lines.join("\n")}`));
-    });
-  });
+async function start(pgPort: number) {
+  const { child, url, lines } = await startService(dataDir, pgPort, { EMBEDDED_PG_MAX_RESTARTS: "1" });
   return { child, base: url.replace(/\/graphql$/, ""), lines };
 }
 
