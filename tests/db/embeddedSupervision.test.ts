@@ -31,7 +31,11 @@ test("a killed embedded postmaster is restarted (crash recovery); once the resta
     await waitFor(() => lines.some((l) => /restarting it \(crash recovery\)/.test(l)), { timeoutMs: 10_000, intervalMs: 50, what: "the restart line" });
     await waitFor(() => lines.some((l) => /embedded PostgreSQL is back after a restart/.test(l)), { timeoutMs: 60_000, intervalMs: 100, what: "the database to be back" });
     expect(postmasterPid()).not.toBe(first);
-    await waitFor(async () => (await readyz(base)) === 200, { timeoutMs: 30_000, intervalMs: 200, what: "/readyz to be ready again" });
+    const ready = await waitFor(async () => (await readyz(base)) === 200, { timeoutMs: 60_000, intervalMs: 200, what: "/readyz to be ready again" }).catch(async (err: Error) => {
+      const body = await fetch(`${base}/readyz`).then((r) => r.text(), String);
+      throw new Error(`${err.message}; /readyz says ${body}; last lines:\n${lines.slice(-15).join("\n")}`);
+    });
+    expect(ready).toBe(true);
 
     // EMBEDDED_PG_MAX_RESTARTS=1: the second death is final
     process.kill(postmasterPid(), "SIGKILL");
