@@ -24,6 +24,7 @@ import {
 import { log, errorFields, logPoolError } from "./logger.js";
 import { ProjectPlugins } from "./graphql/plugins.js";
 import { makeSchedulingPlugin } from "./graphql/scheduling.js";
+import { makeOpenAIProvider, type PromptProvider } from "./llm/providers.js";
 import { agentRunHooks } from "./hooks.js";
 import { makePageSizePlugin, makeRequestLimitsPlugin } from "./graphql/limits.js";
 import { makeOneTransactionPerQueryPlugin } from "./graphql/transaction.js";
@@ -131,7 +132,7 @@ const DatabaseUnavailableStatusPlugin: GraphileConfig.Plugin = {
   },
 };
 
-export function makePreset(opts: { authPool: pg.Pool; pgSubscriber: PgSubscriber; minIntervalSeconds: number; visitorRole: string; graphiql: boolean; limits: Config["limits"]; verify: (t: string) => Promise<VerifiedClaims>; persisted?: PersistedOperationsConfig }): GraphileConfig.Preset {
+export function makePreset(opts: { authPool: pg.Pool; pgSubscriber: PgSubscriber; minIntervalSeconds: number; visitorRole: string; graphiql: boolean; limits: Config["limits"]; verify: (t: string) => Promise<VerifiedClaims>; persisted?: PersistedOperationsConfig; scheduleModel?: PromptProvider | null }): GraphileConfig.Preset {
   return {
     extends: [PostGraphileAmberPreset, persistedOperationsPreset(opts.persisted ?? { directory: undefined, only: false })],
     plugins: [
@@ -139,7 +140,11 @@ export function makePreset(opts: { authPool: pg.Pool; pgSubscriber: PgSubscriber
       makeOneTransactionPerQueryPlugin(opts.authPool),
       ...ProjectPlugins,
       DatabaseUnavailableStatusPlugin,
-      makeSchedulingPlugin({ minIntervalSeconds: opts.minIntervalSeconds, maxPreviewCount: opts.limits.maxPreviewCount }),
+      makeSchedulingPlugin({
+        minIntervalSeconds: opts.minIntervalSeconds,
+        maxPreviewCount: opts.limits.maxPreviewCount,
+        scheduleModel: opts.scheduleModel ? { provider: opts.scheduleModel, pool: opts.authPool } : null,
+      }),
       makeRequestLimitsPlugin(opts.limits),
       makePageSizePlugin(opts.limits),
     ],
@@ -225,7 +230,20 @@ export async function startServer(options: ServerOptions): Promise<ApiServer> {
   subscriberPool.on("error", logPoolError);
   const pgSubscriber = new PgSubscriber(subscriberPool);
   const pgl = postgraphile(
-    makePreset({ authPool, pgSubscriber, minIntervalSeconds: config.schedule.minIntervalSeconds, visitorRole: config.roles.visitor, graphiql: config.graphiql, limits: config.limits, verify, persisted: config.persisted }),
+    makePreset({
+      authPool,
+      pgSubscriber,
+      minIntervalSeconds: config.schedule.minIntervalSeconds,
+      visitorRole: config.roles.visitor,
+      graphiql: config.graphiql,
+      limits: config.limits,
+      verify,
+      persisted: config.persisted,
+      // parseSchedule's fallback for words the grammar cannot read: only with a key (offline it answers "ambiguous")
+      scheduleModel: config.llm.apiKey
+        ? makeOpenAIProvider({ apiKey: config.llm.apiKey, baseURL: config.llm.baseUrl, model: config.llm.model, timeoutMs: config.llm.timeoutMs, maxRetries: config.llm.maxRetries })
+        : null,
+    }),
   );
   const serv = pgl.createServ(grafserv);
   // The plan's REST routes: named GraphQL operations run through this same grafserv instance (src/rest/).

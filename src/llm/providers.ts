@@ -16,12 +16,19 @@ export interface CompletionResult {
   usage: Usage | null;
 }
 
+export interface CompleteOptions {
+  maxTokens: number;
+  signal?: AbortSignal;
+  /** Structured output: the reply must be JSON matching this schema (OpenAI `response_format: json_schema`, strict). */
+  jsonSchema?: { name: string; schema: Record<string, unknown> };
+}
+
 export interface PromptProvider {
   readonly name: "openai" | "offline";
   readonly model: string;
   /** Where the calls go, as metered in app_private.model_usage.provider (see providerKey). */
   readonly endpoint?: string;
-  complete(messages: ChatMessage[], opts: { maxTokens: number; signal?: AbortSignal }): Promise<CompletionResult>;
+  complete(messages: ChatMessage[], opts: CompleteOptions): Promise<CompletionResult>;
 }
 
 /**
@@ -86,7 +93,12 @@ export function makeOpenAIProvider(cfg: OpenAIProviderConfig): PromptProvider {
       let res: unknown;
       try {
         res = await client.chat.completions.create(
-          { model: cfg.model, messages, max_tokens: opts.maxTokens },
+          {
+            model: cfg.model,
+            messages,
+            max_tokens: opts.maxTokens,
+            ...(opts.jsonSchema ? { response_format: { type: "json_schema" as const, json_schema: { ...opts.jsonSchema, strict: true } } } : {}),
+          },
           { signal: opts.signal },
         );
       } catch (err) {

@@ -36,6 +36,7 @@ const TASK = /* GraphQL */ `
     reviewReasons
     missedCount
     scheduleDescription
+    suggestedSchedule
     createdAt
     updatedAt
   }
@@ -164,6 +165,28 @@ export const OPERATIONS = {
       }
     }
     ${TASK}
+  `,
+  ParseSchedule: /* GraphQL */ `
+    query ParseSchedule($text: String!, $timezone: String, $now: Datetime, $count: Int) {
+      parseSchedule(text: $text, timezone: $timezone, now: $now, count: $count) {
+        status
+        spec {
+          scheduleType
+          scheduledAt
+          cronExpression
+          timezone
+          maxExecutions
+        }
+        description
+        occurrences
+        refusal
+        reason
+        question
+        used
+        assumed
+        source
+      }
+    }
   `,
   ListExecutions: /* GraphQL */ `
     query ListExecutions($taskId: UUID!, $first: Int!, $offset: Int!) {

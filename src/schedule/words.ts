@@ -802,6 +802,7 @@ function oneOff(w: Words, times: Time[], period: Time | null, timezone: string, 
     assumed.push(`no date given and ${hm(time.hour, time.minute)} has passed today: tomorrow`);
     return zonedInstant({ ...today, day: today.day + 1, hour: time.hour, minute: time.minute }, timezone);
   }
+  if (/^(?:right )?now$/.test(found.text.trim())) throw new Ambiguity(`"now" — run it now (executeTask), or at what time?`);
   w.use(found.index, found.text.length);
   const c = found.start;
   let time = times[0] ?? period;
