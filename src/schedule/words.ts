@@ -764,6 +764,8 @@ function intervalSpec(
 // One-off dates (chrono-node)
 // ---------------------------------------------------------------------------------------------------------------
 
+const ONE_OFF_DATE = new RegExp(`\\d|\\b(?:today|tomorrow|tonight|yesterday|next|${DAY}|${MONTH})\\b`);
+
 function oneOff(w: Words, times: Time[], period: Time | null, timezone: string, now: Date, assumed: string[], mode: "strict" | "extract"): Date {
   if (times.length > 1) throw new Ambiguity(`one run at ${times.map((t) => hm(t.hour, t.minute)).join(" or ")}? Say "every day at …" for a daily schedule`);
   // in 3 hours / in 20 minutes / in 2 days / in a week
@@ -787,7 +789,10 @@ function oneOff(w: Words, times: Time[], period: Time | null, timezone: string, 
     throw new Ambiguity(`"${slash[0]}": ${DAY_MONTH(a)} ${b} or ${a} ${DAY_MONTH(b)}? Write the month as a word (e.g. "March 4")`);
   }
   const reference = { instant: now, timezone: offsetMinutes(timezone, now) };
-  const results = chrono.parse(w.rest, reference, { forwardDate: true }).filter((r) => !/^\d+ (?:days?|weeks?|months?|years?|hours?|minutes?)$/.test(r.text.trim()));
+  const results = chrono.parse(w.rest, reference, { forwardDate: true })
+    .filter((r) => !/^\d+ (?:days?|weeks?|months?|years?|hours?|minutes?)$/.test(r.text.trim()))
+    // a date needs a day, a month, a number or a relative day word ("the quarter" alone is not one)
+    .filter((r) => ONE_OFF_DATE.test(r.text));
   const found = results[0];
   const today = zonedTime(now, timezone);
   if (!found) {
