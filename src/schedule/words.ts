@@ -483,7 +483,7 @@ function readWindow(w: Words, assumed: string[]): { from: Time; to: Time } | nul
     return { from: { hour: 9, minute: 0 }, to: { hour: 17, minute: 0 } };
   }
   const m = w.take(
-    /\b(?:from|between) (\d{1,2})(?:[:.](\d{2}))?\s?(am|pm)? (?:to|until|till|and|-) (\d{1,2})(?:[:.](\d{2}))?\s?(am|pm)?\b|\b(\d{1,2})(?:[:.](\d{2}))?\s?(am|pm)?\s?-\s?(\d{1,2})(?:[:.](\d{2}))?\s?(am|pm)?\b(?! ?(?:days?|weeks?|months?))/,
+    /\b(?:from|between) (\d{1,2})(?:[:.](\d{2}))?\s?(am|pm)? (?:to|until|till|and|-) (\d{1,2})(?:[:.](\d{2}))?\s?(am|pm)?\b|(?<![-\d/.:])\b(\d{1,2})(?:[:.](\d{2}))?\s?(am|pm)?\s?-\s?(\d{1,2})(?:[:.](\d{2}))?\s?(am|pm)?\b(?![-\d/]| ?(?:days?|weeks?|months?))/,
   );
   if (!m) return null;
   const g = m[1] ? m.slice(1, 7) : m.slice(7, 13);
@@ -508,6 +508,8 @@ function readWindow(w: Words, assumed: string[]): { from: Time; to: Time } | nul
 }
 
 function readInterval(w: Words): { minutes: number; offset: number | null } | null {
+  const seconds = w.take(/\b(?:every|each) (?:(\d+) )?(?:seconds?|secs?|s)\b/);
+  if (seconds) throw new Refused("too_frequent", `"${seconds[0]}" is more often than the minimum interval between runs (SCHEDULE_MIN_INTERVAL_SECONDS)`);
   const hourly = w.take(/\b(?:every|each) (?:single )?hour\b|\bhourly\b|\bonce an hour\b|\bonce per hour\b/);
   const n = hourly ? null : w.take(/\b(?:every|each) (\d+|half an?|half|quarter(?: of an?)?)\s?(minutes?|mins?|m|hours?|hrs?|h)\b/);
   const minuteOnly = hourly || n ? null : w.take(/\b(?:every|each) minute\b/);
@@ -789,7 +791,17 @@ function oneOff(w: Words, times: Time[], period: Time | null, timezone: string, 
     throw new Ambiguity(`"${slash[0]}": ${DAY_MONTH(a)} ${b} or ${a} ${DAY_MONTH(b)}? Write the month as a word (e.g. "March 4")`);
   }
   const reference = { instant: now, timezone: offsetMinutes(timezone, now) };
-  const results = chrono.parse(w.rest, reference, { forwardDate: true })
+  // chrono reads blanked-out (already read) words as runs of spaces badly: give it one space each, and map back
+  const map: number[] = [];
+  let squeezed = "";
+  for (let i = 0; i < w.rest.length; i++) {
+    if (w.rest[i] === " " && squeezed.endsWith(" ")) continue;
+    squeezed += w.rest[i];
+    map.push(i);
+  }
+  const results = chrono
+    .parse(squeezed, reference, { forwardDate: true })
+    .map((r) => Object.assign(r, { index: map[r.index]!, text: w.rest.slice(map[r.index], map[r.index + r.text.length - 1]! + 1) }))
     .filter((r) => !/^\d+ (?:days?|weeks?|months?|years?|hours?|minutes?)$/.test(r.text.trim()))
     // a date needs a day, a month, a number or a relative day word ("the quarter" alone is not one)
     .filter((r) => ONE_OFF_DATE.test(r.text));
