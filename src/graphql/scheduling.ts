@@ -204,7 +204,15 @@ export function makeSchedulingPlugin(opts: SchedulingPluginOptions) {
           """
           parseSchedule(text: String!, timezone: String = "UTC", now: Datetime, count: Int = 5): ScheduleParse
           "The next run times and a description of a schedule, before saving it."
-          previewSchedule(scheduleType: String!, scheduledAt: Datetime, cronExpression: String, timezone: String = "UTC", count: Int = 5): SchedulePreview
+          previewSchedule(
+            scheduleType: String!
+            scheduledAt: Datetime
+            cronExpression: String
+            timezone: String = "UTC"
+            count: Int = 5
+            "Stop after this many runs, as in scheduleTask: the description says so and occurrences stop there."
+            maxExecutions: Int
+          ): SchedulePreview
         }
         extend type ScheduledTask {
           "The next run times of the saved schedule (empty when not scheduled or not active)."
@@ -301,19 +309,24 @@ export function makeSchedulingPlugin(opts: SchedulingPluginOptions) {
                 cronExpression: fieldArgs.getRaw("cronExpression"),
                 timezone: fieldArgs.getRaw("timezone"),
                 count: fieldArgs.getRaw("count"),
+                maxExecutions: fieldArgs.getRaw("maxExecutions"),
               });
               const $sub = lambda(context().get("pgSettings"), (settings) => (settings as Record<string, string> | null)?.["jwt.claims.sub"] ?? null);
               return lambda(object({ args: $args, sub: $sub }), ({ args, sub }) => {
                 // Calendar math is CPU work: only signed-in users may ask for it (and are rate limited).
                 if (!sub) throw new SafeError("previewSchedule requires a signed-in user (Authorization: Bearer <JWT>)", { code: "ST401" });
-                const a = args as SpecInput & { count: number | null };
+                const a = args as SpecInput & { count: number | null; maxExecutions: number | null };
                 const count = checkCount(a.count, maxCount);
+                const max = a.maxExecutions ?? null;
+                if (max !== null && (!Number.isInteger(max) || max < 1)) {
+                  throw new SafeError(`maxExecutions must be a positive number of runs or null (got ${max})`, { code: "ST003", field: "maxExecutions" });
+                }
                 return onOwnTurn(() => {
                   const at = now();
                   const spec = checked(() => validatedSpec(a, { now: at, minIntervalSeconds: opts.minIntervalSeconds, mode: "new" }));
                   return {
-                    description: describeSchedule(spec),
-                    occurrences: previewOccurrences(spec, at, count).map((d) => d.toISOString()),
+                    description: describeSchedule(spec, { maxExecutions: max }),
+                    occurrences: previewOccurrences(spec, at, Math.min(count, max ?? count)).map((d) => d.toISOString()),
                   };
                 });
               });
