@@ -388,6 +388,14 @@ function readLimit(w: Words, now: Date, timezone: string): Limit | null {
   if (window) return { kind: "window", n: Number(window[1]), unit: window[2] as "day" };
   const times = w.take(/\b(?:(\d+) times|twice)(?! (?:a|per|an|each) )\b(?: only| in total| total)?/);
   if (times) return { kind: "times", n: times[1] ? Number(times[1]) : 2 };
+  const endOf = w.take(new RegExp(`\\b(?:until|till|through|up to) (?:the )?end of (?:(${MONTH})|(?:this |the )?(month|year))\\b`));
+  if (endOf) {
+    const t = zonedTime(now, timezone);
+    const month = endOf[1] ? monthOf(endOf[1]) : endOf[2] === "year" ? 12 : t.month;
+    const year = month < t.month ? t.year + 1 : t.year;
+    const end = zonedInstant({ year, month: month + 1, day: 1, hour: 0, minute: 0 }, timezone);
+    return { kind: "until", end: new Date(end.getTime() - 1), text: endOf[0].trim() };
+  }
   const until = w.peek(/\b(?:until|till|til|through|ending|ends?|up to and including|up to)\b/);
   if (until) {
     const tz = timezone;
@@ -406,6 +414,29 @@ function readLimit(w: Words, now: Date, timezone: string): Limit | null {
     }
   }
   return null;
+}
+
+/** "starting tomorrow", "beginning April 1", "as of next week": the first day a repeating schedule may run. */
+function readStart(w: Words, now: Date, timezone: string, assumed: string[]): Date | null {
+  const start = w.peek(/\b(?:starting|beginning|commencing|as of|effective)(?: on| from)?\b/);
+  if (!start) return null;
+  const after = w.rest.slice(start.index + start[0].length);
+  const found = chrono.parse(after, { instant: now, timezone: offsetMinutes(timezone, now) }, { forwardDate: true })[0];
+  if (!found || after.slice(0, found.index).trim() !== "" || !ONE_OFF_DATE.test(found.text)) return null;
+  const c = found.start;
+  const today = zonedTime(now, timezone);
+  // "next week" starts on its Monday, "next month" on its 1st (chrono reads them as a week / a month from today)
+  const date = /\bnext week\b/.test(found.text)
+    ? { year: today.year, month: today.month, day: today.day + (((8 - today.weekday) % 7) || 7) }
+    : /\bnext month\b/.test(found.text)
+      ? { year: today.year, month: today.month + 1, day: 1 }
+      : { year: c.get("year")!, month: c.get("month")!, day: c.get("day")! };
+  const at = zonedInstant({ ...date, hour: 0, minute: 0 }, timezone);
+  const text = `${start[0]}${after.slice(0, found.index + found.text.length)}`;
+  w.use(start.index, text.length);
+  const wall = zonedTime(at, timezone);
+  assumed.push(`"${text.trim()}" read as from ${wall.year}-${pad2(wall.month)}-${pad2(wall.day)}`);
+  return at;
 }
 
 function offsetMinutes(timezone: string, at: Date): number {
@@ -428,10 +459,10 @@ type Recurrence =
 const ALL_DAYS = [0, 1, 2, 3, 4, 5, 6];
 
 function readDays(w: Words, assumed: string[]): { days: number[]; recurring: boolean; explicit: boolean; perDay?: number } | null {
-  if (w.take(/\b(?:every |each |on |all )?(?:week ?days?|work ?days?|working days?|business days?)\b|\bmon(?:day)?s?(?: ?- ?| to | through | thru | until )fri(?:day)?s?\b/)) {
+  if (w.take(/(?<!(?:except|excluding|not|than|but|from) (?:on )?)\b(?:every |each |on |all )?(?:week ?days?|work ?days?|working days?|business days?)\b|\bmon(?:day)?s?(?: ?- ?| to | through | thru | until )fri(?:day)?s?\b/)) {
     return { days: [1, 2, 3, 4, 5], recurring: true, explicit: true };
   }
-  if (w.take(/\b(?:every |each |on |at |on the )?week ?ends?\b/)) return { days: [0, 6], recurring: true, explicit: true };
+  if (w.take(/(?<!(?:except|excluding|not|than|but|from) (?:on )?)\b(?:every |each |on |at |on the )?week ?ends?\b/)) return { days: [0, 6], recurring: true, explicit: true };
   if (w.take(/\b(?:every ?day|each day|daily|every single day|day after day|every 24 hours|once a day)\b/)) {
     return { days: ALL_DAYS, recurring: true, explicit: true };
   }
@@ -563,7 +594,9 @@ function readMonthly(w: Words, assumed: string[]): Recurrence | null {
     return { kind: "monthdays", days: [1] };
   }
   const dayList = `(\\d{1,2})(?:st|nd|rd|th)?((?:(?:\\s?,\\s?|\\s(?:and|&)\\s)(?:the )?\\d{1,2}(?:st|nd|rd|th)?)*)`;
-  const withMonth = new RegExp(`\\b(?:on )?(?:the |day )${dayList}(?: day)? (?:${monthWord})\\b|\\b(?:${monthWord}) on (?:the |day )?${dayList}\\b`);
+  const firstOrLast = w.take(new RegExp(`\\b(?:on )?(?:every |each )?(?:the )?(first|1st|last) of (?:every|each|the) month\\b`));
+  if (firstOrLast) return { kind: "monthdays", days: [firstOrLast[1] === "last" ? "L" : 1] };
+  const withMonth = new RegExp(`\\b(?:on )?(?:the |day |every |each )${dayList}(?: day)? (?:${monthWord})\\b|\\b(?:${monthWord}) on (?:the |day )?${dayList}\\b`);
   let m = w.take(withMonth);
   if (!m) {
     const monthly = w.peek(new RegExp(`\\b(?:${monthWord})\\b`));
@@ -898,6 +931,9 @@ function read(text: string, opts: Required<Omit<WordsOptions, "count">>): Readin
     }
   }
 
+  const startAt = readStart(w, opts.now, timezone, assumed);
+  /** Repeating schedules are planned from here: now, or the start date the text gives. */
+  const from = startAt && startAt.getTime() > opts.now.getTime() ? new Date(startAt.getTime() - 1) : opts.now;
   const limit = readLimit(w, opts.now, timezone);
   const window = readWindow(w, assumed);
   const interval = readInterval(w);
@@ -925,6 +961,7 @@ function read(text: string, opts: Required<Omit<WordsOptions, "count">>): Readin
   if (rec && rec.kind === "interval") {
     if (times.length) throw new Ambiguity(`every ${rec.minutes >= 60 ? `${rec.minutes / 60} hour(s)` : `${rec.minutes} minutes`} and at ${times.map((t) => hm(t.hour, t.minute)).join(", ")} — which one?`);
     spec = intervalSpec(rec, window, timezone, assumed, opts.minIntervalSeconds);
+    if (from !== opts.now) spec = { ...spec, scheduledAt: new Date(from.getTime() + 1) };
   } else if (rec) {
     let at = times;
     if (!at.length) {
@@ -934,8 +971,10 @@ function read(text: string, opts: Required<Omit<WordsOptions, "count">>): Readin
     if (daySet?.perDay && times.length !== daySet.perDay) {
       throw new Ambiguity(`${daySet.perDay === 2 ? "twice" : `${daySet.perDay} times`} a day — at which times (e.g. "at 9am and 5pm")?`);
     }
-    spec = recurringSpec(rec, at, timezone, opts.now, assumed);
+    spec = recurringSpec(rec, at, timezone, from, assumed);
+    if (spec.scheduleType === "cron" && from !== opts.now) spec = { ...spec, scheduledAt: new Date(from.getTime() + 1) };
   } else {
+    if (startAt) throw new Ambiguity(`starting when — and then how often (e.g. "every day at 9 starting tomorrow")?`);
     const instant = oneOff(w, times, period, timezone, opts.now, assumed, opts.mode);
     if (instant.getTime() <= opts.now.getTime()) {
       const wall = zonedTime(instant, timezone);
@@ -963,10 +1002,10 @@ function read(text: string, opts: Required<Omit<WordsOptions, "count">>): Readin
         ? limit.end.getTime()
         : limit.unit === "month"
           ? (() => {
-              const t = zonedTime(opts.now, timezone);
+              const t = zonedTime(from, timezone);
               return zonedInstant({ ...t, month: t.month + limit.n }, timezone).getTime();
             })()
-          : opts.now.getTime() + limit.n * { minute: 60_000, hour: 3_600_000, day: 86_400_000, week: 7 * 86_400_000 }[limit.unit];
+          : from.getTime() + limit.n * { minute: 60_000, hour: 3_600_000, day: 86_400_000, week: 7 * 86_400_000 }[limit.unit];
     const runs = previewOccurrences(spec, opts.now, 1000).filter((d) => d.getTime() <= end).length;
     if (runs === 0) throw new Refused("never_runs", `no run falls ${limit.kind === "until" ? `before the end ("${limit.text}")` : `within the next ${limit.n} ${limit.unit}${limit.n === 1 ? "" : "s"}`}; this schedule never runs`);
     if (runs >= 1000) throw new Ambiguity(`that is more than 1000 runs; how many runs in total (e.g. "100 times")?`);

@@ -280,4 +280,21 @@ const ambiguities: Phrase[] = [
   "every day at 25:00",
 ].map((text) => ({ category: "ambiguities", text, tz: "Europe/Paris", now: N1, ambiguous: true as const }));
 
-export const CORPUS: Phrase[] = [...daily, ...weekly, ...intervals, ...monthly, ...yearly, ...oneOff, ...clock, ...zones, ...counts, ...dst, ...refusals, ...ambiguities];
+const startAndEnd: Phrase[] = (
+  [
+    ["every day at 9 starting march 15", ["2027-03-15 09:00", "2027-03-16 09:00"]],
+    ["every monday starting next week", ["2027-03-15 09:00", "2027-03-22 09:00"]],
+    ["every weekday at 8 beginning april 1", ["2027-04-01 08:00", "2027-04-02 08:00", "2027-04-05 08:00"]],
+    ["every 1st of the month", ["2027-04-01 09:00", "2027-05-01 09:00"]],
+    ["on the first of every month at 9", ["2027-04-01 09:00"]],
+    ["every day at 9am except weekends", ["2027-03-11 09:00", "2027-03-12 09:00", "2027-03-15 09:00"]],
+    ["every hour starting next month", ["2027-04-01 00:00", "2027-04-01 01:00"]],
+  ] as Array<[string, string[]]>
+)
+  .map(([text, next]): Phrase => ({ category: "start and end", text, tz: "Europe/Paris", now: N1, next }))
+  .concat([
+    { category: "start and end", text: "every friday at 9 until the end of april", tz: "Europe/Paris", now: N1, next: ["2027-03-12 09:00"], runs: 8 },
+    { category: "start and end", text: "every day at 7 starting april 5 for 3 days", tz: "Europe/Paris", now: N1, next: ["2027-04-05 07:00", "2027-04-06 07:00", "2027-04-07 07:00"], runs: 3 },
+  ]);
+
+export const CORPUS: Phrase[] = [...startAndEnd, ...daily, ...weekly, ...intervals, ...monthly, ...yearly, ...oneOff, ...clock, ...zones, ...counts, ...dst, ...refusals, ...ambiguities];
