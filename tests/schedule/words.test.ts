@@ -10,6 +10,7 @@ const now = new Date("2027-03-10T10:00:00Z"); // Wednesday
 const opts = { timezone: "Europe/Paris", now, minIntervalSeconds: 300 };
 
 test("an answer lists the words it used, in text order, and every assumption", () => {
+  // filler words ("please run it") are dropped without a note; other words not about time are noted as ignored
   const a = parseScheduleWords("Please run it every Monday and Thursday at 9, Tokyo time, for the next 2 weeks", opts);
   expect(a.status).toBe("ok");
   if (a.status !== "ok") return;
@@ -17,11 +18,12 @@ test("an answer lists the words it used, in text order, and every assumption", (
   expect(a.assumed).toEqual([
     '"tokyo time" read as the zone Asia/Tokyo',
     '"9" read as 09:00',
-    'ignored "please run it" (not about when)',
     '"for the next 2 weeks" read as at most 4 runs',
   ]);
   expect(a.spec).toMatchObject({ scheduleType: "cron", cronExpression: "0 9 * * 1,4", timezone: "Asia/Tokyo", maxExecutions: 4 });
   expect(a.description).toBe("At 09:00, only on Monday and Thursday, at most 4 runs (Asia/Tokyo)");
+  const noted = parseScheduleWords("every day at 9 send the invoices report", opts);
+  expect(noted.status === "ok" && noted.assumed.at(-1)).toBe('ignored "send invoices report" (not about when)');
 });
 
 test("a one-off says which date it read, and a time the clocks skip says when it runs instead", () => {
