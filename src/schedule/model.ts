@@ -43,7 +43,10 @@ export const SCHEDULE_SPEC_SCHEMA: Record<string, unknown> = {
       description:
         "Wall-clock date and time YYYY-MM-DDTHH:MM in `timezone`: the run of a once schedule; the first run of daily/weekly/monthly (it fixes the time, weekday or day of month); null for cron.",
     },
-    cronExpression: { type: ["string", "null"], description: "Five fields (minute hour day-of-month month day-of-week); L, D#n and DL allowed; only for cron." },
+    cronExpression: {
+      type: ["string", "null"],
+      description: "Five fields (minute hour day-of-month month day-of-week); L, D#n and DL allowed; only for cron.",
+    },
     timezone: { type: "string", description: "IANA zone name." },
     maxExecutions: { type: ["integer", "null"] },
     question: { type: ["string", "null"], description: "When status is ambiguous: the one question to ask the person." },
@@ -65,7 +68,14 @@ function describeNow(now: Date, timezone: string): string {
   return `${day} ${t.year}-${String(t.month).padStart(2, "0")}-${String(t.day).padStart(2, "0")} ${String(t.hour).padStart(2, "0")}:${String(t.minute).padStart(2, "0")}`;
 }
 
-const unreadableByModel = (question: string, assumed: string[]): ParseAnswer => ({ status: "ambiguous", question, unreadable: true, used: [], assumed, source: "model" });
+const unreadableByModel = (question: string, assumed: string[]): ParseAnswer => ({
+  status: "ambiguous",
+  question,
+  unreadable: true,
+  used: [],
+  assumed,
+  source: "model",
+});
 
 /** Turns the model's JSON into an answer; anything that is not a valid schedule is `ambiguous`. */
 export function answerFromModel(text: string, modelName: string, original: string, opts: WordsOptions): ParseAnswer {
@@ -74,10 +84,15 @@ export function answerFromModel(text: string, modelName: string, original: strin
   try {
     raw = JSON.parse(text);
   } catch {
-    return unreadableByModel("the schedule could not be read; say when it should run, e.g. \"every weekday at 9am\"", notes);
+    return unreadableByModel('the schedule could not be read; say when it should run, e.g. "every weekday at 9am"', notes);
   }
   const r = raw as Record<string, unknown>;
-  const assumed = Array.isArray(r.assumed) ? r.assumed.filter((a): a is string => typeof a === "string").slice(0, 8).map((a) => a.slice(0, 200)) : [];
+  const assumed = Array.isArray(r.assumed)
+    ? r.assumed
+        .filter((a): a is string => typeof a === "string")
+        .slice(0, 8)
+        .map((a) => a.slice(0, 200))
+    : [];
   if (r.status === "ambiguous") {
     const question = typeof r.question === "string" && r.question.trim() ? r.question.trim().slice(0, 300) : "when should it run?";
     return { status: "ambiguous", question, unreadable: false, used: [], assumed: [...notes, ...assumed], source: "model" };
@@ -87,9 +102,12 @@ export function answerFromModel(text: string, modelName: string, original: strin
   const local = typeof r.localDateTime === "string" ? /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::00)?$/.exec(r.localDateTime) : null;
   const cron = typeof r.cronExpression === "string" && r.cronExpression.trim() ? r.cronExpression.trim() : null;
   const max = r.maxExecutions;
-  const invalid = (why: string) => unreadableByModel(`the schedule could not be read (${why}); say when it should run, e.g. "every weekday at 9am"`, notes);
-  if (r.status !== "ok" || typeof type !== "string" || !(SCHEDULE_TYPES as readonly string[]).includes(type)) return invalid("no schedule type");
-  if (max !== null && max !== undefined && !(Number.isInteger(max) && (max as number) >= 1 && (max as number) <= 1_000_000)) return invalid("bad run count");
+  const invalid = (why: string) =>
+    unreadableByModel(`the schedule could not be read (${why}); say when it should run, e.g. "every weekday at 9am"`, notes);
+  if (r.status !== "ok" || typeof type !== "string" || !(SCHEDULE_TYPES as readonly string[]).includes(type))
+    return invalid("no schedule type");
+  if (max !== null && max !== undefined && !(Number.isInteger(max) && (max as number) >= 1 && (max as number) <= 1_000_000))
+    return invalid("bad run count");
   if (type === "cron" ? !cron : !local) return invalid(type === "cron" ? "no cron expression" : "no date and time");
   let scheduledAt: Date | null = null;
   if (type !== "cron" && local) {
@@ -119,11 +137,19 @@ export async function readScheduleWithModel(text: string, opts: WordsOptions, mo
     { role: "user" as const, content: `<schedule_text>\n${JSON.stringify(text)}\n</schedule_text>` },
   ];
   const maxTokens = model.maxTokens ?? 400;
-  const res = await model.provider.complete(messages, { maxTokens, signal: model.signal, jsonSchema: { name: "schedule_spec", schema: SCHEDULE_SPEC_SCHEMA } });
+  const res = await model.provider.complete(messages, {
+    maxTokens,
+    signal: model.signal,
+    jsonSchema: { name: "schedule_spec", schema: SCHEDULE_SPEC_SCHEMA },
+  });
   if (model.meter) {
     const promptTokens = res.usage?.promptTokens ?? estimateTokens(messages.map((m) => m.content).join("\n"));
     const completionTokens = res.usage?.completionTokens ?? estimateTokens(res.text);
-    await model.meter.after({ model: res.model, usage: { promptTokens, completionTokens, totalTokens: promptTokens + completionTokens }, estimated: !res.usage });
+    await model.meter.after({
+      model: res.model,
+      usage: { promptTokens, completionTokens, totalTokens: promptTokens + completionTokens },
+      estimated: !res.usage,
+    });
   }
   return answerFromModel(res.text, res.model, text, opts);
 }
@@ -173,7 +199,12 @@ export function makeSqlMeter(pool: pg.Pool, pgSettings: Record<string, string>, 
       return (await asUser<string | null>("select app_hidden.charge_schedule_parse($1) as v", [provider])) ?? null;
     },
     async after(call) {
-      await asUser("select app_hidden.record_schedule_parse_usage($1, $2, $3, $4) as v", [provider, call.model, call.usage.promptTokens, call.usage.completionTokens]);
+      await asUser("select app_hidden.record_schedule_parse_usage($1, $2, $3, $4) as v", [
+        provider,
+        call.model,
+        call.usage.promptTokens,
+        call.usage.completionTokens,
+      ]);
     },
   };
 }

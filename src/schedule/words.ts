@@ -93,12 +93,41 @@ const DAY_WORDS: Array<[RegExp, number]> = [
 const DAY = "(?:sun(?:day)?|mon(?:day)?|tue(?:s|sday)?|wed(?:nesday)?|thu(?:r|rs|rsday)?|fri(?:day)?|sat(?:urday)?)s?";
 const DAY_NAMES = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
 const MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
-const MONTH = "(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t|tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)";
-const ORDINALS: Record<string, number> = { first: 1, "1st": 1, second: 2, "2nd": 2, third: 3, "3rd": 3, fourth: 4, "4th": 4, fifth: 5, "5th": 5, last: -1 };
+const MONTH =
+  "(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t|tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)";
+const ORDINALS: Record<string, number> = {
+  first: 1,
+  "1st": 1,
+  second: 2,
+  "2nd": 2,
+  third: 3,
+  "3rd": 3,
+  fourth: 4,
+  "4th": 4,
+  fifth: 5,
+  "5th": 5,
+  last: -1,
+};
 const ORDINAL = "(?:first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|last)";
 const NUMBER_WORDS: Record<string, number> = {
-  one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12,
-  fifteen: 15, twenty: 20, thirty: 30, "forty-five": 45, "forty five": 45, ninety: 90,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+  fifteen: 15,
+  twenty: 20,
+  thirty: 30,
+  "forty-five": 45,
+  "forty five": 45,
+  ninety: 90,
 };
 
 function dayOf(word: string): number {
@@ -113,22 +142,71 @@ const hm = (h: number, m: number) => `${pad2(h)}:${pad2(m)}`;
 
 /** Common city and abbreviation names → IANA zones (cities of the IANA database are found by name too). */
 const ZONE_ALIASES: Record<string, string> = {
-  utc: "UTC", gmt: "UTC", zulu: "UTC",
-  pst: "America/Los_Angeles", pdt: "America/Los_Angeles", pacific: "America/Los_Angeles",
-  est: "America/New_York", edt: "America/New_York", eastern: "America/New_York",
-  cst: "America/Chicago", cdt: "America/Chicago", central: "America/Chicago",
-  mst: "America/Denver", mdt: "America/Denver", mountain: "America/Denver",
-  bst: "Europe/London", cet: "Europe/Berlin", cest: "Europe/Berlin", eet: "Europe/Athens", eest: "Europe/Athens",
-  ist: "Asia/Kolkata", jst: "Asia/Tokyo", kst: "Asia/Seoul", sgt: "Asia/Singapore", hkt: "Asia/Hong_Kong",
-  aest: "Australia/Sydney", aedt: "Australia/Sydney", awst: "Australia/Perth", nzst: "Pacific/Auckland", nzdt: "Pacific/Auckland",
-  "new york city": "America/New_York", nyc: "America/New_York", boston: "America/New_York", washington: "America/New_York",
-  miami: "America/New_York", atlanta: "America/New_York", "san francisco": "America/Los_Angeles", seattle: "America/Los_Angeles",
-  "silicon valley": "America/Los_Angeles", austin: "America/Chicago", dallas: "America/Chicago", houston: "America/Chicago",
-  beijing: "Asia/Shanghai", mumbai: "Asia/Kolkata", delhi: "Asia/Kolkata", "new delhi": "Asia/Kolkata", bangalore: "Asia/Kolkata",
-  bengaluru: "Asia/Kolkata", munich: "Europe/Berlin", frankfurt: "Europe/Berlin", hamburg: "Europe/Berlin", milan: "Europe/Rome",
-  barcelona: "Europe/Madrid", geneva: "Europe/Zurich", osaka: "Asia/Tokyo", kyoto: "Asia/Tokyo", "tel aviv": "Asia/Jerusalem",
-  "cape town": "Africa/Johannesburg", "rio de janeiro": "America/Sao_Paulo", "rio": "America/Sao_Paulo", "são paulo": "America/Sao_Paulo",
-  "mexico": "America/Mexico_City", "hong kong": "Asia/Hong_Kong", "ho chi minh city": "Asia/Ho_Chi_Minh", saigon: "Asia/Ho_Chi_Minh",
+  utc: "UTC",
+  gmt: "UTC",
+  zulu: "UTC",
+  pst: "America/Los_Angeles",
+  pdt: "America/Los_Angeles",
+  pacific: "America/Los_Angeles",
+  est: "America/New_York",
+  edt: "America/New_York",
+  eastern: "America/New_York",
+  cst: "America/Chicago",
+  cdt: "America/Chicago",
+  central: "America/Chicago",
+  mst: "America/Denver",
+  mdt: "America/Denver",
+  mountain: "America/Denver",
+  bst: "Europe/London",
+  cet: "Europe/Berlin",
+  cest: "Europe/Berlin",
+  eet: "Europe/Athens",
+  eest: "Europe/Athens",
+  ist: "Asia/Kolkata",
+  jst: "Asia/Tokyo",
+  kst: "Asia/Seoul",
+  sgt: "Asia/Singapore",
+  hkt: "Asia/Hong_Kong",
+  aest: "Australia/Sydney",
+  aedt: "Australia/Sydney",
+  awst: "Australia/Perth",
+  nzst: "Pacific/Auckland",
+  nzdt: "Pacific/Auckland",
+  "new york city": "America/New_York",
+  nyc: "America/New_York",
+  boston: "America/New_York",
+  washington: "America/New_York",
+  miami: "America/New_York",
+  atlanta: "America/New_York",
+  "san francisco": "America/Los_Angeles",
+  seattle: "America/Los_Angeles",
+  "silicon valley": "America/Los_Angeles",
+  austin: "America/Chicago",
+  dallas: "America/Chicago",
+  houston: "America/Chicago",
+  beijing: "Asia/Shanghai",
+  mumbai: "Asia/Kolkata",
+  delhi: "Asia/Kolkata",
+  "new delhi": "Asia/Kolkata",
+  bangalore: "Asia/Kolkata",
+  bengaluru: "Asia/Kolkata",
+  munich: "Europe/Berlin",
+  frankfurt: "Europe/Berlin",
+  hamburg: "Europe/Berlin",
+  milan: "Europe/Rome",
+  barcelona: "Europe/Madrid",
+  geneva: "Europe/Zurich",
+  osaka: "Asia/Tokyo",
+  kyoto: "Asia/Tokyo",
+  "tel aviv": "Asia/Jerusalem",
+  "cape town": "Africa/Johannesburg",
+  "rio de janeiro": "America/Sao_Paulo",
+  rio: "America/Sao_Paulo",
+  "são paulo": "America/Sao_Paulo",
+  mexico: "America/Mexico_City",
+  "hong kong": "Asia/Hong_Kong",
+  "ho chi minh city": "Asia/Ho_Chi_Minh",
+  saigon: "Asia/Ho_Chi_Minh",
 };
 /** Aliases that are ordinary English words: only read as zones after a time or before "time" ("9am eastern", "pacific time"). */
 const WORD_ZONES = new Set(["pacific", "eastern", "central", "mountain", "washington", "mexico", "rio"]);
@@ -178,7 +256,10 @@ class Words {
   }
   use(at: number, length: number): void {
     // words appended by the reading itself (past the end of the text) are not the person's
-    const text = this.rest.slice(at, Math.min(at + length, this.text.length)).replace(/\s+/g, " ").trim();
+    const text = this.rest
+      .slice(at, Math.min(at + length, this.text.length))
+      .replace(/\s+/g, " ")
+      .trim();
     if (text) this.spans.push({ at, text });
     this.rest = this.rest.slice(0, at) + " ".repeat(length) + this.rest.slice(at + length);
   }
@@ -274,7 +355,11 @@ function clockTime(
 }
 
 const PERIODS: Array<[RegExp, Time, string]> = [
-  [/\b(?:first thing in the morning|first thing|start of (?:the )?(?:work ?|business )?day|beginning of (?:the )?day)\b/, { hour: 9, minute: 0 }, "09:00"],
+  [
+    /\b(?:first thing in the morning|first thing|start of (?:the )?(?:work ?|business )?day|beginning of (?:the )?day)\b/,
+    { hour: 9, minute: 0 },
+    "09:00",
+  ],
   [/\b(?:end of (?:the )?(?:work ?|business )?day|eod|close of business|cob)\b/, { hour: 17, minute: 0 }, "17:00"],
   [/\blunch ?time\b|\bat lunch\b/, { hour: 12, minute: 0 }, "12:00"],
   [/\b(?:mornings?)\b/, { hour: 9, minute: 0 }, "09:00"],
@@ -297,11 +382,18 @@ function readTimes(w: Words, assumed: string[]): { times: Time[]; period: Time |
     add({ hour: m[1] === "midnight" ? 0 : 12, minute: 0 });
   }
   // quarter past 8, half past 8, quarter to 9, 20 past 8, 10 to 9
-  for (const m of w.takeAll(new RegExp(`\\b(?:at )?(a quarter|quarter|half|\\d{1,2}) (past|after|to) (\\d{1,2}|noon|midnight)${MERIDIEM}${QUALIFIER}`))) {
+  for (const m of w.takeAll(
+    new RegExp(`\\b(?:at )?(a quarter|quarter|half|\\d{1,2}) (past|after|to) (\\d{1,2}|noon|midnight)${MERIDIEM}${QUALIFIER}`),
+  )) {
     const offset = m[1]!.includes("quarter") ? 15 : m[1] === "half" ? 30 : Number(m[1]);
-    if (offset >= 60 || (m[2] === "to" && m[1] === "half")) throw new Ambiguity(`"${m[0].trim()}" is not a time of day; which time did you mean?`);
+    if (offset >= 60 || (m[2] === "to" && m[1] === "half"))
+      throw new Ambiguity(`"${m[0].trim()}" is not a time of day; which time did you mean?`);
     const base =
-      m[3] === "noon" ? { hour: 12, minute: 0 } : m[3] === "midnight" ? { hour: 0, minute: 0 } : clockTime(m[3]!, undefined, m[4], m[5], m[0].trim(), assumed, context);
+      m[3] === "noon"
+        ? { hour: 12, minute: 0 }
+        : m[3] === "midnight"
+          ? { hour: 0, minute: 0 }
+          : clockTime(m[3]!, undefined, m[4], m[5], m[0].trim(), assumed, context);
     let minutes = base.hour * 60 + (m[2] === "to" ? -offset : offset);
     minutes = (minutes + 24 * 60) % (24 * 60);
     const t = { hour: Math.floor(minutes / 60), minute: minutes % 60 };
@@ -381,7 +473,10 @@ function readZone(w: Words, assumed: string[]): string | null {
   return null;
 }
 
-type Limit = { kind: "times"; n: number } | { kind: "window"; n: number; unit: "minute" | "hour" | "day" | "week" | "month" } | { kind: "until"; end: Date; text: string };
+type Limit =
+  | { kind: "times"; n: number }
+  | { kind: "window"; n: number; unit: "minute" | "hour" | "day" | "week" | "month" }
+  | { kind: "until"; end: Date; text: string };
 
 function readLimit(w: Words, now: Date, timezone: string): Limit | null {
   const window = w.take(/\bfor (?:the )?(?:next |coming )?(\d+) (minute|hour|day|week|month)s?\b/);
@@ -405,7 +500,13 @@ function readLimit(w: Words, now: Date, timezone: string): Limit | null {
       const c = found.start;
       const certainTime = c.isCertain("hour");
       const end = zonedInstant(
-        { year: c.get("year")!, month: c.get("month")!, day: c.get("day")! + (certainTime ? 0 : 1), hour: certainTime ? c.get("hour")! : 0, minute: certainTime ? c.get("minute") ?? 0 : 0 },
+        {
+          year: c.get("year")!,
+          month: c.get("month")!,
+          day: c.get("day")! + (certainTime ? 0 : 1),
+          hour: certainTime ? c.get("hour")! : 0,
+          minute: certainTime ? (c.get("minute") ?? 0) : 0,
+        },
         tz,
       );
       const text = `${until[0]}${after.slice(0, found.index + found.text.length)}`;
@@ -427,7 +528,7 @@ function readStart(w: Words, now: Date, timezone: string, assumed: string[]): Da
   const today = zonedTime(now, timezone);
   // "next week" starts on its Monday, "next month" on its 1st (chrono reads them as a week / a month from today)
   const date = /\bnext week\b/.test(found.text)
-    ? { year: today.year, month: today.month, day: today.day + (((8 - today.weekday) % 7) || 7) }
+    ? { year: today.year, month: today.month, day: today.day + ((8 - today.weekday) % 7 || 7) }
     : /\bnext month\b/.test(found.text)
       ? { year: today.year, month: today.month + 1, day: 1 }
       : { year: c.get("year")!, month: c.get("month")!, day: c.get("day")! };
@@ -459,10 +560,15 @@ type Recurrence =
 const ALL_DAYS = [0, 1, 2, 3, 4, 5, 6];
 
 function readDays(w: Words, assumed: string[]): { days: number[]; recurring: boolean; explicit: boolean; perDay?: number } | null {
-  if (w.take(/(?<!(?:except|excluding|not|than|but|from) (?:on )?)\b(?:every |each |on |all )?(?:week ?days?|work ?days?|working days?|business days?)\b|\bmon(?:day)?s?(?: ?- ?| to | through | thru | until )fri(?:day)?s?\b/)) {
+  if (
+    w.take(
+      /(?<!(?:except|excluding|not|than|but|from) (?:on )?)\b(?:every |each |on |all )?(?:week ?days?|work ?days?|working days?|business days?)\b|\bmon(?:day)?s?(?: ?- ?| to | through | thru | until )fri(?:day)?s?\b/,
+    )
+  ) {
     return { days: [1, 2, 3, 4, 5], recurring: true, explicit: true };
   }
-  if (w.take(/(?<!(?:except|excluding|not|than|but|from) (?:on )?)\b(?:every |each |on |at |on the )?week ?ends?\b/)) return { days: [0, 6], recurring: true, explicit: true };
+  if (w.take(/(?<!(?:except|excluding|not|than|but|from) (?:on )?)\b(?:every |each |on |at |on the )?week ?ends?\b/))
+    return { days: [0, 6], recurring: true, explicit: true };
   if (w.take(/\b(?:every ?day|each day|daily|every single day|day after day|every 24 hours|once a day)\b/)) {
     return { days: ALL_DAYS, recurring: true, explicit: true };
   }
@@ -477,7 +583,11 @@ function readDays(w: Words, assumed: string[]): { days: number[]; recurring: boo
     }
     return { days: days.sort(), recurring: true, explicit: true };
   }
-  const list = w.peek(new RegExp(`\\b(every |each |on |on every )?(?:the )?(${DAY}(?:(?:\\s?,\\s?|\\s?,?\\s(?:and|&|or)\\s|\\s?/\\s?)(?:every |on )?${DAY})*)\\b`));
+  const list = w.peek(
+    new RegExp(
+      `\\b(every |each |on |on every )?(?:the )?(${DAY}(?:(?:\\s?,\\s?|\\s?,?\\s(?:and|&|or)\\s|\\s?/\\s?)(?:every |on )?${DAY})*)\\b`,
+    ),
+  );
   if (list) {
     const words = list[2]!.split(/\s?,\s?|\s(?:and|&|or)\s|\s?\/\s?|\s/).filter((x) => x && !/^(?:every|on|and|or|&)$/.test(x));
     const days = [...new Set(words.map(dayOf).filter((d) => d >= 0))].sort();
@@ -501,10 +611,18 @@ function readDays(w: Words, assumed: string[]): { days: number[]; recurring: boo
 }
 
 function except(w: Words, days: number[]): number[] {
-  const m = w.take(new RegExp(`\\b(?:except|but not|excluding|apart from|other than|not on)(?: on)? (${DAY}(?:(?:\\s?,\\s?|\\s(?:and|or|&)\\s)${DAY})*|week ?ends?|week ?days?)\\b`));
+  const m = w.take(
+    new RegExp(
+      `\\b(?:except|but not|excluding|apart from|other than|not on)(?: on)? (${DAY}(?:(?:\\s?,\\s?|\\s(?:and|or|&)\\s)${DAY})*|week ?ends?|week ?days?)\\b`,
+    ),
+  );
   if (!m) return days;
   const text = m[1]!;
-  const removed = /week ?ends?/.test(text) ? [0, 6] : /week ?days?/.test(text) ? [1, 2, 3, 4, 5] : text.split(/\s?,\s?|\s(?:and|or|&)\s/).map(dayOf);
+  const removed = /week ?ends?/.test(text)
+    ? [0, 6]
+    : /week ?days?/.test(text)
+      ? [1, 2, 3, 4, 5]
+      : text.split(/\s?,\s?|\s(?:and|or|&)\s/).map(dayOf);
   return days.filter((d) => !removed.includes(d));
 }
 
@@ -534,13 +652,18 @@ function readWindow(w: Words, assumed: string[]): { from: Time; to: Time } | nul
     }
   }
   assumed.push(...notes.filter((n) => !n.startsWith(`"${g[0]}" read as ${hm(from.hour, from.minute)}`) || !g[2]));
-  if (to.hour * 60 + to.minute <= from.hour * 60 + from.minute) throw new Ambiguity(`"${m[0].trim()}": the range ends before it starts; from when to when?`);
+  if (to.hour * 60 + to.minute <= from.hour * 60 + from.minute)
+    throw new Ambiguity(`"${m[0].trim()}": the range ends before it starts; from when to when?`);
   return { from, to };
 }
 
 function readInterval(w: Words): { minutes: number; offset: number | null } | null {
   const seconds = w.take(/\b(?:every|each) (?:(\d+) )?(?:seconds?|secs?|s)\b/);
-  if (seconds) throw new Refused("too_frequent", `"${seconds[0]}" is more often than the minimum interval between runs (SCHEDULE_MIN_INTERVAL_SECONDS)`);
+  if (seconds)
+    throw new Refused(
+      "too_frequent",
+      `"${seconds[0]}" is more often than the minimum interval between runs (SCHEDULE_MIN_INTERVAL_SECONDS)`,
+    );
   const hourly = w.take(/\b(?:every|each) (?:single )?hour\b|\bhourly\b|\bonce an hour\b|\bonce per hour\b/);
   const n = hourly ? null : w.take(/\b(?:every|each) (\d+|half an?|half|quarter(?: of an?)?)\s?(minutes?|mins?|m|hours?|hrs?|h)\b/);
   const minuteOnly = hourly || n ? null : w.take(/\b(?:every|each) minute\b/);
@@ -551,7 +674,9 @@ function readInterval(w: Words): { minutes: number; offset: number | null } | nu
     minutes = Math.round(amount * (/^h/.test(n[2]!) ? 60 : 1));
   } else if (minuteOnly) minutes = 1;
   let offset: number | null = null;
-  const at = w.take(/\b(?:at|on) (?::(\d{2})|(\d{1,2}) (?:minutes )?past(?: the hour)?|(?:a )?quarter past(?: the hour)?|half past(?: the hour)?|the half hour|the hour)\b/);
+  const at = w.take(
+    /\b(?:at|on) (?::(\d{2})|(\d{1,2}) (?:minutes )?past(?: the hour)?|(?:a )?quarter past(?: the hour)?|half past(?: the hour)?|the half hour|the hour)\b/,
+  );
   if (at) {
     offset = at[1] ? Number(at[1]) : at[2] ? Number(at[2]) : /quarter/.test(at[0]) ? 15 : /half/.test(at[0]) ? 30 : 0;
     if (offset > 59) throw new Ambiguity(`"${at[0]}": minutes past the hour go up to 59; at which minute?`);
@@ -563,12 +688,17 @@ function readMonthly(w: Words, assumed: string[]): Recurrence | null {
   const monthWord = "(?:of )?(?:every|each|the|a) month|monthly|every month|each month|a month|per month|of the month";
   // first Monday of the month / every last Friday / the 2nd Tuesday monthly
   const nth = w.take(
-    new RegExp(`\\b(?:on )?(?:every |each )?(?:the )?(${ORDINAL}) (${DAY}|weekday|working day|business day|work ?day|day)(?: (?:${monthWord}))?\\b`),
+    new RegExp(
+      `\\b(?:on )?(?:every |each )?(?:the )?(${ORDINAL}) (${DAY}|weekday|working day|business day|work ?day|day)(?: (?:${monthWord}))?\\b`,
+    ),
   );
   if (nth) {
     const n = ORDINALS[nth[1]!]!;
     const what = nth[2]!;
-    const hasMonth = new RegExp(`\\b(?:${monthWord})\\b`).test(nth[0]) || w.take(new RegExp(`\\b(?:${monthWord})\\b`)) !== null || /every|each/.test(nth[0]);
+    const hasMonth =
+      new RegExp(`\\b(?:${monthWord})\\b`).test(nth[0]) ||
+      w.take(new RegExp(`\\b(?:${monthWord})\\b`)) !== null ||
+      /every|each/.test(nth[0]);
     if (/quarter/.test(w.rest)) return null; // "first day of every quarter": quarterly reads it
     if (!hasMonth) {
       throw new Ambiguity(`"${nth[0].trim()}" — of every month, or one date?`);
@@ -585,7 +715,13 @@ function readMonthly(w: Words, assumed: string[]): Recurrence | null {
     }
     return { kind: "nth", weekday: dayOf(what), nth: n };
   }
-  if (w.take(new RegExp(`\\b(?:at |on )?(?:the )?(?:end|last day) of (?:the |every |each )?month\\b|\\bmonth[- ]end\\b|\\b(?:every|each) month[- ]end\\b`))) {
+  if (
+    w.take(
+      new RegExp(
+        `\\b(?:at |on )?(?:the )?(?:end|last day) of (?:the |every |each )?month\\b|\\bmonth[- ]end\\b|\\b(?:every|each) month[- ]end\\b`,
+      ),
+    )
+  ) {
     assumed.push(`the end of the month read as its last day`);
     return { kind: "monthdays", days: ["L"] };
   }
@@ -596,11 +732,15 @@ function readMonthly(w: Words, assumed: string[]): Recurrence | null {
   const dayList = `(\\d{1,2})(?:st|nd|rd|th)?((?:(?:\\s?,\\s?|\\s(?:and|&)\\s)(?:the )?\\d{1,2}(?:st|nd|rd|th)?)*)`;
   const firstOrLast = w.take(new RegExp(`\\b(?:on )?(?:every |each )?(?:the )?(first|1st|last) of (?:every|each|the) month\\b`));
   if (firstOrLast) return { kind: "monthdays", days: [firstOrLast[1] === "last" ? "L" : 1] };
-  const withMonth = new RegExp(`\\b(?:on )?(?:the |day |every |each )${dayList}(?: day)? (?:${monthWord})\\b|\\b(?:${monthWord}) on (?:the |day )?${dayList}\\b`);
+  const withMonth = new RegExp(
+    `\\b(?:on )?(?:the |day |every |each )${dayList}(?: day)? (?:${monthWord})\\b|\\b(?:${monthWord}) on (?:the |day )?${dayList}\\b`,
+  );
   let m = w.take(withMonth);
   if (!m) {
     const monthly = w.peek(new RegExp(`\\b(?:${monthWord})\\b`));
-    const day = monthly ? w.peek(new RegExp(`\\b(?:on )?(?:the |day )${dayList}\\b(?! (?:minutes?|hours?|days?|weeks?|months?|times?))`)) : null;
+    const day = monthly
+      ? w.peek(new RegExp(`\\b(?:on )?(?:the |day )${dayList}\\b(?! (?:minutes?|hours?|days?|weeks?|months?|times?))`))
+      : null;
     if (monthly && day) {
       w.take(new RegExp(`\\b(?:${monthWord})\\b`));
       m = w.take(new RegExp(`\\b(?:on )?(?:the |day )${dayList}\\b`));
@@ -628,15 +768,23 @@ function readMonthly(w: Words, assumed: string[]): Recurrence | null {
 }
 
 function readQuarterly(w: Words, assumed: string[]): Recurrence | null {
-  const q = w.take(/\b(?:quarterly|(?:every|each|once a|per) quarter|(?:(?:at the |the )?(?:start|beginning|end) of|of) (?:every|each|the) quarter)\b/);
+  const q = w.take(
+    /\b(?:quarterly|(?:every|each|once a|per) quarter|(?:(?:at the |the )?(?:start|beginning|end) of|of) (?:every|each|the) quarter)\b/,
+  );
   if (!q) return null;
-  const endOf = /end/.test(q[0]) || w.take(/\b(?:at the )?end of (?:every|each|the) quarter\b|\b(?:on )?the last day(?: of (?:every|each|the) quarter)?\b/) !== null;
+  const endOf =
+    /end/.test(q[0]) ||
+    w.take(/\b(?:at the )?end of (?:every|each|the) quarter\b|\b(?:on )?the last day(?: of (?:every|each|the) quarter)?\b/) !== null;
   if (endOf) {
     assumed.push(`quarterly read as the last day of March, June, September and December`);
     return { kind: "quarterly", day: "L", months: [3, 6, 9, 12] };
   }
   const day = w.take(/\b(?:on )?(?:the |day )(\d{1,2})(?:st|nd|rd|th)?\b(?: day)?(?: of (?:every|each|the) quarter)?/);
-  const first = day ? null : w.take(/\b(?:on )?the (?:first|1st) day(?: of (?:every|each|the) quarter)?\b|\b(?:at the )?(?:start|beginning) of (?:every|each|the) quarter\b/);
+  const first = day
+    ? null
+    : w.take(
+        /\b(?:on )?the (?:first|1st) day(?: of (?:every|each|the) quarter)?\b|\b(?:at the )?(?:start|beginning) of (?:every|each|the) quarter\b/,
+      );
   const d = day ? Number(day[1]) : 1;
   if (d < 1 || d > 28) throw new Ambiguity(`every quarter on day ${d}: not every month has it; which day (1-28, or "the last day")?`);
   assumed.push(`quarterly read as ${first || day ? "" : "the 1st of "}January, April, July and October${day ? ` on day ${d}` : ""}`);
@@ -645,8 +793,12 @@ function readQuarterly(w: Words, assumed: string[]): Recurrence | null {
 
 function readYearly(w: Words): Recurrence | null {
   const yearWord = /\b(?:every|each|once a|per) year\b|\byearly\b|\bannually\b|\bannual\b|\bevery anniversary\b/;
-  const date = new RegExp(`\\b(?:on )?(?:the )?(?:(${MONTH}) (\\d{1,2})(?:st|nd|rd|th)?|(\\d{1,2})(?:st|nd|rd|th)? (?:of )?(${MONTH}))\\b(?! \\d{4})`);
-  const everyDate = new RegExp(`\\b(?:every|each) (?:(${MONTH}) (\\d{1,2})(?:st|nd|rd|th)?|(\\d{1,2})(?:st|nd|rd|th)? (?:of )?(${MONTH}))\\b`);
+  const date = new RegExp(
+    `\\b(?:on )?(?:the )?(?:(${MONTH}) (\\d{1,2})(?:st|nd|rd|th)?|(\\d{1,2})(?:st|nd|rd|th)? (?:of )?(${MONTH}))\\b(?! \\d{4})`,
+  );
+  const everyDate = new RegExp(
+    `\\b(?:every|each) (?:(${MONTH}) (\\d{1,2})(?:st|nd|rd|th)?|(\\d{1,2})(?:st|nd|rd|th)? (?:of )?(${MONTH}))\\b`,
+  );
   let m = w.take(everyDate);
   if (!m && w.peek(yearWord)) {
     w.take(yearWord);
@@ -660,7 +812,8 @@ function readYearly(w: Words): Recurrence | null {
   if (day < 1 || day > length) throw new Refused("never_runs", `${DAY_MONTH(month)} has no day ${day}; this schedule would never run`);
   return { kind: "yearly", month, day };
 }
-const DAY_MONTH = (m: number) => ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"][m - 1]!;
+const DAY_MONTH = (m: number) =>
+  ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"][m - 1]!;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Building the spec
@@ -670,7 +823,7 @@ const DAY_MONTH = (m: number) => ["January", "February", "March", "April", "May"
 function cronList(values: number[]): string {
   const sorted = [...new Set(values)].sort((a, b) => a - b);
   const parts: string[] = [];
-  for (let i = 0; i < sorted.length; ) {
+  for (let i = 0; i < sorted.length;) {
     let j = i;
     while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
     parts.push(j - i >= 2 ? `${sorted[i]}-${sorted[j]}` : sorted.slice(i, j + 1).join(","));
@@ -712,7 +865,13 @@ function cronSpec(expression: string, timezone: string): ScheduleSpec {
   return { scheduleType: "cron", scheduledAt: null, cronExpression: expression, timezone };
 }
 
-function recurringSpec(rec: Exclude<Recurrence, { kind: "interval" }>, times: Time[], timezone: string, now: Date, assumed: string[]): ScheduleSpec {
+function recurringSpec(
+  rec: Exclude<Recurrence, { kind: "interval" }>,
+  times: Time[],
+  timezone: string,
+  now: Date,
+  assumed: string[],
+): ScheduleSpec {
   const fields = timeFields(times);
   if (!fields) {
     throw new Ambiguity(
@@ -723,11 +882,21 @@ function recurringSpec(rec: Exclude<Recurrence, { kind: "interval" }>, times: Ti
   switch (rec.kind) {
     case "days": {
       if (single && rec.days.length === 7) {
-        const spec = anchoredSpec("daily", nextWallTime(now, timezone, single, () => true), single, timezone);
+        const spec = anchoredSpec(
+          "daily",
+          nextWallTime(now, timezone, single, () => true),
+          single,
+          timezone,
+        );
         if (spec) return spec;
       }
       if (single && rec.days.length === 1) {
-        const spec = anchoredSpec("weekly", nextWallTime(now, timezone, single, (d) => d.weekday === rec.days[0]), single, timezone);
+        const spec = anchoredSpec(
+          "weekly",
+          nextWallTime(now, timezone, single, (d) => d.weekday === rec.days[0]),
+          single,
+          timezone,
+        );
         if (spec) return spec;
       }
       return cronSpec(`${fields.minute} ${fields.hour} * * ${rec.days.length === 7 ? "*" : cronList(rec.days)}`, timezone);
@@ -735,7 +904,12 @@ function recurringSpec(rec: Exclude<Recurrence, { kind: "interval" }>, times: Ti
     case "monthdays": {
       const only = rec.days.length === 1 ? rec.days[0] : undefined;
       if (single && typeof only === "number") {
-        const spec = anchoredSpec("monthly", nextWallTime(now, timezone, single, (d) => d.day === only), single, timezone);
+        const spec = anchoredSpec(
+          "monthly",
+          nextWallTime(now, timezone, single, (d) => d.day === only),
+          single,
+          timezone,
+        );
         if (spec) return spec;
       }
       return cronSpec(`${fields.minute} ${fields.hour} ${rec.days.map(String).join(",")} * *`, timezone);
@@ -766,21 +940,31 @@ function intervalSpec(
     );
   }
   if (window && (window.from.minute !== 0 || window.to.minute !== 0)) {
-    throw new Ambiguity(`a range of hours with minutes (${hm(window.from.hour, window.from.minute)}-${hm(window.to.hour, window.to.minute)}) cannot be repeated exactly; from which whole hour to which?`);
+    throw new Ambiguity(
+      `a range of hours with minutes (${hm(window.from.hour, window.from.minute)}-${hm(window.to.hour, window.to.minute)}) cannot be repeated exactly; from which whole hour to which?`,
+    );
   }
   if (minutes < 60) {
     if (60 % minutes !== 0) {
-      throw new Refused("unsupported", `every ${minutes} minutes does not divide an hour, so the calendar cannot repeat it exactly; choose 5, 10, 15, 20, 30 or 60 minutes`);
+      throw new Refused(
+        "unsupported",
+        `every ${minutes} minutes does not divide an hour, so the calendar cannot repeat it exactly; choose 5, 10, 15, 20, 30 or 60 minutes`,
+      );
     }
     if (rec.offset !== null) throw new Ambiguity(`every ${minutes} minutes, at which minutes past the hour?`);
     const minute = minutes === 1 ? "*" : `*/${minutes}`;
     if (!window) return cronSpec(`${minute} * * * ${days}`, timezone);
     const last = window.to.hour - 1;
-    assumed.push(`runs from ${hm(window.from.hour, 0)}; the last run is at ${hm(last, 60 - minutes)} (a run at ${hm(window.to.hour, 0)} would start a new hour)`);
+    assumed.push(
+      `runs from ${hm(window.from.hour, 0)}; the last run is at ${hm(last, 60 - minutes)} (a run at ${hm(window.to.hour, 0)} would start a new hour)`,
+    );
     return cronSpec(`${minute} ${window.from.hour === last ? last : `${window.from.hour}-${last}`} * * ${days}`, timezone);
   }
   if (minutes % 60 !== 0) {
-    throw new Refused("unsupported", `every ${minutes} minutes is not a whole number of hours, so the calendar cannot repeat it exactly; choose a number of hours or minutes that divides an hour`);
+    throw new Refused(
+      "unsupported",
+      `every ${minutes} minutes is not a whole number of hours, so the calendar cannot repeat it exactly; choose a number of hours or minutes that divides an hour`,
+    );
   }
   const hours = minutes / 60;
   const minute = rec.offset ?? 0;
@@ -790,7 +974,10 @@ function intervalSpec(
     const step = hours === 1 ? "" : `/${hours}`;
     return cronSpec(`${minute} ${window.from.hour}-${window.to.hour}${step} * * ${days}`, timezone);
   }
-  if (24 % hours !== 0) assumed.push(`every ${hours} hours counted from midnight each day (00:00, ${hm(hours, minute)}, …); the count starts again at midnight`);
+  if (24 % hours !== 0)
+    assumed.push(
+      `every ${hours} hours counted from midnight each day (00:00, ${hm(hours, minute)}, …); the count starts again at midnight`,
+    );
   else if (hours > 1) assumed.push(`every ${hours} hours counted from midnight (00:${pad2(minute)}, ${hm(hours, minute)}, …)`);
   return cronSpec(`${minute} ${hours === 1 ? "*" : `*/${hours}`} * * ${days}`, timezone);
 }
@@ -801,10 +988,21 @@ function intervalSpec(
 
 const ONE_OFF_DATE = new RegExp(`\\d|\\b(?:today|tomorrow|tonight|yesterday|next|${DAY}|${MONTH})\\b`);
 
-function oneOff(w: Words, times: Time[], period: Time | null, timezone: string, now: Date, assumed: string[], mode: "strict" | "extract"): Date {
-  if (times.length > 1) throw new Ambiguity(`one run at ${times.map((t) => hm(t.hour, t.minute)).join(" or ")}? Say "every day at …" for a daily schedule`);
+function oneOff(
+  w: Words,
+  times: Time[],
+  period: Time | null,
+  timezone: string,
+  now: Date,
+  assumed: string[],
+  mode: "strict" | "extract",
+): Date {
+  if (times.length > 1)
+    throw new Ambiguity(`one run at ${times.map((t) => hm(t.hour, t.minute)).join(" or ")}? Say "every day at …" for a daily schedule`);
   // in 3 hours / in 20 minutes / in 2 days / in a week
-  const rel = w.take(/\b(?:in|after) (\d+|half an?|an?) (minute|min|hour|hr|day|week)s?\b(?: from now)?|\b(\d+) (minute|min|hour|hr|day|week)s? from now\b/);
+  const rel = w.take(
+    /\b(?:in|after) (\d+|half an?|an?) (minute|min|hour|hr|day|week)s?\b(?: from now)?|\b(\d+) (minute|min|hour|hr|day|week)s? from now\b/,
+  );
   if (rel) {
     const amountText = rel[1] ?? rel[3]!;
     const unit = (rel[2] ?? rel[4]!).replace(/^min$/, "minute").replace(/^hr$/, "hour");
@@ -816,7 +1014,10 @@ function oneOff(w: Words, times: Time[], period: Time | null, timezone: string, 
     const today = zonedTime(now, timezone);
     const time = times[0] ?? period ?? { hour: today.hour, minute: today.minute };
     if (!times[0] && !period) assumed.push(`"${rel[0]}" read as the same time of day as now (${hm(today.hour, today.minute)})`);
-    return zonedInstant({ year: today.year, month: today.month, day: today.day + amount * (unit === "week" ? 7 : 1), hour: time.hour, minute: time.minute }, timezone);
+    return zonedInstant(
+      { year: today.year, month: today.month, day: today.day + amount * (unit === "week" ? 7 : 1), hour: time.hour, minute: time.minute },
+      timezone,
+    );
   }
   const slash = w.peek(/\b(\d{1,2})\/(\d{1,2})(?:\/\d{2,4})?\b/);
   if (slash && Number(slash[1]) <= 12 && Number(slash[2]) <= 12 && slash[1] !== slash[2]) {
@@ -858,7 +1059,10 @@ function oneOff(w: Words, times: Time[], period: Time | null, timezone: string, 
   let time = times[0] ?? period;
   if (!time && c.isCertain("hour")) {
     const hour = c.get("hour")!;
-    if (!c.isCertain("meridiem") && hour >= 1 && hour <= 6) throw new Ambiguity(`"${found.text}": ${hm(hour, c.get("minute") ?? 0)} in the morning or ${hm(hour + 12, c.get("minute") ?? 0)} in the afternoon/evening?`);
+    if (!c.isCertain("meridiem") && hour >= 1 && hour <= 6)
+      throw new Ambiguity(
+        `"${found.text}": ${hm(hour, c.get("minute") ?? 0)} in the morning or ${hm(hour + 12, c.get("minute") ?? 0)} in the afternoon/evening?`,
+      );
     time = { hour, minute: c.get("minute") ?? 0 };
   }
   if (!time) {
@@ -868,12 +1072,16 @@ function oneOff(w: Words, times: Time[], period: Time | null, timezone: string, 
   }
   const date = { year: c.get("year")!, month: c.get("month")!, day: c.get("day")! };
   if (!c.isCertain("day") || !c.isCertain("month") || (!c.isCertain("year") && !/today|tomorrow|tonight|yesterday/.test(found.text))) {
-    assumed.push(`"${found.text.trim()}" read as ${DAY_NAMES[new Date(Date.UTC(date.year, date.month - 1, date.day)).getUTCDay()]} ${date.year}-${pad2(date.month)}-${pad2(date.day)}`);
+    assumed.push(
+      `"${found.text.trim()}" read as ${DAY_NAMES[new Date(Date.UTC(date.year, date.month - 1, date.day)).getUTCDay()]} ${date.year}-${pad2(date.month)}-${pad2(date.day)}`,
+    );
   }
   const at = zonedInstant({ ...date, hour: time.hour, minute: time.minute }, timezone);
   const wall = zonedTime(at, timezone);
   if (wall.hour !== time.hour || wall.minute !== time.minute) {
-    assumed.push(`${hm(time.hour, time.minute)} does not exist on ${date.year}-${pad2(date.month)}-${pad2(date.day)} in ${timezone} (the clocks go forward): it runs at ${hm(wall.hour, wall.minute)}`);
+    assumed.push(
+      `${hm(time.hour, time.minute)} does not exist on ${date.year}-${pad2(date.month)}-${pad2(date.day)} in ${timezone} (the clocks go forward): it runs at ${hm(wall.hour, wall.minute)}`,
+    );
   }
   return at;
 }
@@ -901,7 +1109,9 @@ function read(text: string, opts: Required<Omit<WordsOptions, "count">>): Readin
   if (zone) timezone = zone;
 
   // things that are never a schedule the calendar can repeat
-  const other = w.take(/\b(?:every (?:other|2nd|second|alternate|3rd|third) (day|week|month|year)|(?:bi-?weekly|fortnightly|every fortnight|every (\d+) (days|weeks|months|years))|twice a (?:week|month))\b/);
+  const other = w.take(
+    /\b(?:every (?:other|2nd|second|alternate|3rd|third) (day|week|month|year)|(?:bi-?weekly|fortnightly|every fortnight|every (\d+) (days|weeks|months|years))|twice a (?:week|month))\b/,
+  );
   if (other) {
     const n = Number(other[2] ?? 0);
     const unit = other[1] ?? other[3] ?? (/month/.test(other[0]) ? "month" : "week");
@@ -926,7 +1136,7 @@ function read(text: string, opts: Required<Omit<WordsOptions, "count">>): Readin
           ? `"${other[0]}" — starting which week? The calendar repeats weekly, monthly or by cron; every other week needs a start date (e.g. "every Monday", or "on the 1st and 15th of every month")`
           : what === "day"
             ? `"${other[0]}" — starting which day? The calendar cannot repeat every N days exactly; every day, or on given weekdays (e.g. "Monday, Wednesday and Friday")?`
-            : `"${other[0]}" — starting which ${what}? Say the ${what === "month" ? "months (e.g. \"on the 1st of January, April, July and October\" or \"quarterly\")" : "date"}`,
+            : `"${other[0]}" — starting which ${what}? Say the ${what === "month" ? 'months (e.g. "on the 1st of January, April, July and October" or "quarterly")' : "date"}`,
       );
     }
   }
@@ -946,20 +1156,26 @@ function read(text: string, opts: Required<Omit<WordsOptions, "count">>): Readin
   const onceWord = w.take(/\b(?:just |only )?(?:once|one time)\b(?! a )/);
 
   const days = daySet ? except(w, daySet.days) : ALL_DAYS;
-  if (daySet && days.length === 0) throw new Refused("never_runs", `no day is left once the exceptions are removed; this schedule never runs`);
+  if (daySet && days.length === 0)
+    throw new Refused("never_runs", `no day is left once the exceptions are removed; this schedule never runs`);
   let rec: Recurrence | null = quarterly ?? monthly ?? yearly;
   if (!rec && interval) rec = { kind: "interval", minutes: interval.minutes, offset: interval.offset, days };
   else if (!rec && daySet && (daySet.recurring || weeklyWord)) rec = { kind: "days", days };
   else if (!rec && weeklyWord) throw new Ambiguity(`every week — on which day (e.g. "every Monday")?`);
   if (rec && rec.kind !== "interval" && window) {
-    throw new Ambiguity(`between ${hm(window.from.hour, window.from.minute)} and ${hm(window.to.hour, window.to.minute)} — how often (e.g. "every 2 hours")?`);
+    throw new Ambiguity(
+      `between ${hm(window.from.hour, window.from.minute)} and ${hm(window.to.hour, window.to.minute)} — how often (e.g. "every 2 hours")?`,
+    );
   }
   if (!rec && window) rec = { kind: "interval", minutes: 60, offset: null, days };
   if (rec && onceWord && limit === null) throw new Ambiguity(`"once" and a repeating schedule: run it once, or repeat?`);
 
   let spec: ScheduleSpec;
   if (rec && rec.kind === "interval") {
-    if (times.length) throw new Ambiguity(`every ${rec.minutes >= 60 ? `${rec.minutes / 60} hour(s)` : `${rec.minutes} minutes`} and at ${times.map((t) => hm(t.hour, t.minute)).join(", ")} — which one?`);
+    if (times.length)
+      throw new Ambiguity(
+        `every ${rec.minutes >= 60 ? `${rec.minutes / 60} hour(s)` : `${rec.minutes} minutes`} and at ${times.map((t) => hm(t.hour, t.minute)).join(", ")} — which one?`,
+      );
     spec = intervalSpec(rec, window, timezone, assumed, opts.minIntervalSeconds);
     if (from !== opts.now) spec = { ...spec, scheduledAt: new Date(from.getTime() + 1) };
   } else if (rec) {
@@ -978,13 +1194,19 @@ function read(text: string, opts: Required<Omit<WordsOptions, "count">>): Readin
     const instant = oneOff(w, times, period, timezone, opts.now, assumed, opts.mode);
     if (instant.getTime() <= opts.now.getTime()) {
       const wall = zonedTime(instant, timezone);
-      throw new Refused("in_past", `${wall.year}-${pad2(wall.month)}-${pad2(wall.day)} ${hm(wall.hour, wall.minute)} (${timezone}) is in the past (now is ${opts.now.toISOString()})`);
+      throw new Refused(
+        "in_past",
+        `${wall.year}-${pad2(wall.month)}-${pad2(wall.day)} ${hm(wall.hour, wall.minute)} (${timezone}) is in the past (now is ${opts.now.toISOString()})`,
+      );
     }
     spec = { scheduleType: "once", scheduledAt: instant, cronExpression: null, timezone };
   }
 
   // Words left over that look like they are about time: never ignored silently.
-  const leftover = w.leftover().split(" ").filter((t) => t && !FILLER.test(t));
+  const leftover = w
+    .leftover()
+    .split(" ")
+    .filter((t) => t && !FILLER.test(t));
   if (leftover.length && opts.mode === "strict") {
     const timeish = leftover.filter((t) => TIME_ISH.test(t));
     if (timeish.length) throw new Ambiguity(`could not read "${leftover.join(" ")}" — what does it say about when to run?`, true);
@@ -1007,10 +1229,16 @@ function read(text: string, opts: Required<Omit<WordsOptions, "count">>): Readin
             })()
           : from.getTime() + limit.n * { minute: 60_000, hour: 3_600_000, day: 86_400_000, week: 7 * 86_400_000 }[limit.unit];
     const runs = previewOccurrences(spec, opts.now, 1000).filter((d) => d.getTime() <= end).length;
-    if (runs === 0) throw new Refused("never_runs", `no run falls ${limit.kind === "until" ? `before the end ("${limit.text}")` : `within the next ${limit.n} ${limit.unit}${limit.n === 1 ? "" : "s"}`}; this schedule never runs`);
+    if (runs === 0)
+      throw new Refused(
+        "never_runs",
+        `no run falls ${limit.kind === "until" ? `before the end ("${limit.text}")` : `within the next ${limit.n} ${limit.unit}${limit.n === 1 ? "" : "s"}`}; this schedule never runs`,
+      );
     if (runs >= 1000) throw new Ambiguity(`that is more than 1000 runs; how many runs in total (e.g. "100 times")?`);
     maxExecutions = runs;
-    assumed.push(`${limit.kind === "until" ? `"${limit.text}"` : `"for the next ${limit.n} ${limit.unit}${limit.n === 1 ? "" : "s"}"`} read as at most ${runs} run${runs === 1 ? "" : "s"}`);
+    assumed.push(
+      `${limit.kind === "until" ? `"${limit.text}"` : `"for the next ${limit.n} ${limit.unit}${limit.n === 1 ? "" : "s"}"`} read as at most ${runs} run${runs === 1 ? "" : "s"}`,
+    );
   }
   return { spec: { ...spec, maxExecutions }, used: w.used(), assumed };
 }
@@ -1034,10 +1262,20 @@ export function judge(spec: WordsSpec, opts: { now: Date; minIntervalSeconds: nu
     if (!(err instanceof ScheduleError)) throw err;
     return { ...common, status: "refused", spec, ...calendarRefusal(err) };
   }
-  const count = Math.min(opts.count ?? 5, spec.maxExecutions ?? Number.POSITIVE_INFINITY, spec.scheduleType === "once" ? 1 : Number.POSITIVE_INFINITY);
+  const count = Math.min(
+    opts.count ?? 5,
+    spec.maxExecutions ?? Number.POSITIVE_INFINITY,
+    spec.scheduleType === "once" ? 1 : Number.POSITIVE_INFINITY,
+  );
   const occurrences = previewOccurrences(spec, opts.now, count);
   if (occurrences.length === 0) {
-    return { ...common, status: "refused", spec, refusal: spec.scheduleType === "once" ? "in_past" : "never_runs", reason: "this schedule has no run after now" };
+    return {
+      ...common,
+      status: "refused",
+      spec,
+      refusal: spec.scheduleType === "once" ? "in_past" : "never_runs",
+      reason: "this schedule has no run after now",
+    };
   }
   return { ...common, status: "ok", spec, description: describeSchedule(spec, { maxExecutions: spec.maxExecutions }), occurrences };
 }
@@ -1047,11 +1285,20 @@ export function parseScheduleWords(text: string, options: WordsOptions): ParseAn
   const opts = { mode: "strict" as const, ...options };
   const common: Common = { used: [], assumed: [], source: "grammar" };
   if (typeof text !== "string" || text.trim() === "") {
-    return { ...common, status: "ambiguous", unreadable: false, question: `when should it run? e.g. "every weekday at 9am", "tomorrow at 8", "in 3 hours"` };
+    return {
+      ...common,
+      status: "ambiguous",
+      unreadable: false,
+      question: `when should it run? e.g. "every weekday at 9am", "tomorrow at 8", "in 3 hours"`,
+    };
   }
-  if (text.length > MAX_SCHEDULE_TEXT) throw new ParseInputError("text", `text must be at most ${MAX_SCHEDULE_TEXT} characters (got ${text.length})`);
+  if (text.length > MAX_SCHEDULE_TEXT)
+    throw new ParseInputError("text", `text must be at most ${MAX_SCHEDULE_TEXT} characters (got ${text.length})`);
   try {
-    validateSchedule({ scheduleType: "once", scheduledAt: new Date(opts.now.getTime() + 60_000), cronExpression: null, timezone: opts.timezone }, { now: opts.now, minIntervalSeconds: 0 });
+    validateSchedule(
+      { scheduleType: "once", scheduledAt: new Date(opts.now.getTime() + 60_000), cronExpression: null, timezone: opts.timezone },
+      { now: opts.now, minIntervalSeconds: 0 },
+    );
   } catch (err) {
     if (err instanceof ScheduleError) throw new ParseInputError("timezone", err.message);
     throw err;
@@ -1079,7 +1326,13 @@ export function suggestFromMessages(
   const texts = messages.filter((m) => m.role === "user" && typeof m.content === "string").map((m) => m.content);
   for (const content of texts.reverse()) {
     for (const sentence of content.split(/(?<=[.!?])\s+|\n+/).slice(0, 50)) {
-      if (sentence.length > MAX_SCHEDULE_TEXT || !/\b(?:every|each|daily|weekly|monthly|quarterly|yearly|annually|hourly|weekdays?|tomorrow|tonight|next|on (?:the )?\d|in \d+ (?:minutes?|hours?|days?))\b/i.test(sentence)) continue;
+      if (
+        sentence.length > MAX_SCHEDULE_TEXT ||
+        !/\b(?:every|each|daily|weekly|monthly|quarterly|yearly|annually|hourly|weekdays?|tomorrow|tonight|next|on (?:the )?\d|in \d+ (?:minutes?|hours?|days?))\b/i.test(
+          sentence,
+        )
+      )
+        continue;
       const answer = parseScheduleWords(sentence, { ...opts, mode: "extract" });
       if (answer.status === "ok") return { answer, words: sentence.trim() };
     }

@@ -89,10 +89,16 @@ test("signed-in users only; bad input is ST003 naming the field", async () => {
 test("parse → scheduleTask: the spec is passed as it is and the task's description matches the preview", async () => {
   const u = await apiUser();
   const { threadId } = await createThreadWithMessages(server, u.token, [["user", "Summarise the EMEA sales"]]);
-  const exported = await gql(server, `mutation($t: UUID!) { exportThread(input: { threadId: $t }) { result { taskId } } }`, { t: threadId }, u.token);
+  const exported = await gql(
+    server,
+    `mutation($t: UUID!) { exportThread(input: { threadId: $t }) { result { taskId } } }`,
+    { t: threadId },
+    u.token,
+  );
   const taskId = exported.data!.exportThread.result.taskId as string;
   await runJobs({ generate_prompt: makeGeneratePrompt({ provider: null, contextBudgetTokens: 100000, maxTokens: 2000 }) });
-  const parsed = (await gql(server, PARSE, { text: "every monday at 9am for the next 3 weeks", tz: "America/New_York" }, u.token)).data!.parseSchedule;
+  const parsed = (await gql(server, PARSE, { text: "every monday at 9am for the next 3 weeks", tz: "America/New_York" }, u.token)).data!
+    .parseSchedule;
   expect(parsed.status).toBe("ok");
   expect(parsed.spec.maxExecutions).toBe(3);
   const scheduled = await gql(
@@ -108,7 +114,9 @@ test("parse → scheduleTask: the spec is passed as it is and the task's descrip
 });
 
 async function usageRows(): Promise<Array<{ kind: string; input_tokens: number; output_tokens: number }>> {
-  const { rows } = await superuserPool().query("select kind, input_tokens, output_tokens from app_private.model_usage where kind = 'schedule' order by id");
+  const { rows } = await superuserPool().query(
+    "select kind, input_tokens, output_tokens from app_private.model_usage where kind = 'schedule' order by id",
+  );
   return rows;
 }
 
@@ -135,7 +143,9 @@ test("with a key: only unreadable words go to the model, as structured output, v
     }),
     usage: { prompt_tokens: 210, completion_tokens: 40, total_tokens: 250 },
   });
-  const r = (await gql(online, PARSE, { text: "at the start of each working week, early", tz: "Europe/Paris", now: NOW, count: 2 }, u.token)).data!.parseSchedule;
+  const r = (
+    await gql(online, PARSE, { text: "at the start of each working week, early", tz: "Europe/Paris", now: NOW, count: 2 }, u.token)
+  ).data!.parseSchedule;
   expect(r).toMatchObject({
     status: "ok",
     source: "model",
@@ -151,7 +161,16 @@ test("with a key: only unreadable words go to the model, as structured output, v
   // a model answer the calendar refuses is refused, not saved as a guess
   fake.enqueue({
     kind: "text",
-    text: JSON.stringify({ status: "ok", scheduleType: "cron", localDateTime: null, cronExpression: "* * * * *", timezone: "UTC", maxExecutions: null, question: null, assumed: [] }),
+    text: JSON.stringify({
+      status: "ok",
+      scheduleType: "cron",
+      localDateTime: null,
+      cronExpression: "* * * * *",
+      timezone: "UTC",
+      maxExecutions: null,
+      question: null,
+      assumed: [],
+    }),
   });
   const often = (await gql(online, PARSE, { text: "constantly, all the time", now: NOW }, u.token)).data!.parseSchedule;
   expect(often).toMatchObject({ status: "refused", refusal: "too_frequent", source: "model" });
@@ -162,7 +181,16 @@ test("with a key: only unreadable words go to the model, as structured output, v
   // the model's own question is passed on
   fake.enqueue({
     kind: "text",
-    text: JSON.stringify({ status: "ambiguous", scheduleType: null, localDateTime: null, cronExpression: null, timezone: "UTC", maxExecutions: null, question: "Which day of the week?", assumed: [] }),
+    text: JSON.stringify({
+      status: "ambiguous",
+      scheduleType: null,
+      localDateTime: null,
+      cronExpression: null,
+      timezone: "UTC",
+      maxExecutions: null,
+      question: "Which day of the week?",
+      assumed: [],
+    }),
   });
   const asked = (await gql(online, PARSE, { text: "from time to time", now: NOW }, u.token)).data!.parseSchedule;
   expect(asked).toMatchObject({ status: "ambiguous", question: "Which day of the week?", source: "model" });
@@ -180,13 +208,27 @@ test("model readings are rate limited per plan (ST013 in the answer, no call mad
   const db = superuserPool();
   await db.query("update app_private.plan_limits set prompt_generations_per_hour = 1 where plan = 'free'");
   try {
-    fake.enqueue({ kind: "text", text: JSON.stringify({ status: "ambiguous", scheduleType: null, localDateTime: null, cronExpression: null, timezone: "UTC", maxExecutions: null, question: "When?", assumed: [] }) });
+    fake.enqueue({
+      kind: "text",
+      text: JSON.stringify({
+        status: "ambiguous",
+        scheduleType: null,
+        localDateTime: null,
+        cronExpression: null,
+        timezone: "UTC",
+        maxExecutions: null,
+        question: "When?",
+        assumed: [],
+      }),
+    });
     const first = (await gql(online, PARSE, { text: "every so often", now: NOW }, u.token)).data!.parseSchedule;
     expect(first.source).toBe("model");
     const calls = fake.requests.length;
     const second = (await gql(online, PARSE, { text: "every so often", now: NOW }, u.token)).data!.parseSchedule;
     expect(second).toMatchObject({ status: "ambiguous", source: "grammar" });
-    expect(second.assumed.at(-1)).toMatch(/^the model was not asked: rate limited: .* 1 schedule readings by the model per hour .*\(ST013\)$/);
+    expect(second.assumed.at(-1)).toMatch(
+      /^the model was not asked: rate limited: .* 1 schedule readings by the model per hour .*\(ST013\)$/,
+    );
     expect(fake.requests.length).toBe(calls);
   } finally {
     await db.query("update app_private.plan_limits set prompt_generations_per_hour = 30 where plan = 'free'");

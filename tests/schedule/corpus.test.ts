@@ -16,7 +16,15 @@ function instant(value: string, zone: string): number {
   if (!m) throw new Error(`bad expectation "${value}"`);
   const [y, mo, d, h, mi] = m.slice(1).map(Number) as [number, number, number, number, number];
   const naive = Date.UTC(y, mo - 1, d, h, mi);
-  const format = new Intl.DateTimeFormat("en-CA", { timeZone: zone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" });
+  const format = new Intl.DateTimeFormat("en-CA", {
+    timeZone: zone,
+    hourCycle: "h23",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+  });
   const wall = (t: number) => {
     const p = Object.fromEntries(format.formatToParts(t).map((x) => [x.type, x.value]));
     return Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute));
@@ -32,7 +40,12 @@ function instant(value: string, zone: string): number {
 type Outcome = { ok: boolean; hard: boolean; got: string };
 
 function evaluate(p: Phrase): Outcome {
-  const answer = parseScheduleWords(p.text, { timezone: p.tz, now: new Date(p.now), minIntervalSeconds: MIN_INTERVAL_SECONDS, count: p.next?.length ?? 1 });
+  const answer = parseScheduleWords(p.text, {
+    timezone: p.tz,
+    now: new Date(p.now),
+    minIntervalSeconds: MIN_INTERVAL_SECONDS,
+    count: p.next?.length ?? 1,
+  });
   const got =
     answer.status === "ok"
       ? `ok ${answer.occurrences.map((d) => d.toISOString()).join(", ")} (${answer.spec.scheduleType} ${answer.spec.cronExpression ?? ""}, max ${answer.spec.maxExecutions})`
@@ -47,7 +60,10 @@ function evaluate(p: Phrase): Outcome {
   if (answer.status !== "ok") return { ok: false, hard: false, got };
   const expected = p.next!.map((v) => instant(v, p.in ?? (answer.spec.timezone !== p.tz ? answer.spec.timezone : p.tz)));
   const occurrences = answer.occurrences.map((d) => d.getTime());
-  const ok = expected.length === occurrences.length && expected.every((t, i) => t === occurrences[i]) && (p.runs === undefined || answer.spec.maxExecutions === p.runs);
+  const ok =
+    expected.length === occurrences.length &&
+    expected.every((t, i) => t === occurrences[i]) &&
+    (p.runs === undefined || answer.spec.maxExecutions === p.runs);
   return { ok, hard: false, got };
 }
 
@@ -73,7 +89,10 @@ test("accuracy per category ≥ 95 % overall; nothing that must be refused or as
     const c = byCategory.get(p.category) ?? { total: 0, right: 0 };
     c.total++;
     if (outcome.ok) c.right++;
-    else failures.push(`[${p.category}] "${p.text}" (${p.tz}, now ${p.now}): expected ${p.refused ? `refused ${p.refused}` : p.ambiguous ? "ambiguous" : p.next!.join(", ")}${p.runs ? ` max ${p.runs}` : ""}; got ${outcome.got}`);
+    else
+      failures.push(
+        `[${p.category}] "${p.text}" (${p.tz}, now ${p.now}): expected ${p.refused ? `refused ${p.refused}` : p.ambiguous ? "ambiguous" : p.next!.join(", ")}${p.runs ? ` max ${p.runs}` : ""}; got ${outcome.got}`,
+      );
     if (outcome.hard) guesses.push(`"${p.text}": ${outcome.got}`);
     byCategory.set(p.category, c);
   }
@@ -81,7 +100,10 @@ test("accuracy per category ≥ 95 % overall; nothing that must be refused or as
   const right = [...byCategory.values()].reduce((n, c) => n + c.right, 0);
   const report = [
     `schedule grammar corpus: ${right}/${total} = ${((100 * right) / total).toFixed(1)} %`,
-    ...[...byCategory.entries()].map(([name, c]) => `  ${name.padEnd(22)} ${String(c.right).padStart(3)}/${String(c.total).padEnd(3)} ${((100 * c.right) / c.total).toFixed(1)} %`),
+    ...[...byCategory.entries()].map(
+      ([name, c]) =>
+        `  ${name.padEnd(22)} ${String(c.right).padStart(3)}/${String(c.total).padEnd(3)} ${((100 * c.right) / c.total).toFixed(1)} %`,
+    ),
     ...(failures.length ? ["failures:", ...failures.map((f) => `  ${f}`)] : []),
   ].join("\n");
   console.log(report);

@@ -82,7 +82,10 @@ const intervals: Phrase[] = (
     ["hourly", ["2027-03-10 11:00", "2027-03-10 12:00"]],
     ["every 2 hours", ["2027-03-10 12:00", "2027-03-10 14:00", "2027-03-10 16:00"]],
     ["every 6 hours", ["2027-03-10 12:00", "2027-03-10 18:00", "2027-03-11 00:00"]],
-    ["every 2 hours from 9 to 5 on weekdays", ["2027-03-10 11:00", "2027-03-10 13:00", "2027-03-10 15:00", "2027-03-10 17:00", "2027-03-11 09:00"]],
+    [
+      "every 2 hours from 9 to 5 on weekdays",
+      ["2027-03-10 11:00", "2027-03-10 13:00", "2027-03-10 15:00", "2027-03-10 17:00", "2027-03-11 09:00"],
+    ],
     ["every 30 minutes between 9am and 11am", ["2027-03-10 10:30", "2027-03-11 09:00", "2027-03-11 09:30"]],
     ["every hour on weekdays between 9 and 17", ["2027-03-10 11:00", "2027-03-10 12:00", "2027-03-10 13:00"]],
     ["every 10 minutes", ["2027-03-10 10:10", "2027-03-10 10:20", "2027-03-10 10:30"]],
@@ -95,7 +98,10 @@ const intervals: Phrase[] = (
     ["every half hour", ["2027-03-10 10:30", "2027-03-10 11:00", "2027-03-10 11:30"]],
     ["every 2 hours between 8am and 8pm", ["2027-03-10 12:00", "2027-03-10 14:00", "2027-03-10 16:00"]],
     ["every hour from 9am to 6pm", ["2027-03-10 11:00", "2027-03-10 12:00"]],
-    ["every 15 minutes from 9 to 10 on weekdays", ["2027-03-11 09:00", "2027-03-11 09:15", "2027-03-11 09:30", "2027-03-11 09:45", "2027-03-12 09:00"]],
+    [
+      "every 15 minutes from 9 to 10 on weekdays",
+      ["2027-03-11 09:00", "2027-03-11 09:15", "2027-03-11 09:30", "2027-03-11 09:45", "2027-03-12 09:00"],
+    ],
   ] as Array<[string, string[]]>
 ).map(([text, next]) => ({ category: "intervals", text, tz: "UTC", now: N1, next }));
 
@@ -198,7 +204,10 @@ const zones: Phrase[] = [
   ["every day at 10am IST", ["2027-03-11T04:30:00Z", "2027-03-12T04:30:00Z"]],
   ["daily at 8am in new york", ["2027-03-10T13:00:00Z", "2027-03-11T13:00:00Z", "2027-03-12T13:00:00Z"]],
   ["every day at 9am Singapore time", ["2027-03-11T01:00:00Z", "2027-03-12T01:00:00Z"]],
-  ["every weekday at 8:30 am new york time", ["2027-03-10T13:30:00Z", "2027-03-11T13:30:00Z", "2027-03-12T13:30:00Z", "2027-03-15T12:30:00Z"]],
+  [
+    "every weekday at 8:30 am new york time",
+    ["2027-03-10T13:30:00Z", "2027-03-11T13:30:00Z", "2027-03-12T13:30:00Z", "2027-03-15T12:30:00Z"],
+  ],
 ].map(([text, next]) => ({ category: "explicit zone", text: text as string, tz: "America/New_York", now: N1, next: next as string[] }));
 
 const counts: Phrase[] = [
@@ -214,28 +223,98 @@ const counts: Phrase[] = [
 
 const dst: Phrase[] = [
   // New York springs forward on 2027-03-14 (02:00 → 03:00) and falls back on 2027-11-07 (02:00 → 01:00)
-  { text: "every day at 9am", tz: "America/New_York", now: "2027-03-12T15:00:00Z", next: ["2027-03-13 09:00", "2027-03-14 09:00", "2027-03-15 09:00"] },
-  { text: "every day at 2:30am", tz: "America/New_York", now: "2027-03-13T12:00:00Z", next: ["2027-03-14T07:30:00Z", "2027-03-15T06:30:00Z", "2027-03-16T06:30:00Z"] },
-  { text: "every sunday at 1:30am", tz: "America/New_York", now: "2027-11-01T12:00:00Z", next: ["2027-11-07T05:30:00Z", "2027-11-14T06:30:00Z"] },
-  { text: "every hour", tz: "America/New_York", now: "2027-11-07T04:30:00Z", next: ["2027-11-07T05:00:00Z", "2027-11-07T06:00:00Z", "2027-11-07T07:00:00Z"] },
-  { text: "every 2 hours", tz: "America/New_York", now: "2027-03-14T05:30:00Z", next: ["2027-03-14T07:00:00Z", "2027-03-14T08:00:00Z", "2027-03-14T10:00:00Z"] },
+  {
+    text: "every day at 9am",
+    tz: "America/New_York",
+    now: "2027-03-12T15:00:00Z",
+    next: ["2027-03-13 09:00", "2027-03-14 09:00", "2027-03-15 09:00"],
+  },
+  {
+    text: "every day at 2:30am",
+    tz: "America/New_York",
+    now: "2027-03-13T12:00:00Z",
+    next: ["2027-03-14T07:30:00Z", "2027-03-15T06:30:00Z", "2027-03-16T06:30:00Z"],
+  },
+  {
+    text: "every sunday at 1:30am",
+    tz: "America/New_York",
+    now: "2027-11-01T12:00:00Z",
+    next: ["2027-11-07T05:30:00Z", "2027-11-14T06:30:00Z"],
+  },
+  {
+    text: "every hour",
+    tz: "America/New_York",
+    now: "2027-11-07T04:30:00Z",
+    next: ["2027-11-07T05:00:00Z", "2027-11-07T06:00:00Z", "2027-11-07T07:00:00Z"],
+  },
+  {
+    text: "every 2 hours",
+    tz: "America/New_York",
+    now: "2027-03-14T05:30:00Z",
+    next: ["2027-03-14T07:00:00Z", "2027-03-14T08:00:00Z", "2027-03-14T10:00:00Z"],
+  },
   { text: "every day at 9 for the next 7 days", tz: "America/New_York", now: "2027-03-10T15:00:00Z", next: ["2027-03-11 09:00"], runs: 7 },
-  { text: "every weekday at 6:30am", tz: "America/Los_Angeles", now: "2027-03-12T20:00:00Z", next: ["2027-03-15 06:30", "2027-03-16 06:30", "2027-03-17 06:30"] },
+  {
+    text: "every weekday at 6:30am",
+    tz: "America/Los_Angeles",
+    now: "2027-03-12T20:00:00Z",
+    next: ["2027-03-15 06:30", "2027-03-16 06:30", "2027-03-17 06:30"],
+  },
   // London and Paris: 2027-03-28 (01:00 UTC) and 2027-10-31 (01:00 UTC)
   { text: "every day at 1:30am", tz: "Europe/London", now: "2027-03-27T12:00:00Z", next: ["2027-03-28T01:30:00Z", "2027-03-29T00:30:00Z"] },
   { text: "tomorrow at 1:30am", tz: "Europe/London", now: "2027-03-27T10:00:00Z", next: ["2027-03-28T01:30:00Z"] },
-  { text: "every monday at 9", tz: "Europe/Paris", now: "2027-03-20T12:00:00Z", next: ["2027-03-22 09:00", "2027-03-29 09:00", "2027-04-05 09:00"] },
+  {
+    text: "every monday at 9",
+    tz: "Europe/Paris",
+    now: "2027-03-20T12:00:00Z",
+    next: ["2027-03-22 09:00", "2027-03-29 09:00", "2027-04-05 09:00"],
+  },
   { text: "first monday of the month at 10", tz: "Europe/Paris", now: N1, next: ["2027-04-05 10:00", "2027-05-03 10:00"] },
-  { text: "every day at 8:00", tz: "Europe/Berlin", now: "2027-10-29T12:00:00Z", next: ["2027-10-30 08:00", "2027-10-31 08:00", "2027-11-01 08:00"] },
+  {
+    text: "every day at 8:00",
+    tz: "Europe/Berlin",
+    now: "2027-10-29T12:00:00Z",
+    next: ["2027-10-30 08:00", "2027-10-31 08:00", "2027-11-01 08:00"],
+  },
   { text: "every day at 02:30", tz: "Europe/Berlin", now: "2027-10-30T12:00:00Z", next: ["2027-10-31T00:30:00Z", "2027-11-01T01:30:00Z"] },
   // Sydney falls back on 2027-04-04 (03:00 AEDT → 02:00 AEST); Auckland springs forward on 2027-09-26 (02:00 → 03:00)
-  { text: "every day at 9am", tz: "Australia/Sydney", now: "2027-04-02T12:00:00Z", next: ["2027-04-03 09:00", "2027-04-04 09:00", "2027-04-05 09:00"] },
-  { text: "every sunday at 2:30am", tz: "Australia/Sydney", now: "2027-04-01T00:00:00Z", next: ["2027-04-03T15:30:00Z", "2027-04-10T16:30:00Z"] },
-  { text: "the last day of the month at 9am", tz: "Australia/Sydney", now: "2027-03-30T00:00:00Z", next: ["2027-03-31 09:00", "2027-04-30 09:00"] },
-  { text: "every day at 8am", tz: "Pacific/Auckland", now: "2027-09-24T00:00:00Z", next: ["2027-09-25 08:00", "2027-09-26 08:00", "2027-09-27 08:00"] },
-  { text: "every day at 2:15am", tz: "Pacific/Auckland", now: "2027-09-24T00:00:00Z", next: ["2027-09-24T14:15:00Z", "2027-09-25T14:15:00Z", "2027-09-26T13:15:00Z"] },
+  {
+    text: "every day at 9am",
+    tz: "Australia/Sydney",
+    now: "2027-04-02T12:00:00Z",
+    next: ["2027-04-03 09:00", "2027-04-04 09:00", "2027-04-05 09:00"],
+  },
+  {
+    text: "every sunday at 2:30am",
+    tz: "Australia/Sydney",
+    now: "2027-04-01T00:00:00Z",
+    next: ["2027-04-03T15:30:00Z", "2027-04-10T16:30:00Z"],
+  },
+  {
+    text: "the last day of the month at 9am",
+    tz: "Australia/Sydney",
+    now: "2027-03-30T00:00:00Z",
+    next: ["2027-03-31 09:00", "2027-04-30 09:00"],
+  },
+  {
+    text: "every day at 8am",
+    tz: "Pacific/Auckland",
+    now: "2027-09-24T00:00:00Z",
+    next: ["2027-09-25 08:00", "2027-09-26 08:00", "2027-09-27 08:00"],
+  },
+  {
+    text: "every day at 2:15am",
+    tz: "Pacific/Auckland",
+    now: "2027-09-24T00:00:00Z",
+    next: ["2027-09-24T14:15:00Z", "2027-09-25T14:15:00Z", "2027-09-26T13:15:00Z"],
+  },
   // Santiago falls back on 2027-04-04 (00:00 → 23:00 the day before)
-  { text: "every day at 10am", tz: "America/Santiago", now: "2027-04-02T18:00:00Z", next: ["2027-04-03 10:00", "2027-04-04 10:00", "2027-04-05 10:00"] },
+  {
+    text: "every day at 10am",
+    tz: "America/Santiago",
+    now: "2027-04-02T18:00:00Z",
+    next: ["2027-04-03 10:00", "2027-04-04 10:00", "2027-04-05 10:00"],
+  },
 ].map((p) => ({ category: "daylight saving", ...p }));
 
 const refusals: Phrase[] = (
@@ -293,8 +372,36 @@ const startAndEnd: Phrase[] = (
 )
   .map(([text, next]): Phrase => ({ category: "start and end", text, tz: "Europe/Paris", now: N1, next }))
   .concat([
-    { category: "start and end", text: "every friday at 9 until the end of april", tz: "Europe/Paris", now: N1, next: ["2027-03-12 09:00"], runs: 8 },
-    { category: "start and end", text: "every day at 7 starting april 5 for 3 days", tz: "Europe/Paris", now: N1, next: ["2027-04-05 07:00", "2027-04-06 07:00", "2027-04-07 07:00"], runs: 3 },
+    {
+      category: "start and end",
+      text: "every friday at 9 until the end of april",
+      tz: "Europe/Paris",
+      now: N1,
+      next: ["2027-03-12 09:00"],
+      runs: 8,
+    },
+    {
+      category: "start and end",
+      text: "every day at 7 starting april 5 for 3 days",
+      tz: "Europe/Paris",
+      now: N1,
+      next: ["2027-04-05 07:00", "2027-04-06 07:00", "2027-04-07 07:00"],
+      runs: 3,
+    },
   ]);
 
-export const CORPUS: Phrase[] = [...startAndEnd, ...daily, ...weekly, ...intervals, ...monthly, ...yearly, ...oneOff, ...clock, ...zones, ...counts, ...dst, ...refusals, ...ambiguities];
+export const CORPUS: Phrase[] = [
+  ...startAndEnd,
+  ...daily,
+  ...weekly,
+  ...intervals,
+  ...monthly,
+  ...yearly,
+  ...oneOff,
+  ...clock,
+  ...zones,
+  ...counts,
+  ...dst,
+  ...refusals,
+  ...ambiguities,
+];

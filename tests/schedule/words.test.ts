@@ -30,7 +30,9 @@ test("a one-off says which date it read, and a time the clocks skip says when it
   const a = parseScheduleWords("next friday at noon", opts);
   expect(a.status === "ok" && a.assumed).toEqual(['"next friday" read as Friday 2027-03-19']);
   const gap = parseScheduleWords("tomorrow at 2:30am", { ...opts, timezone: "America/New_York", now: new Date("2027-03-13T12:00:00Z") });
-  expect(gap.status === "ok" && gap.assumed).toEqual(["02:30 does not exist on 2027-03-14 in America/New_York (the clocks go forward): it runs at 03:30"]);
+  expect(gap.status === "ok" && gap.assumed).toEqual([
+    "02:30 does not exist on 2027-03-14 in America/New_York (the clocks go forward): it runs at 03:30",
+  ]);
 });
 
 test("strict mode asks about words it cannot place; extract mode (a conversation) reads the schedule and ignores the rest", () => {
@@ -65,11 +67,25 @@ test("bad input is an error naming the field, not an answer", () => {
 
 describe("a model's structured answer is validated by the calendar", () => {
   const model = (o: Record<string, unknown>) =>
-    JSON.stringify({ status: "ok", scheduleType: null, localDateTime: null, cronExpression: null, timezone: "Europe/Paris", maxExecutions: null, question: null, assumed: [], ...o });
+    JSON.stringify({
+      status: "ok",
+      scheduleType: null,
+      localDateTime: null,
+      cronExpression: null,
+      timezone: "Europe/Paris",
+      maxExecutions: null,
+      question: null,
+      assumed: [],
+      ...o,
+    });
 
   test("a once at a local time in the zone", () => {
     const a = answerFromModel(model({ scheduleType: "once", localDateTime: "2027-03-12T15:00" }), "gpt-4o", "friday afternoon-ish", opts);
-    expect(a).toMatchObject({ status: "ok", source: "model", spec: { scheduleType: "once", scheduledAt: new Date("2027-03-12T14:00:00Z") } });
+    expect(a).toMatchObject({
+      status: "ok",
+      source: "model",
+      spec: { scheduleType: "once", scheduledAt: new Date("2027-03-12T14:00:00Z") },
+    });
   });
 
   test.each([

@@ -40,13 +40,23 @@ const online = (useModel: boolean) => ({
 
 async function exported(u: TestUserToken, messages: Array<[string, string]>): Promise<string> {
   const { threadId } = await createThreadWithMessages(server, u.token, messages);
-  const r = await gql(server, `mutation($t: UUID!) { exportThread(input: { threadId: $t }) { result { taskId } } }`, { t: threadId }, u.token);
+  const r = await gql(
+    server,
+    `mutation($t: UUID!) { exportThread(input: { threadId: $t }) { result { taskId } } }`,
+    { t: threadId },
+    u.token,
+  );
   if (r.errors) throw new Error(JSON.stringify(r.errors));
   return r.data!.exportThread.result.taskId as string;
 }
 
 async function readTask(u: TestUserToken, taskId: string) {
-  const r = await gql(server, `query($id: UUID!) { scheduledTaskByTaskId(taskId: $id) { status promptStatus scheduleType isScheduled suggestedSchedule } }`, { id: taskId }, u.token);
+  const r = await gql(
+    server,
+    `query($id: UUID!) { scheduledTaskByTaskId(taskId: $id) { status promptStatus scheduleType isScheduled suggestedSchedule } }`,
+    { id: taskId },
+    u.token,
+  );
   return r.data!.scheduledTaskByTaskId;
 }
 
@@ -84,7 +94,11 @@ test("offline: the grammar over the user's messages proposes a schedule; the tas
     u.token,
   );
   expect(confirmed.errors).toBeUndefined();
-  expect(confirmed.data!.scheduleTask.result).toMatchObject({ status: "active", scheduleType: "weekly", scheduleDescription: s.description });
+  expect(confirmed.data!.scheduleTask.result).toMatchObject({
+    status: "active",
+    scheduleType: "weekly",
+    scheduleDescription: s.description,
+  });
   expect(Date.parse(confirmed.data!.scheduleTask.result.nextExecutionAt)).toBe(Date.parse(scheduledAt));
 });
 
@@ -113,7 +127,11 @@ test("with a model: the grammar first (no extra call); a sentence it cannot read
 
   const unreadable = await exported(u, [["user", "At the start of each working week, early, list the deals that slipped."]]);
   llm.enqueue(
-    { kind: "text", text: "## Objective\nList the deals that slipped.", usage: { prompt_tokens: 300, completion_tokens: 20, total_tokens: 320 } },
+    {
+      kind: "text",
+      text: "## Objective\nList the deals that slipped.",
+      usage: { prompt_tokens: 300, completion_tokens: 20, total_tokens: 320 },
+    },
     {
       kind: "text",
       text: JSON.stringify({
