@@ -295,7 +295,7 @@ export function makeSchedulingPlugin(opts: SchedulingPluginOptions) {
                   if (grammar.status !== "ambiguous" || !grammar.unreadable || !opts.scheduleModel) return parseAnswerJson(grammar);
                   const { provider, pool } = opts.scheduleModel;
                   const meter = makeSqlMeter(pool, pgSettings, provider.endpoint ?? provider.name);
-                  return parseAnswerJson(await parseSchedule(a.text, wordsOpts, { provider, meter }));
+                  return parseAnswerJson(await parseSchedule(a.text, wordsOpts, { provider, meter }, grammar));
                 } catch (err) {
                   if (err instanceof ParseInputError) throw new SafeError(err.message, { code: "ST003", field: err.field });
                   throw err;

@@ -158,8 +158,13 @@ export async function readScheduleWithModel(text: string, opts: WordsOptions, mo
  * The grammar's answer, or — when it could not read the words and a model is configured — the model's.
  * Throws ParseInputError for bad input (text too long, unknown zone).
  */
-export async function parseSchedule(text: string, opts: WordsOptions, model?: ScheduleModel | null): Promise<ParseAnswer> {
-  const answer = parseScheduleWords(text, opts);
+export async function parseSchedule(
+  text: string,
+  opts: WordsOptions,
+  model?: ScheduleModel | null,
+  grammar?: ParseAnswer,
+): Promise<ParseAnswer> {
+  const answer = grammar ?? parseScheduleWords(text, opts);
   if (answer.status !== "ambiguous" || !answer.unreadable || !model || text.trim() === "") return answer;
   const refusal = model.meter ? await model.meter.before() : null;
   if (refusal) return { ...answer, assumed: [...answer.assumed, `the model was not asked: ${refusal}`] };

@@ -497,6 +497,9 @@ function readLimit(w: Words, now: Date, timezone: string): Limit | null {
     const after = w.rest.slice(until.index + until[0].length);
     const found = chrono.parse(after, { instant: now, timezone: offsetMinutes(tz, now) }, { forwardDate: true })[0];
     if (found && after.slice(0, found.index).trim() === "") {
+      if (new RegExp(`^${MONTH}$`).test(found.text.trim())) {
+        throw new Ambiguity(`"${until[0]} ${found.text.trim()}" — until the start or the end of ${found.text.trim()}?`);
+      }
       const c = found.start;
       const certainTime = c.isCertain("hour");
       const end = zonedInstant(
@@ -1053,6 +1056,8 @@ function oneOff(
     assumed.push(`no date given and ${hm(time.hour, time.minute)} has passed today: tomorrow`);
     return zonedInstant({ ...today, day: today.day + 1, hour: time.hour, minute: time.minute }, timezone);
   }
+  const vague = /^(?:next|this|coming) (week|month|year)$/.exec(found.text.trim());
+  if (vague) throw new Ambiguity(`"${found.text.trim()}" — on which day?`);
   if (/^(?:right )?now$/.test(found.text.trim())) throw new Ambiguity(`"now" — run it now (executeTask), or at what time?`);
   w.use(found.index, found.text.length);
   const c = found.start;
@@ -1237,10 +1242,21 @@ function read(text: string, opts: Required<Omit<WordsOptions, "count">>): Readin
     if (runs >= 1000) throw new Ambiguity(`that is more than 1000 runs; how many runs in total (e.g. "100 times")?`);
     maxExecutions = runs;
     assumed.push(
-      `${limit.kind === "until" ? `"${limit.text}"` : `"for the next ${limit.n} ${limit.unit}${limit.n === 1 ? "" : "s"}"`} read as at most ${runs} run${runs === 1 ? "" : "s"}`,
+      `${limit.kind === "until" ? `"${limit.text}" read as up to ${untilText(limit.end, timezone)},` : `"for the next ${limit.n} ${limit.unit}${limit.n === 1 ? "" : "s"}" read as`} at most ${runs} run${runs === 1 ? "" : "s"}`,
     );
   }
   return { spec: { ...spec, maxExecutions }, used: w.used(), assumed };
+}
+
+/** The last instant of an "until": "the end of 2027-03-20" (a whole day) or "2027-03-20 17:00". */
+function untilText(end: Date, timezone: string): string {
+  const t = zonedTime(new Date(end.getTime() + 1), timezone);
+  if (t.hour === 0 && t.minute === 0) {
+    const day = zonedTime(end, timezone);
+    return `the end of ${day.year}-${pad2(day.month)}-${pad2(day.day)}`;
+  }
+  const e = zonedTime(end, timezone);
+  return `${e.year}-${pad2(e.month)}-${pad2(e.day)} ${hm(e.hour, e.minute)}`;
 }
 
 /** How the calendar's refusal of a spec reads as a parse answer. */

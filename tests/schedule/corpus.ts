@@ -357,6 +357,10 @@ const ambiguities: Phrase[] = [
   "every 2 months",
   "",
   "every day at 25:00",
+  "next week",
+  "every day at 9 until december",
+  "every monday at 9 and friday at 5pm",
+  "in a fortnight",
 ].map((text) => ({ category: "ambiguities", text, tz: "Europe/Paris", now: N1, ambiguous: true as const }));
 
 const startAndEnd: Phrase[] = (
