@@ -394,7 +394,55 @@ const startAndEnd: Phrase[] = (
     },
   ]);
 
+/**
+ * Written after the grammar, in one go, and run once before any change: 30/30 on that first run (America/Chicago,
+ * a Tuesday 09:00 CDT). Kept as they were written.
+ */
+const N2 = "2027-06-15T14:00:00Z";
+const heldOut: Phrase[] = (
+  [
+    ["every tuesday and thursday at 4:30pm", ["2027-06-15 16:30", "2027-06-17 16:30", "2027-06-22 16:30"]],
+    ["weekdays at noon", ["2027-06-15 12:00", "2027-06-16 12:00", "2027-06-17 12:00"]],
+    ["every day at 7 am and 7 pm", ["2027-06-15 19:00", "2027-06-16 07:00", "2027-06-16 19:00"]],
+    ["every 3 hours between 6am and 6pm", ["2027-06-15 12:00", "2027-06-15 15:00", "2027-06-15 18:00"]],
+    ["every sunday morning", ["2027-06-20 09:00", "2027-06-27 09:00"]],
+    ["last sunday of the month at 8pm", ["2027-06-27 20:00", "2027-07-25 20:00"]],
+    ["on the 28th of each month at 6am", ["2027-06-28 06:00", "2027-07-28 06:00"]],
+    ["every month on the first friday at 9:30", ["2027-07-02 09:30", "2027-08-06 09:30"]],
+    ["every january 15th at 10am", ["2028-01-15 10:00"]],
+    ["in 45 minutes", ["2027-06-15 09:45"]],
+    ["tomorrow at 6:45am", ["2027-06-16 06:45"]],
+    ["on july 4th at noon", ["2027-07-04 12:00"]],
+    ["this thursday at 2pm", ["2027-06-17 14:00"]],
+    ["every 20 minutes", ["2027-06-15 09:20", "2027-06-15 09:40", "2027-06-15 10:00"]],
+    ["every hour on saturdays", ["2027-06-19 00:00", "2027-06-19 01:00"]],
+    ["daily at 23:45", ["2027-06-15 23:45", "2027-06-16 23:45"]],
+    ["on june 1st at 9", ["2028-06-01 09:00"]],
+    ["at 8pm tonight", ["2027-06-15 20:00"]],
+    ["every day at 9am sydney time", ["2027-06-15T23:00:00Z", "2027-06-16T23:00:00Z"]],
+    ["every weekday at 9 in london", ["2027-06-16T08:00:00Z", "2027-06-17T08:00:00Z"]],
+    ["the 1st of every quarter at 8am", ["2027-07-01 08:00", "2027-10-01 08:00"]],
+    ["every 6 hours starting tomorrow", ["2027-06-16 00:00", "2027-06-16 06:00", "2027-06-16 12:00"]],
+  ] as Array<[string, string[]]>
+)
+  .map(([text, next]): Phrase => ({ category: "held-out", text, tz: "America/Chicago", now: N2, next }))
+  .concat(
+    (
+      [
+        { text: "every day at 8 for 3 days", next: ["2027-06-16 08:00", "2027-06-17 08:00", "2027-06-18 08:00"], runs: 3 },
+        { text: "every weekday at 5:30 pm until friday", next: ["2027-06-15 17:30"], runs: 4 },
+        { text: "every monday at 10 for 2 weeks", next: ["2027-06-21 10:00", "2027-06-28 10:00"], runs: 2 },
+        { text: "every other month", ambiguous: true },
+        { text: "every day at 4", ambiguous: true },
+        { text: "twice a month", ambiguous: true },
+        { text: "every 10 seconds", refused: "too_frequent" },
+        { text: "yesterday at noon", refused: "in_past" },
+      ] as Array<Omit<Phrase, "category" | "tz" | "now">>
+    ).map((p) => ({ category: "held-out", tz: "America/Chicago", now: N2, ...p })),
+  );
+
 export const CORPUS: Phrase[] = [
+  ...heldOut,
   ...startAndEnd,
   ...daily,
   ...weekly,
