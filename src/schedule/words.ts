@@ -474,7 +474,7 @@ function readZone(w: Words, assumed: string[]): string | null {
 }
 
 type Limit =
-  | { kind: "times"; n: number }
+  | { kind: "times"; n: number; twice?: boolean }
   | { kind: "window"; n: number; unit: "minute" | "hour" | "day" | "week" | "month" }
   | { kind: "until"; end: Date; text: string };
 
@@ -482,7 +482,7 @@ function readLimit(w: Words, now: Date, timezone: string): Limit | null {
   const window = w.take(/\bfor (?:the )?(?:next |coming )?(\d+) (minute|hour|day|week|month)s?\b/);
   if (window) return { kind: "window", n: Number(window[1]), unit: window[2] as "day" };
   const times = w.take(/\b(?:(\d+) times|twice)(?! (?:a|per|an|each) )\b(?: only| in total| total)?/);
-  if (times) return { kind: "times", n: times[1] ? Number(times[1]) : 2 };
+  if (times) return { kind: "times", n: times[1] ? Number(times[1]) : 2, twice: !times[1] && !/only|total/.test(times[0]) };
   const endOf = w.take(new RegExp(`\\b(?:until|till|through|up to) (?:the )?end of (?:(${MONTH})|(?:this |the )?(month|year))\\b`));
   if (endOf) {
     const t = zonedTime(now, timezone);
@@ -1113,19 +1113,21 @@ function read(text: string, opts: Required<Omit<WordsOptions, "count">>): Readin
   const zone = readZone(w, assumed);
   if (zone) timezone = zone;
 
+  // "twice a week on Monday and Thursday", "3 times a week": the weekdays must say which
+  const perWeek = w.take(/\b(?:twice|(\d+) times) (?:a|per|each) week\b/);
+  if (perWeek) {
+    w.rest += " weekly"; // read with the weekdays below
+    if (!w.peek(new RegExp(DAY))) throw new Ambiguity(`${perWeek[0]} — on which days (e.g. "every Monday and Thursday")?`);
+  }
   // things that are never a schedule the calendar can repeat
   const other = w.take(
-    /\b(?:every (?:other|2nd|second|alternate|3rd|third) (day|week|month|year)|(?:bi-?weekly|fortnightly|every fortnight|every (\d+) (days|weeks|months|years))|twice a (?:week|month))\b/,
+    /\b(?:every (?:other|2nd|second|alternate|3rd|third) (day|week|month|year)|(?:bi-?weekly|fortnightly|every fortnight|every (\d+) (days|weeks|months|years))|twice a month)\b/,
   );
   if (other) {
     const n = Number(other[2] ?? 0);
     const unit = other[1] ?? other[3] ?? (/month/.test(other[0]) ? "month" : "week");
-    if (/twice a week/.test(other[0]) && w.peek(new RegExp(DAY))) {
-      // "twice a week on Monday and Thursday": the days say it
-    } else if (/twice a month/.test(other[0])) {
+    if (/twice a month/.test(other[0])) {
       throw new Ambiguity(`twice a month — on which days (e.g. "on the 1st and 15th of every month")?`);
-    } else if (/twice a week/.test(other[0])) {
-      throw new Ambiguity(`twice a week — on which days (e.g. "every Monday and Thursday")?`);
     } else if (n === 1) {
       w.rest = w.rest + ` every ${unit.replace(/s$/, "")}`;
     } else if (/^months?$/.test(unit) && n === 3) {
@@ -1161,6 +1163,9 @@ function read(text: string, opts: Required<Omit<WordsOptions, "count">>): Readin
   const onceWord = w.take(/\b(?:just |only )?(?:once|one time)\b(?! a )/);
 
   const days = daySet ? except(w, daySet.days) : ALL_DAYS;
+  if (perWeek && days.length !== (perWeek[1] ? Number(perWeek[1]) : 2)) {
+    throw new Ambiguity(`${perWeek[0]}, but ${days.length} day${days.length === 1 ? "" : "s"} named — on which days?`);
+  }
   if (daySet && days.length === 0)
     throw new Refused("never_runs", `no day is left once the exceptions are removed; this schedule never runs`);
   let rec: Recurrence | null = quarterly ?? monthly ?? yearly;
@@ -1222,6 +1227,8 @@ function read(text: string, opts: Required<Omit<WordsOptions, "count">>): Readin
   if (limit?.kind === "times") {
     if (spec.scheduleType === "once") {
       if (limit.n !== 1) throw new Ambiguity(`${limit.n} times — how often (e.g. "every day at 9, 3 times")?`);
+    } else if (limit.twice) {
+      throw new Ambiguity(`"twice" — two runs in all ("twice only"), or twice a day (at which times)?`);
     } else maxExecutions = limit.n;
   } else if (limit && spec.scheduleType !== "once") {
     const end =

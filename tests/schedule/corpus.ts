@@ -218,7 +218,7 @@ const counts: Phrase[] = [
   { text: "every day at 9 until march 20", next: ["2027-03-11 09:00"], runs: 10 },
   { text: "every hour for the next 3 hours", next: ["2027-03-10 11:00", "2027-03-10 12:00", "2027-03-10 13:00"], runs: 3 },
   { text: "every friday at 5pm for 4 weeks", next: ["2027-03-12 17:00", "2027-03-19 17:00"], runs: 4 },
-  { text: "every day at 7 twice", next: ["2027-03-11 07:00", "2027-03-12 07:00"], runs: 2 },
+  { text: "every day at 7, twice only", next: ["2027-03-11 07:00", "2027-03-12 07:00"], runs: 2 },
 ].map((p) => ({ category: "counts", tz: "UTC", now: N1, ...p }));
 
 const dst: Phrase[] = [
@@ -361,6 +361,8 @@ const ambiguities: Phrase[] = [
   "every day at 9 until december",
   "every monday at 9 and friday at 5pm",
   "in a fortnight",
+  "every day at 7 twice",
+  "twice a week on monday at 9",
 ].map((text) => ({ category: "ambiguities", text, tz: "Europe/Paris", now: N1, ambiguous: true as const }));
 
 const startAndEnd: Phrase[] = (
