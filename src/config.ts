@@ -71,10 +71,13 @@ export interface Config {
   rootDatabaseUrl: string | undefined;
   roles: { owner: string; authenticator: string; visitor: string };
   authenticatorPassword: string | undefined;
-  embedded: { dataDir: string; port: number };
+  /** maxRestarts: how often a postmaster that exits unexpectedly is restarted before the process exits 1. */
+  embedded: { dataDir: string; port: number; maxRestarts: number };
   port: number;
   host: string;
   graphiql: boolean;
+  /** Swagger UI at /api/docs (only the files its page needs); off in production unless API_DOCS=true. */
+  apiDocs: boolean;
   jwt: {
     secret: string | undefined;
     jwksUrl: string | undefined;
@@ -179,10 +182,12 @@ export function loadConfig(env: Env = process.env): Config {
     embedded: {
       dataDir: path.resolve(PROJECT_ROOT, str(env, "EMBEDDED_PG_DIR", ".data")!),
       port: int(env, "EMBEDDED_PG_PORT", 54329, 1024, 65535),
+      maxRestarts: int(env, "EMBEDDED_PG_MAX_RESTARTS", 3, 0, 100),
     },
     port: int(env, "PORT", 3000, 0, 65535),
     host: str(env, "HOST", "127.0.0.1")!,
     graphiql: bool(env, "GRAPHIQL", !production),
+    apiDocs: bool(env, "API_DOCS", !production),
     jwt: {
       secret: jwtSecret,
       jwksUrl,

@@ -8,6 +8,11 @@
  * AGENT_WEBHOOK_SECRET (src/agent/webhookSignature.ts). The signed path binds the request to its run: a signature made
  * for run A is refused on run B. A missing, wrong or stale signature gets 401 and changes nothing; a body over 2 MB
  * gets 413. An event id already applied to the run is answered 200 {"duplicate": true} and not applied again.
+ *
+ * Spend: the `usage` of a `completed` (or `failed`) event is recorded in the ledger (app_private.record_run_usage, kind
+ * "agent") in the same transaction as the outcome, billed under the model the run was handed over with (agent_runs.model,
+ * set by start_execution) — never a model the runtime names. A message's own `metadata.usage` / `metadata.model` are
+ * kept as `runtime_usage` / `runtime_model` and not billed, so a run is billed once, from its final event.
  */
 import express, { type NextFunction, type Request, type Response, type Router } from "express";
 import type pg from "pg";
@@ -15,8 +20,32 @@ import { SIGNATURE_HEADER, verifyRequestSignature } from "./agent/webhookSignatu
 import { log, errorFields } from "./logger.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const MAX_TOKENS_PER_EVENT = 2_147_483_647; // the ledger's integer columns
+
+/** A reported token count: a non-negative whole number (capped to the ledger's integer), anything else 0. */
+function tokens(value: unknown): number {
+  return typeof value === "number" && Number.isFinite(value) && value > 0 ? Math.min(Math.floor(value), MAX_TOKENS_PER_EVENT) : 0;
+}
+
+/** Input and output tokens of the runtime's `usage` ({promptTokens, completionTokens, totalTokens}; snake_case too). */
+export function reportedUsage(usage: unknown): { input: number; output: number } {
+  if (typeof usage !== "object" || usage === null) return { input: 0, output: 0 };
+  const u = usage as Record<string, unknown>;
+  const input = tokens(u.promptTokens ?? u.prompt_tokens ?? u.input_tokens);
+  let output = tokens(u.completionTokens ?? u.completion_tokens ?? u.output_tokens);
+  const total = tokens(u.totalTokens ?? u.total_tokens);
+  if (total > input + output) output = total - input; // only a total reported: bill it all
+  return { input, output: Math.min(output, MAX_TOKENS_PER_EVENT - input) }; // the ledger's total is an integer too
+}
 export const CALLBACK_PATH_PREFIX = "/hooks/agent-runs/";
 export const MAX_CALLBACK_BYTES = 2 * 1024 * 1024;
+
+/** The run's results.usage (the OpenAPI Usage shape), from what the runtime reported; null when it reported none. */
+function webhookUsage(usage: unknown): { promptTokens: number; completionTokens: number; totalTokens: number } | null {
+  if (typeof usage !== "object" || usage === null) return null;
+  const { input, output } = reportedUsage(usage);
+  return { promptTokens: input, completionTokens: output, totalTokens: input + output };
+}
 
 export function agentRunHooks(opts: { ownerPool: pg.Pool; secret: string; toleranceSeconds?: number }): Router {
   const router = express.Router();
@@ -71,18 +100,29 @@ export function agentRunHooks(opts: { ownerPool: pg.Pool; secret: string; tolera
         await client.query("rollback");
         return void res.status(409).json({ error: `execution is ${execution.status}` });
       }
+      if (event.type === "completed" || event.type === "failed") {
+        const { input, output } = reportedUsage(event.usage);
+        if (input + output > 0) {
+          // billed under the model of the hand-off (the run row start_execution wrote), not the runtime's word
+          await client.query(
+            "select app_private.record_run_usage($1, (select r.model from app_public.agent_runs r where r.id = $2), $3, $4)",
+            [execution.execution_id, id, input, output],
+          );
+        }
+      }
       switch (event.type) {
         case "message": {
-          const metadata = typeof event.metadata === "object" && event.metadata ? event.metadata : {};
+          const { usage, model, ...metadata } = (typeof event.metadata === "object" && event.metadata ? event.metadata : {}) as Record<string, unknown>;
+          const reported = { ...(usage !== undefined ? { runtime_usage: usage } : {}), ...(model !== undefined ? { runtime_model: model } : {}) };
           await client.query("select app_private.append_run_message($1, $2, $3, $4)", [
-            execution.execution_id, event.role, event.content, JSON.stringify({ ...metadata, via: "webhook", event_id: eventId }),
+            execution.execution_id, event.role, event.content, JSON.stringify({ ...metadata, ...reported, via: "webhook", event_id: eventId }),
           ]);
           break;
         }
         case "completed": {
           const results = {
             final_answer: typeof event.final_answer === "string" ? event.final_answer : "",
-            usage: typeof event.usage === "object" && event.usage ? event.usage : null,
+            usage: webhookUsage(event.usage),
             executor: "webhook",
           };
           await client.query("select app_private.finish_execution($1, 'completed', $2, null)", [execution.execution_id, JSON.stringify(results)]);

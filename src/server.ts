@@ -2,7 +2,7 @@
  * The HTTP side: express + PostGraphile v5 (grafserv) reflecting `app_public`.
  * Every GraphQL request runs as the visitor role with allow-listed claims; RLS decides the rest.
  */
-import http from "node:http";
+import http, { type IncomingMessage } from "node:http";
 import express, { type NextFunction, type Request, type Response } from "express";
 import pg from "pg";
 import { postgraphile, type PostGraphileInstance } from "postgraphile";
@@ -29,14 +29,17 @@ import { agentRunHooks } from "./hooks.js";
 import { makePageSizePlugin, makeRequestLimitsPlugin } from "./graphql/limits.js";
 import { makeOneTransactionPerQueryPlugin } from "./graphql/transaction.js";
 import { persistedOperationsPreset, type PersistedOperationsConfig } from "./graphql/persisted.js";
-import { rateLimits } from "./rateLimit.js";
-import { isDatabaseUnavailable } from "./db/unavailable.js";
+import { rateLimits, type RateLimits } from "./rateLimit.js";
+import { isDatabaseUnavailable, isTooManyConnections } from "./db/unavailable.js";
 import { restApi } from "./rest/router.js";
 import { metricsRoute, requestObservability } from "./requestContext.js";
 
 /** extensions.code of a GraphQL error (HTTP 503) answered while the database cannot be reached. */
 export const DATABASE_UNAVAILABLE = "DATABASE_UNAVAILABLE";
 const UNAVAILABLE_MESSAGE = "The database is unavailable right now; retry shortly.";
+/** extensions.code (HTTP 503) when PostgreSQL refused a connection because all of max_connections are in use (53300). */
+export const TOO_MANY_CONNECTIONS = "TOO_MANY_CONNECTIONS";
+const TOO_MANY_CONNECTIONS_MESSAGE = "The database has no free connection right now (max_connections reached); retry shortly.";
 
 /** SQLSTATEs whose messages are written for users and safe to pass through unchanged. */
 export function isUserFacingSqlState(code: string): boolean {
@@ -60,10 +63,81 @@ function passThrough(error: GraphQLError, original: Error, extensions: Record<st
   });
 }
 
+interface PgErrorFields {
+  code?: unknown;
+  table?: unknown;
+  column?: unknown;
+  constraint?: unknown;
+  detail?: unknown;
+}
+
+/** The columns of a constraint error's detail: `Key (agent_id)=(…) is not present in table "agents".` → agent_id. */
+function keyColumns(detail: unknown): string | undefined {
+  const m = typeof detail === "string" ? /^Key \(([^)]*)\)=/.exec(detail) : null;
+  return m?.[1]?.replace(/"/g, "");
+}
+
+/**
+ * PostgreSQL's own messages for integrity violations (23xxx) and row-level security (42501) name
+ * tables and constraints; they are re-worded here, keeping the SQLSTATE as `extensions.code` and
+ * naming the column as `extensions.field` where PostgreSQL says which. Messages the project's
+ * SQL raises itself (with its own wording) are left alone. null: pass the message on unchanged.
+ */
+export function cleanSqlError(err: Error & PgErrorFields): { message: string; field?: string } | null {
+  const table = typeof err.table === "string" ? err.table : undefined;
+  const constraint = typeof err.constraint === "string" ? err.constraint : undefined;
+  const column = typeof err.column === "string" ? err.column : undefined;
+  // PostgreSQL names a one-column constraint `<table>_<column>_<fkey|key|check>`.
+  const constrained = (suffix: string): string | undefined =>
+    table && constraint?.startsWith(`${table}_`) && constraint.endsWith(suffix) ? constraint.slice(table.length + 1, -suffix.length) || undefined : undefined;
+  switch (err.code) {
+    case "23503": {
+      const field = keyColumns(err.detail) ?? constrained("_fkey");
+      if ((typeof err.detail === "string" && /still referenced/.test(err.detail)) || /^update or delete on/.test(err.message)) {
+        return { message: "this record is still referenced by other records; delete or change those first", ...(field ? { field } : {}) };
+      }
+      return { message: `${field ?? "a reference"}: the referenced record does not exist or is not visible to you`, ...(field ? { field } : {}) };
+    }
+    case "23001":
+      return { message: "this record is still referenced by other records; delete or change those first" };
+    case "23505": {
+      const field = keyColumns(err.detail) ?? constrained("_key");
+      return { message: `a record with this ${field ?? "key"} already exists`, ...(field ? { field } : {}) };
+    }
+    case "23502":
+      return { message: `${column ?? "a required value"} must not be null`, ...(column ? { field: column } : {}) };
+    case "23514": {
+      const field = column ?? constrained("_check");
+      return { message: `${field ?? "a value"} is outside what is allowed (see the field's description)`, ...(field ? { field } : {}) };
+    }
+    case "23P01":
+      return { message: "this record overlaps an existing one" };
+    case "42501":
+      if (/row-level security|permission denied for/.test(err.message)) {
+        return { message: "permission denied: the record is not yours, or this change is not allowed to you" };
+      }
+      return null;
+    default:
+      if (/^23/.test(String(err.code)) && (table || constraint)) return { message: "the change breaks an integrity rule of this record" };
+      return null;
+  }
+}
+
 export function maskError(error: GraphQLError): GraphQLError {
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- false positive: tsc needs it for .code/.hint
   const original = error.originalError as (Error & { code?: unknown; hint?: unknown }) | undefined;
-  if (original && isDatabaseUnavailable(original)) {
+  if (original && isTooManyConnections(original)) {
+    return new GraphQLError(TOO_MANY_CONNECTIONS_MESSAGE, {
+      nodes: error.nodes,
+      source: error.source,
+      positions: error.positions,
+      path: error.path,
+      originalError: original,
+      extensions: { code: TOO_MANY_CONNECTIONS },
+    });
+  }
+  // a subscription cut by a database restart carries the cause in its own message, not always as originalError
+  if ((original && isDatabaseUnavailable(original)) || (!original && isDatabaseUnavailable(error))) {
     return new GraphQLError(UNAVAILABLE_MESSAGE, {
       nodes: error.nodes,
       source: error.source,
@@ -74,13 +148,26 @@ export function maskError(error: GraphQLError): GraphQLError {
     });
   }
   if (original && typeof original.code === "string" && isUserFacingSqlState(original.code)) {
+    const clean = cleanSqlError(original);
+    if (clean) return passThrough(error, Object.assign(new Error(clean.message), { cause: original }), { code: original.code, ...(clean.field ? { field: clean.field } : {}) });
     return passThrough(error, original, { code: original.code, ...(original.hint ? { hint: original.hint } : {}) });
   }
   // PostGraphile's own "nothing matched" errors for update/delete mutations are safe and useful.
   if (original && /^No values were (updated|deleted) in collection/.test(original.message)) {
     return passThrough(error, original, { code: "NOT_FOUND" });
   }
-  return defaultMaskError(error);
+  // Every refusal carries a code: a message passed on unchanged (grafast's SafeErrors such as "Cannot use 'offset' with
+  // 'last'", invalid variable values) is the request's fault; a masked one (logged with a hash) is ours.
+  const masked = defaultMaskError(error);
+  if (typeof masked.extensions?.code === "string") return masked;
+  return new GraphQLError(masked.message, {
+    nodes: masked.nodes,
+    source: masked.source,
+    positions: masked.positions,
+    path: masked.path,
+    originalError: masked.originalError ?? undefined,
+    extensions: { ...masked.extensions, code: masked.message === error.message ? "BAD_REQUEST" : "INTERNAL_SERVER_ERROR" },
+  });
 }
 
 export interface ApiServer {
@@ -117,7 +204,7 @@ const DatabaseUnavailableStatusPlugin: GraphileConfig.Plugin = {
       async processRequest(next) {
         const result = await next();
         if (!result || (result.type !== "buffer" && result.type !== "json")) return result;
-        if (result.type === "buffer" && !result.buffer.includes(DATABASE_UNAVAILABLE)) return result;
+        if (result.type === "buffer" && !result.buffer.includes(DATABASE_UNAVAILABLE) && !result.buffer.includes(TOO_MANY_CONNECTIONS)) return result;
         let body: unknown;
         try {
           body = result.type === "json" ? result.json : JSON.parse(result.buffer.toString("utf8"));
@@ -125,14 +212,59 @@ const DatabaseUnavailableStatusPlugin: GraphileConfig.Plugin = {
           return result;
         }
         const { errors } = (body ?? {}) as { errors?: Array<{ extensions?: { code?: unknown } }> };
-        if (!Array.isArray(errors) || !errors.some((e) => e?.extensions?.code === DATABASE_UNAVAILABLE)) return result;
+        if (!Array.isArray(errors) || !errors.some((e) => e?.extensions?.code === DATABASE_UNAVAILABLE || e?.extensions?.code === TOO_MANY_CONNECTIONS)) return result;
         return { ...result, statusCode: 503, headers: { ...result.headers, "retry-after": "5" } };
       },
     },
   },
 };
 
-export function makePreset(opts: { authPool: pg.Pool; pgSubscriber: PgSubscriber; minIntervalSeconds: number; visitorRole: string; graphiql: boolean; limits: Config["limits"]; verify: (t: string) => Promise<VerifiedClaims>; persisted?: PersistedOperationsConfig; scheduleModel?: PromptProvider | null }): GraphileConfig.Preset {
+/** The bearer token of a websocket connection (connectionParams.authorization), or null. */
+function websocketToken(params: Record<string, unknown> | undefined | null): string | null {
+  const raw = typeof params?.authorization === "string" ? params.authorization : undefined;
+  return raw ? raw.replace(/^Bearer\s+/i, "") : null;
+}
+
+/**
+ * Every websocket `subscribe` (query, mutation or subscription) counts against the same per-IP
+ * and per-user limits as an HTTP request (src/rateLimit.ts); over the limit it is refused with
+ * RATE_LIMITED before it is parsed.
+ */
+function makeWebsocketLimitsPlugin(admit: RateLimits["admitWebsocketOperation"], verify: (t: string) => Promise<VerifiedClaims>): GraphileConfig.Plugin {
+  return {
+    name: "WebsocketLimitsPlugin",
+    version: "1.0.0",
+    grafserv: {
+      middleware: {
+        async onSubscribe(next, event) {
+          const token = websocketToken(event.ctx.connectionParams);
+          const sub = token ? await verify(token).then((c) => c.sub, () => null) : null;
+          // graphql-ws's ws adaptor puts the upgrade request in ctx.extra (grafserv reads it there too).
+          const { request } = event.ctx.extra as { request: IncomingMessage };
+          const refusal = await admit(request, sub);
+          return refusal ? [refusal] : next();
+        },
+      },
+    },
+  };
+}
+
+export function makePreset(opts: {
+  authPool: pg.Pool;
+  pgSubscriber: PgSubscriber;
+  minIntervalSeconds: number;
+  visitorRole: string;
+  graphiql: boolean;
+  limits: Config["limits"];
+  verify: (t: string) => Promise<VerifiedClaims>;
+  persisted?: PersistedOperationsConfig;
+  /** Provisions a websocket user on their first operation, like authMiddleware does over HTTP. */
+  provision?: (claims: VerifiedClaims) => Promise<void>;
+  /** Counts websocket operations against the HTTP rate limits. */
+  admitWebsocketOperation?: RateLimits["admitWebsocketOperation"];
+  /** parseSchedule's model fallback (OPENAI_API_KEY set); null offline. */
+  scheduleModel?: PromptProvider | null;
+}): GraphileConfig.Preset {
   return {
     extends: [PostGraphileAmberPreset, persistedOperationsPreset(opts.persisted ?? { directory: undefined, only: false })],
     plugins: [
@@ -147,6 +279,7 @@ export function makePreset(opts: { authPool: pg.Pool; pgSubscriber: PgSubscriber
       }),
       makeRequestLimitsPlugin(opts.limits),
       makePageSizePlugin(opts.limits),
+      ...(opts.admitWebsocketOperation ? [makeWebsocketLimitsPlugin(opts.admitWebsocketOperation, opts.verify)] : []),
     ],
     pgServices: [makePgService({ pool: opts.authPool, pgSubscriber: opts.pgSubscriber, schemas: ["app_public"] })],
     grafast: {
@@ -155,17 +288,19 @@ export function makePreset(opts: { authPool: pg.Pool; pgSubscriber: PgSubscriber
         const req = requestContext.expressv4?.req;
         if (req) return { pgSettings: pgSettingsFor(req.auth, opts.visitorRole) };
         // Websocket (subscriptions): the token travels in connectionParams.
-        const params = requestContext.ws?.connectionParams;
-        const raw = typeof params?.authorization === "string" ? params.authorization : undefined;
-        if (!raw) return { pgSettings: pgSettingsFor(null, opts.visitorRole) };
-        const token = raw.replace(/^Bearer\s+/i, "");
+        const token = websocketToken(requestContext.ws?.connectionParams);
+        if (!token) return { pgSettings: pgSettingsFor(null, opts.visitorRole) };
+        let claims: VerifiedClaims;
         try {
-          return { pgSettings: pgSettingsFor(await opts.verify(token), opts.visitorRole) };
+          claims = await opts.verify(token);
         } catch (err) {
           throw new GraphQLError(`invalid token: ${err instanceof AuthError ? err.message : "invalid"}`, {
             extensions: { code: "UNAUTHENTICATED" },
           });
         }
+        // A user seen only over the websocket gets their user row and personal account like an HTTP one.
+        await opts.provision?.(claims);
+        return { pgSettings: pgSettingsFor(claims, opts.visitorRole) };
       },
     },
     grafserv: {
@@ -239,6 +374,8 @@ export async function startServer(options: ServerOptions): Promise<ApiServer> {
       limits: config.limits,
       verify,
       persisted: config.persisted,
+      provision,
+      admitWebsocketOperation: limiters.admitWebsocketOperation,
       // parseSchedule's fallback for words the grammar cannot read: only with a key (offline it answers "ambiguous")
       scheduleModel: config.llm.apiKey
         ? makeOpenAIProvider({ apiKey: config.llm.apiKey, baseURL: config.llm.baseUrl, model: config.llm.model, timeoutMs: config.llm.timeoutMs, maxRetries: config.llm.maxRetries })
@@ -247,10 +384,17 @@ export async function startServer(options: ServerOptions): Promise<ApiServer> {
   );
   const serv = pgl.createServ(grafserv);
   // The plan's REST routes: named GraphQL operations run through this same grafserv instance (src/rest/).
-  app.use("/api", restApi({ serv, verify, provision, limiters, maxBodyBytes: config.limits.maxBodyBytes }));
+  app.use("/api", restApi({ serv, verify, provision, limiters, maxBodyBytes: config.limits.maxBodyBytes, docs: config.apiDocs }));
   const httpServer = http.createServer(app);
   await serv.addTo(app, httpServer);
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    if (isTooManyConnections(err)) {
+      log.warn("request failed: no free database connection (max_connections)", errorFields(err));
+      if (!res.headersSent) {
+        res.status(503).set("retry-after", "5").json({ errors: [{ message: TOO_MANY_CONNECTIONS_MESSAGE, extensions: { code: TOO_MANY_CONNECTIONS } }] });
+      }
+      return;
+    }
     if (isDatabaseUnavailable(err)) {
       log.warn("request failed: database unavailable", errorFields(err));
       if (!res.headersSent) {

@@ -12,6 +12,7 @@ import { log } from "./logger.js";
 import { taskList, runSettings } from "../tasks/index.js";
 import { RunPool } from "./run/pool.js";
 import { makeRunExecutor } from "./run/execute.js";
+import { modelCallCheck } from "./agent/openaiExecutor.js";
 import { sampleDatabase } from "./metrics.js";
 
 export interface WorkerHealth {
@@ -37,6 +38,8 @@ export function createRunPool(opts: { ownerUrl: string; config: Config; settings
   const db = new pg.Pool({ connectionString: opts.ownerUrl, max: config.run.dbConnections });
   db.on("error", (err) => log.warn("run pool connection error", { error: String(err) }));
   const settings = opts.settings ?? runSettings(config);
+  // The executor asks the plan before every model call (allowance, max_tokens ceiling) on this pool's database.
+  settings.executor?.bindModelCallCheck?.(modelCallCheck(db));
   const pool = new RunPool({
     db,
     connectionString: opts.ownerUrl,
@@ -60,7 +63,19 @@ export async function startWorker(opts: { ownerUrl: string; config: Config; task
   const { pool, db } = createRunPool(opts);
   const p = config.run.provider;
   if (p.maxConcurrent !== null || p.requestsPerMinute !== null || p.tokensPerMinute !== null) {
-    await db.query("select app_private.configure_provider($1, $2, $3, $4)", [provider, p.maxConcurrent, p.requestsPerMinute, p.tokensPerMinute]);
+    // the database is the one home of the fleet's shared provider limits: MODEL_* only seeds them
+    const { rows } = await db.query<{ max_concurrent: number | null; requests_per_minute: number | null; tokens_per_minute: number | null }>(
+      "select max_concurrent, requests_per_minute, tokens_per_minute from app_private.seed_provider_limits($1, $2, $3, $4)",
+      [provider, p.maxConcurrent, p.requestsPerMinute, p.tokensPerMinute],
+    );
+    const inForce = rows[0]!;
+    if (inForce.max_concurrent !== p.maxConcurrent || inForce.requests_per_minute !== p.requestsPerMinute || inForce.tokens_per_minute !== p.tokensPerMinute) {
+      log.warn("MODEL_* differ from the provider limits in force for the whole fleet; the database's apply", {
+        provider,
+        in_force: inForce,
+        change_with: "select app_private.configure_provider(provider, max_concurrent, requests_per_minute, tokens_per_minute) in psql",
+      });
+    }
   }
 
   // Health, from graphile-worker's own events: its LISTEN connection is what notices new jobs and a lost database.

@@ -1,5 +1,5 @@
---! Previous: sha1:2884fd0d5e28878951ba75d4e45b4e6b1b3441b4
---! Hash: sha1:de5d61224a3caad985af71591288598da5d9e57d
+--! Previous: sha1:df0b46bd6271395f90f8c2fc6397c1ca128aca30
+--! Hash: sha1:d68123632cf97fbd49738bee2f610146b96fb218
 --! Message: Schedules in words
 
 -- Schedules in words (docs/schedules.md):

@@ -3,6 +3,7 @@
  * tools of the agent's MCP servers offered as function tools, until the model answers without calling a tool.
  */
 import type OpenAI from "openai";
+import type pg from "pg";
 import { classifyOpenAIError, makeOpenAIClient, makeRedactor } from "../llm/openaiClient.js";
 import { providerKey } from "../config.js";
 import { countModelCall } from "../metrics.js";
@@ -15,6 +16,8 @@ import {
   type AgentRunInput,
   type AgentRunResult,
   type HistoryMessage,
+  type ModelCallCheck,
+  type ModelCallGate,
   type RunMessage,
   type Usage,
 } from "./types.js";
@@ -25,6 +28,23 @@ type StreamParams = OpenAI.Chat.Completions.ChatCompletionCreateParamsStreaming;
 
 export const DEFAULT_MAX_TOKENS = 4096;
 export const DEFAULT_MAX_STEPS = 10;
+
+/** The check of app_private.check_model_call on a database pool (the run pool's). */
+export function modelCallCheck(db: pg.Pool): ModelCallCheck {
+  return async (executionId, model, maxTokens) => {
+    const { rows } = await db.query<{ r: { refusal: string | null; max_tokens_ceiling: number | null } }>(
+      "select app_private.check_model_call($1, $2, $3) as r",
+      [executionId, model, maxTokens],
+    );
+    return { refusal: rows[0]?.r.refusal ?? null, maxTokensCeiling: rows[0]?.r.max_tokens_ceiling ?? null };
+  };
+}
+
+/** The execution a run belongs to: start_execution writes it into the first (task prompt) message's metadata. */
+function executionIdOf(history: HistoryMessage[]): string | null {
+  const id = history[0]?.metadata?.execution_id;
+  return typeof id === "string" ? id : null;
+}
 
 export interface OpenAIExecutorConfig {
   apiKey: string;
@@ -37,6 +57,11 @@ export interface OpenAIExecutorConfig {
   /** Run-level cap on total tokens (prompt + completion, summed over steps). */
   maxTotalTokens: number;
   mcp: McpRegistry;
+  /**
+   * Asked before every model call (the monthly token allowance, model allow-list and max_tokens ceiling); its ceiling
+   * clamps the default max_tokens. Also settable later with bindModelCallCheck (the run pool binds its database).
+   */
+  checkModelCall?: ModelCallCheck;
 }
 
 interface ToolCall {
@@ -68,14 +93,19 @@ export function makeOpenAIExecutor(cfg: OpenAIExecutorConfig): AgentExecutor {
   const maxSteps = cfg.maxSteps > 0 ? cfg.maxSteps : DEFAULT_MAX_STEPS;
   const redact = makeRedactor(cfg.apiKey);
   const provider = providerKey(cfg.baseURL); // metrics label, as metered in app_private.model_usage
+  let checkModelCall = cfg.checkModelCall;
 
   return {
     kind: "openai",
     mcp: cfg.mcp,
+    bindModelCallCheck(check: ModelCallCheck) {
+      checkModelCall = check;
+    },
     async run(input: AgentRunInput): Promise<AgentRunResult> {
       const { agent, signal } = input;
       const model = agent.model ?? cfg.defaultModel;
-      const maxTokens = agent.maxTokens ?? DEFAULT_MAX_TOKENS;
+      let maxTokens = agent.maxTokens ?? DEFAULT_MAX_TOKENS;
+      const executionId = executionIdOf(input.history);
       const aborted = () => new AgentError("run aborted", false, "aborted");
       if (signal.aborted) throw aborted();
 
@@ -104,6 +134,18 @@ export function makeOpenAIExecutor(cfg: OpenAIExecutorConfig): AgentExecutor {
       try {
         for (let step = 1; ; step++) {
           if (signal.aborted) throw fail(aborted());
+          // The plan, before every model call: one run stops at its owner's monthly allowance, and max_tokens never
+          // exceeds the ceiling (the agent's own value is checked, the default is clamped to it).
+          if (checkModelCall && executionId) {
+            let gate: ModelCallGate;
+            try {
+              gate = await checkModelCall(executionId, model, agent.maxTokens);
+            } catch (err) {
+              throw fail(new AgentError(`could not check the plan before model call ${step}: ${err instanceof Error ? err.message : String(err)}`, true, "database"));
+            }
+            if (gate.refusal) throw fail(new AgentError(`refused by the plan before model call ${step}: ${gate.refusal}`, false, "plan"));
+            if (agent.maxTokens === null && gate.maxTokensCeiling !== null) maxTokens = Math.min(DEFAULT_MAX_TOKENS, gate.maxTokensCeiling);
+          }
           const params: StreamParams = {
             model,
             messages,

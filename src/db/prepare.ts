@@ -35,7 +35,13 @@ export async function prepareDatabase(config: Config, opts: { migrate: boolean }
       embedded: undefined,
     };
   }
-  const embedded = await startEmbedded({ dataDir: config.embedded.dataDir, port: config.embedded.port, persistent: true });
+  const embedded = await startEmbedded({
+    dataDir: config.embedded.dataDir,
+    port: config.embedded.port,
+    persistent: true,
+    // a supervisor (systemd, Docker, Kubernetes) restarts the whole process when the database cannot be kept up
+    supervise: { maxRestarts: config.embedded.maxRestarts, onGiveUp: () => process.exit(1) },
+  });
   try {
     const { secrets } = embedded;
     await ensureRolesAndDatabase(embedded.rootUrl, EMBEDDED_DATABASE, config, {

@@ -18,7 +18,23 @@ const CODES = new Set([
   "57P03", // cannot_connect_now (starting up, shutting down, in recovery)
   "53300", // too_many_connections
 ]);
-const MESSAGES = /Connection terminated|timeout exceeded when trying to connect|connection timeout|Client has encountered a connection error|the database system is (starting up|shutting down)/i;
+const MESSAGES =
+  /Connection terminated|timeout exceeded when trying to connect|connection timeout|Client has encountered a connection error|the database system is (starting up|shutting down|in recovery mode|not yet accepting connections)|terminating connection due to (administrator command|crash of another server process)|server closed the connection unexpectedly|Connection ended unexpectedly|Underlying pubsub channel interrupted/i; // the last: @dataplan/pg's PgSubscriber when its LISTEN connection is lost
+
+/** PostgreSQL refused the connection: max_connections are all in use (53300). A capacity problem, not an outage. */
+export function isTooManyConnections(err: unknown): boolean {
+  const seen = new Set<unknown>();
+  const queue: unknown[] = [err];
+  while (queue.length > 0 && seen.size < 10) {
+    const e = queue.shift();
+    if (!e || typeof e !== "object" || seen.has(e)) continue;
+    seen.add(e);
+    const { code, message, cause, originalError } = e as { code?: unknown; message?: unknown; cause?: unknown; originalError?: unknown };
+    if (code === "53300" || (typeof message === "string" && /too many clients already|remaining connection slots are reserved/i.test(message))) return true;
+    queue.push(cause, originalError);
+  }
+  return false;
+}
 
 export function isDatabaseUnavailable(err: unknown): boolean {
   const seen = new Set<unknown>();

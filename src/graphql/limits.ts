@@ -2,8 +2,10 @@
  * Abuse limits of the GraphQL API (README "Security"), wired the PostGraphile v5 way:
  *
  * - RequestLimitsPlugin: grafserv's `setPreset` middleware adds validation rules to every
- *   operation (HTTP and websocket): graphql-armor's max-aliases, max-depth and cost-limit
- *   rules, its max-tokens lexer, graphql-js's NoSchemaIntrospectionCustomRule when
+ *   operation (HTTP and websocket): graphql-armor's max-aliases and max-depth rules, its
+ *   max-tokens lexer, the project's cost rule (src/graphql/cost.ts: page sizes from literals,
+ *   variables and the default page size; checked again with the variable values by a grafast
+ *   execute/subscribe middleware before anything runs), graphql-js's NoSchemaIntrospectionCustomRule when
  *   introspection is off, and graphql-armor's field-suggestion masking when suggestions are off.
  *   Every limit error says which limit (and setting) refused the request and what is allowed,
  *   with `extensions.code = "LIMIT_EXCEEDED"` and `extensions.limit` naming the setting.
@@ -11,11 +13,11 @@
  *   `first` nor `last` is given, and `first` / `last` above the maximum are refused (ST003).
  */
 import { blockFieldSuggestionsPlugin } from "@escape.tech/graphql-armor-block-field-suggestions";
-import { costLimitRule } from "@escape.tech/graphql-armor-cost-limit";
 import { maxAliasesRule } from "@escape.tech/graphql-armor-max-aliases";
 import { maxDepthRule } from "@escape.tech/graphql-armor-max-depth";
 import { MaxTokensParserWLexer } from "@escape.tech/graphql-armor-max-tokens";
 import { constant, lambda, list, SafeError, type Step } from "postgraphile/grafast";
+import { costLimitValidationRule, executionCostRefusal } from "./cost.js";
 import {
   GraphQLError,
   NoSchemaIntrospectionCustomRule,
@@ -100,7 +102,8 @@ export function limitValidationRules(limits: GraphQLLimits): ValidationRule[] {
     withErrorShape(maxAliasesRule({ n: limits.maxAliases, ...report }), limitExtensions("GRAPHQL_MAX_ALIASES", limits.maxAliases), false, ` At most ${limits.maxAliases} aliases are allowed per operation.`),
     withErrorShape(maxDepthRule({ n: limits.maxDepth, ...report }), limitExtensions("GRAPHQL_MAX_DEPTH", limits.maxDepth), false, ` Selections may nest at most ${limits.maxDepth} levels deep.`),
     withErrorShape(maxTokensRule(limits.maxTokens), limitExtensions("GRAPHQL_MAX_TOKENS", limits.maxTokens), false, ` A document may have at most ${limits.maxTokens} tokens.`),
-    withErrorShape(costLimitRule({ maxCost: limits.maxCost, ...report }), limitExtensions("GRAPHQL_MAX_COST", limits.maxCost), false, ` Split the request or select fewer fields (each object costs 2, each scalar 1, times 1.5 per level of depth).`),
+    // The cost with the page size every connection really gets (src/graphql/cost.ts); checked again with the variables.
+    costLimitValidationRule(limits),
   ];
   if (!limits.introspection) {
     rules.push(withErrorShape(NoSchemaIntrospectionCustomRule, { code: "INTROSPECTION_DISABLED", limit: "GRAPHQL_INTROSPECTION" }, false));
@@ -108,9 +111,12 @@ export function limitValidationRules(limits: GraphQLLimits): ValidationRule[] {
   return rules;
 }
 
-/** Wraps graphql-js's own rules so that their errors carry no field/type suggestions. */
-function withoutSuggestions(rules: readonly ValidationRule[]): ValidationRule[] {
-  return rules.map((rule) => withErrorShape(rule, null, true));
+/**
+ * Wraps graphql-js's own rules so that their errors carry `extensions.code = "GRAPHQL_VALIDATION_FAILED"` (every
+ * refusal has a code) and, when suggestions are off, no field/type suggestions.
+ */
+function withCode(rules: readonly ValidationRule[], stripSuggestions: boolean): ValidationRule[] {
+  return rules.map((rule) => withErrorShape(rule, { code: "GRAPHQL_VALIDATION_FAILED" }, stripSuggestions));
 }
 
 export function makeRequestLimitsPlugin(limits: GraphQLLimits): GraphileConfig.Plugin {
@@ -119,10 +125,23 @@ export function makeRequestLimitsPlugin(limits: GraphQLLimits): GraphileConfig.P
     name: "RequestLimitsPlugin",
     version: "1.0.0",
     description: "Alias, depth, token and cost limits; introspection and field suggestions switchable",
+    grafast: {
+      middleware: {
+        // The cost with the request's variable values, before any step runs (HTTP, REST and websocket alike).
+        execute(next, event) {
+          const refusal = executionCostRefusal(event.args, limits);
+          return refusal ? { errors: [refusal] } : next();
+        },
+        subscribe(next, event) {
+          const refusal = executionCostRefusal(event.args, limits);
+          return refusal ? { errors: [refusal] } : next();
+        },
+      },
+    },
     grafserv: {
       middleware: {
         setPreset(next, event) {
-          const rules = limits.fieldSuggestions ? event.validationRules : withoutSuggestions(event.validationRules);
+          const rules = withCode(event.validationRules, !limits.fieldSuggestions);
           event.validationRules.splice(0, event.validationRules.length, ...rules, ...extra);
           return next();
         },

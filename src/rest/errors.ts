@@ -54,6 +54,7 @@ const STATUS_OF_CODE: Record<string, number> = {
   RATE_LIMITED: 429,
   LIMIT_EXCEEDED: 400,
   DATABASE_UNAVAILABLE: 503,
+  TOO_MANY_CONNECTIONS: 503,
 };
 
 export function statusOfCode(code: string): number {
@@ -80,7 +81,7 @@ function secondsUntilStated(message: string, now: Date): number | undefined {
 export function retryAfterOf(code: string, message: string, now = new Date()): number | undefined {
   if (code === "ST008" || code === "ST010") return secondsToNextMonth(now);
   if (code === "ST013") return secondsUntilStated(message, now);
-  if (code === "DATABASE_UNAVAILABLE") return 5;
+  if (code === "DATABASE_UNAVAILABLE" || code === "TOO_MANY_CONNECTIONS") return 5;
   return undefined;
 }
 
@@ -110,6 +111,10 @@ export function fromGraphQLError(error: GraphQLErrorLike, fieldNames: Record<str
           ? /^([a-z][a-z_]*) must /.exec(error.message)?.[1] // the SQL functions' messages start with the field: "task_name must be …"
           : undefined;
   const field = rawField ? (fieldNames[rawField] ?? rawField) : undefined;
+  // The GraphQL page-size refusal names first/last and after: <endCursor>; a REST client sent limit and pages with offset.
+  if (ext.limit === "GRAPHQL_MAX_PAGE_SIZE" && typeof ext.max === "number") {
+    return new RestError(422, code, `${field ?? "limit"} must be between 0 and ${ext.max}; fetch further pages with offset`, field ?? "limit");
+  }
   // Errors without a code were masked by the server (their message carries the log hash): pass it on as a 500.
   return new RestError(statusOfCode(code), code, error.message, field, retryAfterOf(code, error.message));
 }

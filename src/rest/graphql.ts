@@ -10,6 +10,7 @@
 import type { Request, Response } from "express";
 import { hookArgs, isAsyncIterable } from "postgraphile/grafast";
 import type { GrafservBase } from "postgraphile/grafserv";
+import { SERVER_OPERATION } from "../graphql/cost.js";
 import { fromGraphQLError } from "./errors.js";
 import { OPERATIONS, type OperationName } from "./operations.js";
 
@@ -30,7 +31,9 @@ export type RunOperation = (
 
 export function makeOperationRunner(serv: GrafservBase): RunOperation {
   return async (req, res, name, variables, fieldNames = {}) => {
-    const requestContext: Partial<Grafast.RequestContext> = { node: { req, res }, expressv4: { req, res } };
+    // SERVER_OPERATION: these documents are the server's own, one connection deep, their page size bounded by the
+    // OpenAPI document (limit ≤ 1000); the execution-time cost check (src/graphql/cost.ts) leaves them alone.
+    const requestContext = { node: { req, res }, expressv4: { req, res }, [SERVER_OPERATION]: true } as Partial<Grafast.RequestContext>;
     const { schema, parseAndValidate, execute, contextValue, resolvedPreset } = await serv.getExecutionConfig(requestContext);
     const { errors, document } = parseAndValidate(OPERATIONS[name]);
     if (errors) throw new Error(`REST operation ${name} does not validate against the schema: ${errors.map((e) => e.message).join("; ")}`);

@@ -3,7 +3,7 @@
  * per-document token limit applies to them like to any client's) and is parsed and validated
  * once, by the same grafserv instance that serves /graphql.
  *
- * The fragments select exactly the fields a REST response carries; src/rest/shape.ts turns
+ * The fragments select exactly the fields a REST response carries; snakeKeys (src/rest/router.ts) turns
  * their camelCase keys into the plan's snake_case.
  */
 
@@ -35,6 +35,7 @@ const TASK = /* GraphQL */ `
     needsReview
     reviewReasons
     missedCount
+    overlapPolicy
     scheduleDescription
     suggestedSchedule
     createdAt

@@ -28,6 +28,9 @@ export const OPENAPI_DOCUMENT: Readonly<Record<string, unknown>> = Object.freeze
   JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "src/rest/openapi.json"), "utf8")) as Record<string, unknown>,
 );
 
+/** The files of swagger-ui-dist that /api/docs serves (the page's stylesheet and script). */
+export const DOCS_FILES = ["swagger-ui.css", "swagger-ui-bundle.js"] as const;
+
 /** Longest `?wait=` of the export (the document's maximum); re-read intervals grow from 100 ms to 1 s. */
 const FIRST_POLL_MS = 100;
 const MAX_POLL_MS = 1000;
@@ -38,6 +41,8 @@ export interface RestApiOptions {
   provision: (claims: VerifiedClaims) => Promise<void>;
   limiters: { perIp: RequestHandler; perUser: RequestHandler };
   maxBodyBytes: number;
+  /** Serve Swagger UI at /docs (API_DOCS). */
+  docs: boolean;
 }
 
 /** camelCase keys of a GraphQL object → the plan's snake_case (top level only: JSON values keep their keys). */
@@ -107,25 +112,33 @@ export function restApi(opts: RestApiOptions): express.Router {
   const router = express.Router();
   router.use(restErrorShape, opts.limiters.perIp);
 
-  // The document and its reference page: public, like GraphiQL's schema.
+  // The document is public (like the GraphQL schema); its reference page only when API_DOCS is on (off in production).
   router.get("/openapi.json", (_req, res) => void res.json(OPENAPI_DOCUMENT));
-  const swaggerUi = path.dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"));
-  router.get("/docs", (req, res) => {
-    const base = `${req.baseUrl}/docs`;
-    res.type("html").send(`<!doctype html>
+  if (opts.docs) {
+    const swaggerUi = path.dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"));
+    router.get("/docs", (req, res) => {
+      const base = `${req.baseUrl}/docs`;
+      res.type("html").send(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Scheduled agent tasks — REST API</title>
 <link rel="stylesheet" href="${base}/swagger-ui.css"></head>
 <body><div id="swagger-ui"></div>
 <script src="${base}/swagger-ui-bundle.js"></script><script src="${base}/init.js"></script></body></html>`);
+    });
+    router.get("/docs/init.js", (req, res) => {
+      res
+        .type("js")
+        .send(
+          `window.ui = SwaggerUIBundle({ url: ${JSON.stringify(`${req.baseUrl}/openapi.json`)}, dom_id: "#swagger-ui", deepLinking: true, validatorUrl: null });\n`,
+        );
+    });
+    // Exactly the two files the page loads: not the package's other files (its package.json, stock index.html, source maps).
+    for (const file of DOCS_FILES) {
+      router.get(`/docs/${file}`, (_req, res) => res.sendFile(path.join(swaggerUi, file)));
+    }
+  }
+  router.use("/docs", (_req, res) => {
+    sendError(res, new RestError(404, "NOT_FOUND", opts.docs ? "no such file of the API reference page" : "the API reference page is off (API_DOCS=false)"));
   });
-  router.get("/docs/init.js", (req, res) => {
-    res
-      .type("js")
-      .send(
-        `window.ui = SwaggerUIBundle({ url: ${JSON.stringify(`${req.baseUrl}/openapi.json`)}, dom_id: "#swagger-ui", deepLinking: true, validatorUrl: null });\n`,
-      );
-  });
-  router.use("/docs", express.static(swaggerUi, { index: false, fallthrough: false }));
 
   router.use(authMiddleware(opts.verify, opts.provision), requireUser, opts.limiters.perUser);
   router.use(express.json({ limit: opts.maxBodyBytes }));
@@ -214,7 +227,7 @@ export function restApi(opts: RestApiOptions): express.Router {
 
   router.put("/tasks/:task_id", async (req, res) => {
     const taskId = req.params.task_id;
-    const body = req.body as { name?: string; description?: string | null; generated_prompt?: string; status?: "active" | "paused" };
+    const body = req.body as { name?: string; description?: string | null; generated_prompt?: string; overlap_policy?: string; status?: "active" | "paused" };
     let task = await readTask(req, res);
     if (body.status !== undefined && body.status !== task.status) {
       const [op, field] = body.status === "paused" ? (["PauseTask", "pauseTask"] as const) : (["ResumeTask", "resumeTask"] as const);
@@ -224,8 +237,9 @@ export function restApi(opts: RestApiOptions): express.Router {
     if (body.name !== undefined) patch.name = body.name;
     if (body.description !== undefined) patch.description = body.description;
     if (body.generated_prompt !== undefined) patch.generatedPrompt = body.generated_prompt;
+    if (body.overlap_policy !== undefined) patch.overlapPolicy = body.overlap_policy;
     if (Object.keys(patch).length > 0) {
-      const data = await run(req, res, "UpdateTask", { taskId, patch }, { generatedPrompt: "generated_prompt" });
+      const data = await run(req, res, "UpdateTask", { taskId, patch }, { generatedPrompt: "generated_prompt", overlapPolicy: "overlap_policy" });
       task = data.updateScheduledTaskByTaskId.scheduledTask as GraphQLData;
     }
     res.json(taskJson(task));
@@ -294,11 +308,23 @@ export function restApi(opts: RestApiOptions): express.Router {
     res.json({ executions: conn.nodes.map(snakeKeys), total_count: conn.totalCount, limit: q.limit, offset: q.offset });
   });
 
-  router.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
+  router.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(err);
-    sendError(res, toRestError(err, opts.maxBodyBytes));
+    const rest = toRestError(err, opts.maxBodyBytes);
+    if (rest.status === 405) res.set("Allow", allowedMethods(req.path).join(", "));
+    sendError(res, rest);
   });
   return router;
+}
+
+const DOCUMENT_PATHS = Object.entries(OPENAPI_DOCUMENT.paths as Record<string, Record<string, unknown>>).map(([template, item]) => ({
+  pattern: new RegExp(`^${template.replace(/\{[^}]+\}/g, "[^/]+")}$`),
+  methods: Object.keys(item).filter((k) => ["get", "put", "post", "delete", "patch"].includes(k)).map((m) => m.toUpperCase()),
+}));
+
+/** The methods the document offers on a path (for a 405's Allow header). */
+export function allowedMethods(requestPath: string): string[] {
+  return DOCUMENT_PATHS.find((p) => p.pattern.test(requestPath))?.methods ?? [];
 }
 
 function toRestError(err: unknown, maxBodyBytes: number): RestError {

@@ -31,6 +31,8 @@ export interface StartedRun {
   thread_id: string;
   agent_run_id: string;
   attempts: number;
+  /** Fencing token of this holder's lease: every write of the run names it, and a stale one is refused. */
+  lease_epoch: number;
   /** manual | schedule: set by the run pool (metrics labels); absent when a caller does not know it. */
   trigger_type?: string;
   agent: {
@@ -61,6 +63,13 @@ export interface RunSettings {
 }
 
 const NO_MCP: McpRegistry = { servers: {}, allowedHosts: [] };
+
+/** A write of the run was refused: its lease epoch is stale (taken over) or the run was cancelled. */
+class RunNoLongerHeld extends Error {
+  constructor() {
+    super("the run is no longer held by this worker");
+  }
+}
 
 function agentConfig(started: StartedRun): AgentConfig {
   const a = started.agent;
@@ -102,7 +111,7 @@ export function makeRunExecutor(db: pg.Pool, settings: RunSettings) {
     };
 
     const finish = (status: "completed" | "failed", results: Record<string, unknown>, error: string | null) =>
-      writer.write({ op: "finish", execution_id, status, results, error });
+      writer.write({ op: "finish", execution_id, lease_epoch: started.lease_epoch, status, results, error });
 
     // Each step's tokens are metered as its assistant message is written (append_run_message); what a failed
     // step used without producing a message is recorded here.
@@ -182,7 +191,9 @@ export function makeRunExecutor(db: pg.Pool, settings: RunSettings) {
             metered.promptTokens += u.promptTokens ?? 0;
             metered.completionTokens += u.completionTokens ?? 0;
           }
-          await writer.write({ op: "append", execution_id, role: m.role, content: m.content, metadata: m.metadata });
+          const stored = await writer.write({ op: "append", execution_id, lease_epoch: started.lease_epoch, role: m.role, content: m.content, metadata: m.metadata });
+          // no longer ours (cancelled, or taken over after a lost lease): stop here, the holder answers
+          if (!stored) throw new RunNoLongerHeld();
         },
       });
       const finished = await finish(
@@ -204,7 +215,7 @@ export function makeRunExecutor(db: pg.Pool, settings: RunSettings) {
       rlog.info("execution completed", { executor: executor.kind, steps: result.steps, duration_ms: Date.now() - t0 });
     } catch (err) {
       await recordUnmetered((err as AgentError).usage);
-      const reason = stopReason();
+      const reason = err instanceof RunNoLongerHeld ? "lost" : stopReason();
       if (reason === "cancelled" || reason === "lost") {
         rlog.info("run stopped: cancelled or no longer held by this worker", { messages_written: produced });
         count("cancelled");
@@ -231,12 +242,13 @@ export function makeRunExecutor(db: pg.Pool, settings: RunSettings) {
         const until = new Date(Date.now() + waitMs);
         rlog.warn("model provider rate limited; the provider pauses for every worker", { retry_in_ms: waitMs });
         count("rate_limited");
-        await q("back_off_provider", "select app_private.back_off_provider($1, $2, $3), app_private.retry_execution_later($4, $5, $2, false)", [
+        await q("back_off_provider", "select app_private.back_off_provider($1, $2, $3), app_private.retry_execution_later($4, $5, $2, false, $6)", [
           settings.provider,
           until,
           message,
           execution_id,
           message,
+          started.lease_epoch,
         ]);
         return;
       }
@@ -245,7 +257,7 @@ export function makeRunExecutor(db: pg.Pool, settings: RunSettings) {
         const waitMs = Math.max(backoff, retryAfterMs ?? 0);
         rlog.warn("execution attempt failed, will retry", { attempt: started.attempts, retry_in_ms: waitMs, error: message });
         count("retry");
-        await q("retry_execution_later", "select app_private.retry_execution_later($1, $2, $3, true)", [execution_id, message, new Date(Date.now() + waitMs)]);
+        await q("retry_execution_later", "select app_private.retry_execution_later($1, $2, $3, true, $4)", [execution_id, message, new Date(Date.now() + waitMs), started.lease_epoch]);
         return;
       }
       rlog.warn("execution failed", { error: message });

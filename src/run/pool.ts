@@ -9,7 +9,14 @@
  * - wake-up: NOTIFY sat_runs_ready (new, released or retried runs), a timer for the next due run
  *            (each run starts at its own second), and a fallback poll (RUN_POLL_MS).
  * - lease:   one heartbeat row per process (RUN_HEARTBEAT_MS); a process that stops heartbeating
- *            for RUN_LEASE_SECONDS loses its runs, which the next claim anywhere resumes.
+ *            for RUN_LEASE_SECONDS loses its runs, which the next claim anywhere resumes. Each claim
+ *            carries a fencing token (lease epoch) that every write of the run names, so a holder
+ *            that stalled past its lease cannot write once another took the run over.
+ * - reconcile: the heartbeat (app_private.reconcile_run_worker) compares both ways: runs the database
+ *            says this process holds but the pool no longer runs are handed back at once; runs the
+ *            pool runs but no longer holds are stopped. Claims and heartbeats take turns, so neither
+ *            sees the other half done.
+ * - single flight: a run id this process already runs is never started a second time.
  * - cancel:  NOTIFY sat_run_stopped reaches the loop at once; the heartbeat's list of held runs is
  *            the fallback.
  * - stop:    in-flight runs are aborted and handed back (pending) at once, then the lease goes.
@@ -18,7 +25,8 @@ import os from "node:os";
 import crypto from "node:crypto";
 import pg from "pg";
 import { log, withLogContext } from "../logger.js";
-import { executionStartLateness, trackRunPool, untrackRunPool } from "../metrics.js";
+import { executionStartLateness, runLeaseEvents, trackRunPool, untrackRunPool } from "../metrics.js";
+import { writeWithRetry } from "./retry.js";
 import type { StartedRun } from "./execute.js";
 
 export type StopReason = "cancelled" | "shutdown" | "lost";
@@ -60,6 +68,12 @@ interface InFlight {
 export class RunPool {
   readonly workerId: string;
   private readonly runs = new Map<string, InFlight>();
+  /** Every run this process holds, from its claim to its end: execution id -> lease epoch. */
+  private readonly owned = new Map<string, number>();
+  /** Claims and heartbeats take turns (see reconcile). */
+  private turn: Promise<unknown> = Promise.resolve();
+  /** The last heartbeat failed: renew the lease before the next claim. */
+  private leaseStale = false;
   /** Claimed but not yet prepared (counts against capacity). */
   private preparing = 0;
   private readonly preparations = new Set<Promise<void>>();
@@ -88,7 +102,7 @@ export class RunPool {
     await this.heartbeat();
     await this.listen();
     trackRunPool(this);
-    this.heartbeatTimer = setInterval(() => void this.heartbeat().catch((err) => log.warn("run pool heartbeat failed", { error: String(err) })), this.opts.heartbeatMs);
+    this.heartbeatTimer = setInterval(() => void this.heartbeat().catch((err) => this.heartbeatFailed(err)), this.opts.heartbeatMs);
     this.pollTimer = setInterval(() => this.wake(), this.opts.pollMs);
     this.wake();
     log.info("run pool started", { worker_id: this.workerId, capacity: this.opts.capacity, provider: this.opts.provider });
@@ -117,17 +131,44 @@ export class RunPool {
       });
   }
 
+  /** Runs fn after the previous claim or heartbeat query has settled. */
+  private inTurn<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.turn.then(fn, fn);
+    this.turn = next.catch(() => undefined);
+    return next;
+  }
+
+  private heartbeatFailed(err: unknown): void {
+    if (!this.leaseStale) log.warn("run pool heartbeat failed; renewing the lease before the next claim", { error: String(err) });
+    this.leaseStale = true;
+  }
+
   private async claimLoop(): Promise<void> {
+    // after an outage, renew the lease (and reconcile) before claiming anything
+    if (this.leaseStale) await this.heartbeat();
     for (;;) {
       this.claimAgain = false;
       const free = this.opts.capacity - this.inFlight;
       if (free <= 0 || this.stopping) return;
       const want = Math.min(free, this.opts.claimBatch);
-      const { rows } = await this.opts.db.query<{ r: { ids: string[]; next_due_at: string | null; waiting_reason: string | null } }>(
-        "select app_private.claim_runs($1, $2, $3) as r",
-        [this.workerId, want, this.opts.provider],
+      const { rows } = await this.inTurn(() =>
+        this.opts.db.query<{ r: { ids: string[]; epochs: number[]; next_due_at: string | null; waiting_reason: string | null } }>(
+          "select app_private.claim_runs($1, $2, $3) as r",
+          [this.workerId, want, this.opts.provider],
+        ),
       );
-      const { ids, next_due_at, waiting_reason } = rows[0]!.r;
+      const { ids: claimedIds, epochs, next_due_at, waiting_reason } = rows[0]!.r;
+      // single flight: a run this process already holds is never started twice (claim_runs does not return one)
+      const ids: string[] = [];
+      claimedIds.forEach((id, i) => {
+        if (this.owned.has(id)) {
+          runLeaseEvents.inc({ event: "duplicate_refused" });
+          log.error("a claim returned a run this process already runs; not starting a second copy", { execution_id: id });
+          return;
+        }
+        this.owned.set(id, Number(epochs[i]));
+        ids.push(id);
+      });
       if (waiting_reason !== this.lastWaitingReason) {
         if (waiting_reason) log.info("runs waiting", { reason: waiting_reason });
         this.lastWaitingReason = waiting_reason;
@@ -175,13 +216,16 @@ export class RunPool {
       chunks.map(async (chunk) => {
         try {
           // m: each run's trigger and start lateness, read in the same statement (its snapshot: before start_execution)
-          const { rows } = await this.opts.db.query<{ s: StartedRun[]; m: Record<string, RunStartInfo> | null }>(
-            `select app_private.start_claimed_runs($1::uuid[], $2, $3) as s,
+          // a deadlock or an outage rolls back only this statement: it is retried (for up to 30 s), not handed back at once
+          const { rows } = await writeWithRetry("prepare runs", () => this.opts.db.query<{ s: StartedRun[]; m: Record<string, RunStartInfo> | null }>(
+            `select app_private.start_claimed_runs($1::uuid[], $2, $3, $4) as s,
                     (select jsonb_object_agg(e.execution_id, jsonb_build_object('trigger_type', e.trigger_type, 'first_start', e.attempts = 0,
                               'lateness_s', extract(epoch from coalesce(e.started_at, now()) - coalesce(e.scheduled_for, e.created_at))))
                        from app_public.task_executions e where e.execution_id = any($1::uuid[])) as m`,
-            [chunk, this.opts.executorKind, this.opts.defaultModel],
-          );
+            [chunk, this.opts.executorKind, this.opts.defaultModel, this.workerId],
+          ), 30_000);
+          const started = new Set(rows[0]!.s.map((r) => r.execution_id));
+          for (const id of chunk) if (!started.has(id)) this.owned.delete(id); // cancelled, refused or no longer ours
           for (const run of rows[0]!.s) {
             const info = rows[0]!.m?.[run.execution_id];
             if (info) {
@@ -191,10 +235,12 @@ export class RunPool {
             this.launch(run);
           }
         } catch (err) {
-          // the runs stay running under our lease; a retry of the claim would not see them, so hand them back
+          // the runs stay running under our lease; hand them back (no attempt used). If even that fails, the
+          // next heartbeat's reconcile hands back whatever this process holds but does not run.
           log.warn("preparing runs failed; handing them back", { error: String(err), count: chunk.length });
+          for (const id of chunk) this.owned.delete(id);
           await this.opts.db
-            .query("select app_private.retry_execution_later(id, $2, now(), false) from unnest($1::uuid[]) id", [chunk, `could not prepare the run: ${String(err)}`])
+            .query("select app_private.release_runs($1, $2::uuid[], $3)", [this.workerId, chunk, `could not prepare the run: ${String(err)}`])
             .catch(() => undefined);
         } finally {
           this.preparing -= chunk.length;
@@ -205,6 +251,12 @@ export class RunPool {
   }
 
   private launch(run: StartedRun): void {
+    if (this.runs.has(run.execution_id)) {
+      runLeaseEvents.inc({ event: "duplicate_refused" });
+      log.error("refusing to start a second copy of a run this process already runs", { execution_id: run.execution_id });
+      return;
+    }
+    this.owned.set(run.execution_id, Number(run.lease_epoch));
     const controller = new AbortController();
     const entry: InFlight = { controller, reason: null, claimedAt: Date.now(), done: Promise.resolve() };
     this.runs.set(run.execution_id, entry);
@@ -213,6 +265,7 @@ export class RunPool {
       .catch((err) => log.error("run ended with an unexpected error", { execution_id: run.execution_id, error: String(err) }))
       .finally(() => {
         this.runs.delete(run.execution_id);
+        this.owned.delete(run.execution_id);
         this.wake();
       });
   }
@@ -224,18 +277,34 @@ export class RunPool {
     entry.controller.abort(new Error(reason));
   }
 
-  private async heartbeat(): Promise<void> {
-    const t0 = Date.now();
-    const { rows } = await this.opts.db.query<{ held: string[] }>("select app_private.heartbeat_run_worker($1, $2, $3, $4) as held", [
-      this.workerId,
-      this.opts.capacity,
-      this.opts.provider,
-      this.opts.leaseSeconds,
-    ]);
-    const held = new Set(rows[0]!.held);
-    for (const [id, entry] of this.runs) {
-      if (!held.has(id) && entry.claimedAt < t0 - 1000) this.stopRun(id, "cancelled");
-    }
+  /**
+   * Renews the lease and reconciles both ways (app_private.reconcile_run_worker): runs held here but no longer run are
+   * handed back at once; runs run here but no longer held (cancelled, finished elsewhere, taken over) are stopped.
+   */
+  private heartbeat(): Promise<void> {
+    return this.inTurn(async () => {
+      const owned = Object.fromEntries(this.owned);
+      const { rows } = await this.opts.db.query<{ r: { released: number; lost: string[] } }>("select app_private.reconcile_run_worker($1, $2, $3, $4, $5) as r", [
+        this.workerId,
+        this.opts.capacity,
+        this.opts.provider,
+        this.opts.leaseSeconds,
+        JSON.stringify(owned),
+      ]);
+      if (this.leaseStale) log.info("run pool lease renewed", { worker_id: this.workerId });
+      this.leaseStale = false;
+      const { released, lost } = rows[0]!.r;
+      if (released > 0) {
+        runLeaseEvents.inc({ event: "released" }, released);
+        log.warn("handed back runs this process held but no longer ran", { count: released });
+      }
+      for (const id of lost) {
+        if (this.owned.get(id) !== owned[id]) continue; // re-claimed since the snapshot
+        runLeaseEvents.inc({ event: "lost" });
+        if (this.runs.has(id)) this.stopRun(id, "lost");
+        else this.owned.delete(id); // claimed, not started yet: start_claimed_runs will not start it
+      }
+    });
   }
 
   private async listen(): Promise<void> {

@@ -7,15 +7,16 @@
  * A batch is sent when it holds `maxBatch` writes or `delayMs` after its first write. Each caller
  * awaits its own write's result, so a run still continues only once its message is stored. A
  * batch that fails for a connection-class reason is retried whole (it is one transaction); one
- * that fails otherwise is re-applied write by write, so a bad write fails only its own run.
+ * that fails otherwise is re-applied write by write, so a bad write fails only its own run. Each write
+ * names the lease epoch its run holds: a stale holder's write is refused (false), never applied.
  */
 import type pg from "pg";
 import { writeWithRetry } from "./retry.js";
 import { withoutLogContext } from "../logger.js";
 
 export type RunWrite =
-  | { op: "append"; execution_id: string; role: string; content: string; metadata: Record<string, unknown> }
-  | { op: "finish"; execution_id: string; status: "completed" | "failed"; results: Record<string, unknown>; error: string | null };
+  | { op: "append"; execution_id: string; lease_epoch: number; role: string; content: string; metadata: Record<string, unknown> }
+  | { op: "finish"; execution_id: string; lease_epoch: number; status: "completed" | "failed"; results: Record<string, unknown>; error: string | null };
 
 interface Pending {
   write: RunWrite;
@@ -32,7 +33,7 @@ export class RunWriter {
     private readonly opts: { maxBatch: number; delayMs: number } = { maxBatch: 500, delayMs: 5 },
   ) {}
 
-  /** Queues one write; resolves with its result (false: the execution was no longer running). */
+  /** Queues one write; resolves with its result (false: the execution was no longer running under this lease epoch). */
   write(write: RunWrite): Promise<boolean> {
     return new Promise<boolean>((resolve, reject) => {
       this.queue.push({ write, resolve, reject });

@@ -25,11 +25,6 @@ async function pendingRuns(client: pg.ClientBase, accountId: string, n: number, 
   return ids;
 }
 
-/** Other test files' leftovers must not compete for the claims of this transaction. */
-async function onlyOurs(client: pg.ClientBase): Promise<void> {
-  await client.query("update app_public.task_executions set status = 'cancelled' where status in ('pending', 'running')");
-}
-
 async function claim(client: pg.ClientBase, max: number, worker = "w1"): Promise<{ ids: string[]; next_due_at: string | null; waiting_reason: string | null }> {
   await client.query("select app_private.heartbeat_run_worker($1, 100, $2, 30)", [worker, PROVIDER]);
   return (await client.query("select app_private.claim_runs($1, $2, $3) as r", [worker, max, PROVIDER])).rows[0].r;
@@ -46,7 +41,6 @@ async function teamAccount(client: pg.ClientBase, ownerId: string): Promise<stri
 
 test("fair share: every account's oldest due run starts before any account's second one", () =>
   withRollback(async (client) => {
-    await onlyOurs(client);
     await client.query("update app_private.plan_limits set max_concurrent_executions = null");
     const big = await createUser(client);
     const small1 = await createUser(client);
@@ -63,7 +57,6 @@ test("fair share: every account's oldest due run starts before any account's sec
 
 test("plan concurrency caps count every account of the paying owner; the waiting reason is visible", () =>
   withRollback(async (client) => {
-    await onlyOurs(client);
     await client.query("update app_private.plan_limits set max_concurrent_executions = 2 where plan = 'free'");
     const owner = await createUser(client);
     const team = await teamAccount(client, owner.id);
@@ -82,7 +75,6 @@ test("plan concurrency caps count every account of the paying owner; the waiting
 
 test("a run due in the future is not claimed; claim_runs says when to look again", () =>
   withRollback(async (client) => {
-    await onlyOurs(client);
     const alice = await createUser(client);
     const [id] = await pendingRuns(client, alice.personalAccountId, 1, -30); // due in 30 s
     const got = await claim(client, 10);
@@ -93,7 +85,6 @@ test("a run due in the future is not claimed; claim_runs says when to look again
 
 test("provider limits: max concurrent requests across workers, a 429 back-off pauses every claim with the reason shown", () =>
   withRollback(async (client) => {
-    await onlyOurs(client);
     await client.query("update app_private.plan_limits set max_concurrent_executions = null");
     await client.query("select app_private.configure_provider($1, 2, null, null)", [PROVIDER]);
     const users = [await createUser(client), await createUser(client), await createUser(client)];
@@ -117,7 +108,6 @@ test("provider limits: max concurrent requests across workers, a 429 back-off pa
 
 test("provider requests per minute: claims stop when the minute's budget is spent", () =>
   withRollback(async (client) => {
-    await onlyOurs(client);
     await client.query("update app_private.plan_limits set max_concurrent_executions = null");
     await client.query("select app_private.configure_provider($1, null, 3, null)", [PROVIDER]);
     const u = await createUser(client);
@@ -131,7 +121,6 @@ test("provider requests per minute: claims stop when the minute's budget is spen
 
 test("leases: runs of a worker whose lease expired go back to pending and are claimed by another, same thread", () =>
   withRollback(async (client) => {
-    await onlyOurs(client);
     await client.query("update app_private.plan_limits set max_concurrent_executions = null");
     const u = await createUser(client);
     const [id] = await pendingRuns(client, u.personalAccountId, 1);
@@ -144,10 +133,38 @@ test("leases: runs of a worker whose lease expired go back to pending and are cl
     await client.query("update app_private.run_workers set lease_expires_at = now() - interval '1 second' where worker_id = 'dead-worker'");
     expect((await claim(client, 10, "w2")).ids).toEqual([id]);
     const { rows: again } = await client.query("select app_private.start_claimed_runs($1::uuid[], 'offline', 'gpt-4o') as s", [[id]]);
-    expect(again[0].s[0]).toMatchObject({ thread_id: threadId, attempts: 2 });
+    expect(again[0].s[0]).toMatchObject({ thread_id: threadId, attempts: 1 }); // a lease loss costs no attempt
     // a graceful stop hands back at once
     const { rows: released } = await client.query("select app_private.release_run_worker('w2', 'stopping') as n");
     expect(released[0].n).toBe(1);
     const { rows } = await client.query("select status, lease_owner, wait_reason from app_public.task_executions where execution_id = $1", [id]);
     expect(rows[0]).toEqual({ status: "pending", lease_owner: null, wait_reason: "stopping" });
+  }));
+
+test("pick_runs (the claim's fair-share and cap step) chooses without claiming: round-robin across accounts, within the owner's cap", () =>
+  withRollback(async (client) => {
+    await client.query("update app_private.plan_limits set max_concurrent_executions = 2 where plan = 'free'");
+    const big = await createUser(client);
+    const small = await createUser(client);
+    const bigRuns = await pendingRuns(client, big.personalAccountId, 5, 60);
+    const [s1] = await pendingRuns(client, small.personalAccountId, 1, 1);
+    const { rows } = await client.query("select app_private.pick_runs(clock_timestamp(), 3) as ids");
+    // the big account's oldest, the small account's only run, then the big account's second (its cap is 2)
+    expect(new Set(rows[0].ids)).toEqual(new Set([bigRuns[0], s1, bigRuns[1]]));
+    const { rows: still } = await client.query("select count(*)::int as n from app_public.task_executions where execution_id = any($1) and status = 'pending'", [[...bigRuns, s1]]);
+    expect(still[0].n).toBe(6); // nothing claimed
+    const { rows: waiting } = await client.query("select wait_reason from app_public.task_executions where execution_id = $1", [bigRuns[2]]);
+    expect(waiting[0].wait_reason).toMatch(/plan allows 2 runs at a time/);
+  }));
+
+test("provider limits have one home: a worker's MODEL_* seed them once, a second worker's different values do not overwrite them", () =>
+  withRollback(async (client) => {
+    const key = "test-provider-seed";
+    const first = await client.query("select max_concurrent, requests_per_minute from app_private.seed_provider_limits($1, 5, 100, null)", [key]);
+    expect(first.rows[0]).toEqual({ max_concurrent: 5, requests_per_minute: 100 });
+    const second = await client.query("select max_concurrent, requests_per_minute from app_private.seed_provider_limits($1, 50, 1000, null)", [key]);
+    expect(second.rows[0]).toEqual({ max_concurrent: 5, requests_per_minute: 100 }); // the database wins
+    await client.query("select app_private.configure_provider($1, 7, null, null)", [key]); // the operator's change, for the whole fleet
+    const after = await client.query("select max_concurrent from app_private.seed_provider_limits($1, 50, 1000, null)", [key]);
+    expect(after.rows[0].max_concurrent).toBe(7);
   }));

@@ -1,5 +1,5 @@
 /** Runs due executions through a real run pool (tests only), until nothing runnable is left. */
-import { makeOpenAIExecutor } from "../../src/agent/openaiExecutor.js";
+import { makeOpenAIExecutor, modelCallCheck } from "../../src/agent/openaiExecutor.js";
 import type { AgentExecutor } from "../../src/agent/types.js";
 import { makeRunExecutor, type RunSettings } from "../../src/run/execute.js";
 import { RunPool, type RunPoolOptions } from "../../src/run/pool.js";
@@ -19,6 +19,8 @@ export function testRunSettings(executor: AgentExecutor | null, extra: Partial<R
 /** A run pool with test-sized settings; `extra.db` (and its `connectionString`) replace the owner pool for claims and writes alike. */
 export function testRunPool(settings: RunSettings, extra: Partial<RunPoolOptions> = {}): RunPool {
   const db = extra.db ?? ownerPool();
+  // as createRunPool (src/worker.ts) does: the executor asks the plan before every model call
+  settings.executor?.bindModelCallCheck?.(modelCallCheck(db));
   return new RunPool({
     db,
     connectionString: process.env.TEST_OWNER_URL!,

@@ -256,6 +256,12 @@ test("PUT: edits fields, changes status through pause/resume (409 and nothing ch
     status: "paused",
     next_execution_at: null,
   });
+  // the overlap policy (judged when an occurrence is due): set through REST, refused with the allowed values when unknown
+  const policy = await rest(server, "PUT", `/tasks/${id}`, { token: a.token, body: { overlap_policy: "buffer_one" } });
+  expect({ status: policy.status, overlap_policy: policy.body.overlap_policy }).toEqual({ status: 200, overlap_policy: "buffer_one" });
+  const badPolicy = await rest(server, "PUT", `/tasks/${id}`, { token: a.token, body: { overlap_policy: "queue_all" } });
+  expect(badPolicy.status).toBe(422);
+  expect(badPolicy.body.error).toMatchObject({ code: "ST003", field: "overlap_policy", message: expect.stringMatching(/skip, buffer_one, allow_all, cancel_other/) });
   // the same status again is no change; resuming goes through resume_task
   expect((await rest(server, "PUT", `/tasks/${id}`, { token: a.token, body: { status: "paused" } })).body.status).toBe("paused");
   expect((await rest(server, "PUT", `/tasks/${id}`, { token: a.token, body: { status: "active" } })).body.status).toBe("active");

@@ -256,7 +256,7 @@ test("a worker SIGKILLed mid-run: its lease expires and another worker resumes t
     { timeoutMs: 50_000, intervalMs: 250, what: "another worker to complete the run" },
   );
   const done = await readExecution(a, exec.executionId);
-  expect(done).toMatchObject({ status: "completed", attempts: 2, threadId: half.threadId, agentRunId: half.agentRunId, errorMessage: null });
+  expect(done).toMatchObject({ status: "completed", attempts: 1, threadId: half.threadId, agentRunId: half.agentRunId, errorMessage: null });
   expect(Date.now() - killedAt).toBeGreaterThanOrEqual(3000); // not before the lease expired
   await expectOneThreadAndRun(exec.executionId);
 });
@@ -281,7 +281,7 @@ test("a worker stopped with SIGTERM mid-run hands the run back at once; another 
   llm.enqueue({ kind: "stream", chunks: ["Recovered."] });
   await runRuns(openai());
   const done = await readExecution(a, exec.executionId);
-  expect(done).toMatchObject({ status: "completed", attempts: 2, threadId: handedBack.threadId, agentRunId: handedBack.agentRunId });
+  expect(done).toMatchObject({ status: "completed", attempts: 1, threadId: handedBack.threadId, agentRunId: handedBack.agentRunId });
   await expectOneThreadAndRun(exec.executionId);
 });
 

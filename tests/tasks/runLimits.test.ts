@@ -29,7 +29,7 @@ afterAll(async () => {
   await closeOwnerPool();
   await closePools();
 });
-// other files' leftover runs in the shared test database must not take this file's model responses
+// every test starts with no runs left by this file's earlier tests, so none takes this test's model responses
 beforeEach(async () => {
   await superuserPool().query("update app_public.task_executions set status = 'cancelled' where status in ('pending', 'running')");
 });

@@ -1,0 +1,73 @@
+/**
+ * `npm start` with the embedded PostgreSQL: when the postmaster is killed (kill -9, what the OOM killer does), it is
+ * restarted with crash recovery and the service is ready again; /readyz answers 503 meanwhile. When the restarts are
+ * used up (EMBEDDED_PG_MAX_RESTARTS), the process exits 1 with one readable line, for its supervisor to act.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { PROJECT_ROOT } from "../../src/config.js";
+import { freePort } from "../../src/db/embedded.js";
+import { waitFor } from "../helpers/waitFor.js";
+
+const dataDir = fs.mkdtempSync(path.join(PROJECT_ROOT, ".test-data", "supervise-"));
+afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+async function start(pgPort: number): Promise<{ child: ChildProcess; base: string; lines: string[] }> {
+  const env: NodeJS.ProcessEnv = { ...process.env, EMBEDDED_PG_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort), EMBEDDED_PG_MAX_RESTARTS: "1", PORT: "0", LOG_LEVEL: "info" };
+  for (const k of ["DATABASE_URL", "JWT_SECRET", "DATABASE_OWNER", "DATABASE_AUTHENTICATOR", "DATABASE_VISITOR", "TEST_ROOT_DATABASE_URL"]) delete env[k];
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(PROJECT_ROOT, "src/main.ts"), "all"], { env, stdio: ["ignore", "pipe", "pipe"] });
+  const lines: string[] = [];
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no "GraphQL API ready" within 90 s:\n${lines.join("\n")}`)), 90_000);
+    const onData = (buf: Buffer) => {
+      for (const line of buf.toString().split("\n").filter(Boolean)) {
+        lines.push(line);
+        const m = /"msg":"GraphQL API ready","graphql":"([^"]+)"/.exec(line);
+        if (m) {
+          clearTimeout(timer);
+          resolve(m[1]!);
+        }
+      }
+    };
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited with ${code}:\n${lines.join("\n")}`));
+    });
+  });
+  return { child, base: url.replace(/\/graphql$/, ""), lines };
+}
+
+const postmasterPid = () => Number(fs.readFileSync(path.join(dataDir, "postgres", "postmaster.pid"), "utf8").split("\n")[0]);
+const readyz = async (base: string) => (await fetch(`${base}/readyz`).catch(() => ({ status: 0 }))).status;
+
+test("a killed embedded postmaster is restarted (crash recovery); once the restarts are used up the process exits 1", async () => {
+  const { child, base, lines } = await start(await freePort());
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  try {
+    expect(await readyz(base)).toBe(200);
+    const first = postmasterPid();
+    process.kill(first, "SIGKILL");
+    await waitFor(() => lines.some((l) => /restarting it \(crash recovery\)/.test(l)), { timeoutMs: 10_000, intervalMs: 50, what: "the restart line" });
+    await waitFor(() => lines.some((l) => /embedded PostgreSQL is back after a restart/.test(l)), { timeoutMs: 60_000, intervalMs: 100, what: "the database to be back" });
+    expect(postmasterPid()).not.toBe(first);
+    await waitFor(async () => (await readyz(base)) === 200, { timeoutMs: 30_000, intervalMs: 200, what: "/readyz to be ready again" });
+
+    // EMBEDDED_PG_MAX_RESTARTS=1: the second death is final
+    process.kill(postmasterPid(), "SIGKILL");
+    const code = await Promise.race([exited, new Promise<string>((r) => setTimeout(() => r("still running"), 30_000))]);
+    expect(code).toBe(1);
+    const errors = lines.filter((l) => /"level":"error"/.test(l));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/stopped unexpectedly \(signal SIGKILL\) and 1 restart\(s\) did not keep it up \(EMBEDDED_PG_MAX_RESTARTS=1\)/);
+  } finally {
+    if (child.exitCode === null) {
+      child.kill("SIGKILL");
+      await exited;
+    }
+    child.stdout!.destroy();
+    child.stderr!.destroy();
+  }
+}, 180_000);
