@@ -59,7 +59,7 @@ async function activeTask(u: TestUserToken): Promise<string> {
 
 const GQL_TASK = `taskId accountId sourceThreadId agentId name description generatedPrompt originalMessageCount isScheduled scheduleType scheduledAt
   cronExpression timezone lastExecutedAt nextExecutionAt executionCount maxExecutions status metadata promptStatus promptError promptSource
-  promptGeneratedAt needsReview reviewReasons missedCount scheduleDescription suggestedSchedule createdAt updatedAt originalMessages`;
+  promptGeneratedAt needsReview reviewReasons missedCount scheduleDescription suggestedSchedule overlapPolicy createdAt updatedAt originalMessages`;
 
 test("the plan's flow through REST with a real JWT: export (waiting for the prompt) → schedule → execute → history; GraphQL sees the same task", async () => {
   const a = await apiUser();
