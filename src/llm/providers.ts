@@ -1,7 +1,7 @@
 import type OpenAI from "openai";
 import { providerKey } from "../config.js";
 import { classifyOpenAIError, makeOpenAIClient, makeRedactor, type Usage } from "./openaiClient.js";
-import { countModelCall } from "../metrics.js";
+import { countModelCall, type ModelCallKind } from "../metrics.js";
 
 export type { Usage } from "./openaiClient.js";
 
@@ -21,6 +21,8 @@ export interface CompleteOptions {
   signal?: AbortSignal;
   /** Structured output: the reply must be JSON matching this schema (OpenAI `response_format: json_schema`, strict). */
   jsonSchema?: { name: string; schema: Record<string, unknown> };
+  /** The `kind` label of the call's metrics (default "prompt"). */
+  metricKind?: ModelCallKind;
 }
 
 export interface PromptProvider {
@@ -103,17 +105,17 @@ export function makeOpenAIProvider(cfg: OpenAIProviderConfig): PromptProvider {
         );
       } catch (err) {
         const mapped = mapError(err, cfg, redact);
-        if (!opts.signal?.aborted) countModelCall(endpoint, "prompt", seconds(), { error: mapped });
+        if (!opts.signal?.aborted) countModelCall(endpoint, opts.metricKind ?? "prompt", seconds(), { error: mapped });
         throw mapped;
       }
       let out: CompletionResult;
       try {
         out = parseCompletion(res, cfg.model, opts.maxTokens);
       } catch (err) {
-        countModelCall(endpoint, "prompt", seconds(), { error: err as ProviderError });
+        countModelCall(endpoint, opts.metricKind ?? "prompt", seconds(), { error: err as ProviderError });
         throw err;
       }
-      countModelCall(endpoint, "prompt", seconds(), { usage: out.usage });
+      countModelCall(endpoint, opts.metricKind ?? "prompt", seconds(), { usage: out.usage });
       return out;
     },
   };

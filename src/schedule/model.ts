@@ -141,6 +141,7 @@ export async function readScheduleWithModel(text: string, opts: WordsOptions, mo
     maxTokens,
     signal: model.signal,
     jsonSchema: { name: "schedule_spec", schema: SCHEDULE_SPEC_SCHEMA },
+    metricKind: "schedule",
   });
   if (model.meter) {
     const promptTokens = res.usage?.promptTokens ?? estimateTokens(messages.map((m) => m.content).join("\n"));

@@ -11,6 +11,7 @@ import { FakeOpenAI } from "../helpers/fakeOpenAI.js";
 import { apiUser, createThreadWithMessages } from "../helpers/flows.js";
 import { closeOwnerPool, runJobs } from "../helpers/worker.js";
 import { makeGeneratePrompt } from "../../tasks/generate_prompt.js";
+import { modelCalls } from "../../src/metrics.js";
 
 const PARSE = `query($text: String!, $tz: String, $now: Datetime, $count: Int) {
   parseSchedule(text: $text, timezone: $tz, now: $now, count: $count) {
@@ -157,6 +158,8 @@ test("with a key: only unreadable words go to the model, as structured output, v
   expect(call.response_format).toMatchObject({ type: "json_schema", json_schema: { name: "schedule_spec", strict: true } });
   expect(JSON.stringify(call.messages)).toContain("at the start of each working week, early");
   expect(await usageRows()).toEqual([{ kind: "schedule", input_tokens: 210, output_tokens: 40 }]);
+  const counted = (await modelCalls.get()).values.filter((v) => v.labels.kind === "schedule" && v.labels.outcome === "ok");
+  expect(counted.reduce((n, v) => n + v.value, 0)).toBe(1); // sat_model_calls_total{kind="schedule"}
 
   // a model answer the calendar refuses is refused, not saved as a guess
   fake.enqueue({
