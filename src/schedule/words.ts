@@ -562,18 +562,18 @@ type Recurrence =
 
 const ALL_DAYS = [0, 1, 2, 3, 4, 5, 6];
 
-function readDays(w: Words, assumed: string[]): { days: number[]; recurring: boolean; explicit: boolean; perDay?: number } | null {
+function readDays(w: Words, assumed: string[]): { days: number[]; perDay?: number } | null {
   if (
     w.take(
       /(?<!(?:except|excluding|not|than|but|from) (?:on )?)\b(?:every |each |on |all )?(?:week ?days?|work ?days?|working days?|business days?)\b|\bmon(?:day)?s?(?: ?- ?| to | through | thru | until )fri(?:day)?s?\b/,
     )
   ) {
-    return { days: [1, 2, 3, 4, 5], recurring: true, explicit: true };
+    return { days: [1, 2, 3, 4, 5] };
   }
   if (w.take(/(?<!(?:except|excluding|not|than|but|from) (?:on )?)\b(?:every |each |on |at |on the )?week ?ends?\b/))
-    return { days: [0, 6], recurring: true, explicit: true };
+    return { days: [0, 6] };
   if (w.take(/\b(?:every ?day|each day|daily|every single day|day after day|every 24 hours|once a day)\b/)) {
-    return { days: ALL_DAYS, recurring: true, explicit: true };
+    return { days: ALL_DAYS };
   }
   const range = w.take(new RegExp(`\\b(?:every |each |on )?(${DAY})(?: ?- ?| to | through | thru )(${DAY})\\b`));
   if (range) {
@@ -584,7 +584,7 @@ function readDays(w: Words, assumed: string[]): { days: number[]; recurring: boo
       days.push(d);
       if (d === to || days.length > 7) break;
     }
-    return { days: days.sort(), recurring: true, explicit: true };
+    return { days: days.sort((a, b) => a - b) };
   }
   const list = w.peek(
     new RegExp(
@@ -599,17 +599,17 @@ function readDays(w: Words, assumed: string[]): { days: number[]; recurring: boo
     const weekly = w.peek(/\b(?:every|each|once a|per) week\b|\bweekly\b/) !== null;
     if (!every && !plural && !weekly) return null; // "on Monday at 9": one date (chrono reads it)
     w.use(list.index, list[0].length);
-    return { days, recurring: true, explicit: true };
+    return { days };
   }
   const every = w.peek(/\b(?:every|each) (morning|afternoon|evening|night)s?\b|\b(nightly)\b/);
   if (every) {
     // "every" makes it a daily schedule; the period itself (morning → 09:00) is left for readTimes
     w.use(every.index, every[0].indexOf(every[1] ?? every[2]!));
     assumed.push(`"${every[0]}" read as every day`);
-    return { days: ALL_DAYS, recurring: true, explicit: true };
+    return { days: ALL_DAYS };
   }
   const perDay = w.take(/\b(?:twice|(\d+) times) (?:a|per|each) day\b/);
-  if (perDay) return { days: ALL_DAYS, recurring: true, explicit: true, perDay: perDay[1] ? Number(perDay[1]) : 2 };
+  if (perDay) return { days: ALL_DAYS, perDay: perDay[1] ? Number(perDay[1]) : 2 };
   return null;
 }
 
@@ -654,7 +654,7 @@ function readWindow(w: Words, assumed: string[]): { from: Time; to: Time } | nul
       notes.push(`"${g[3]}" read as ${hm(to.hour, to.minute)} (the end of the range)`);
     }
   }
-  assumed.push(...notes.filter((n) => !n.startsWith(`"${g[0]}" read as ${hm(from.hour, from.minute)}`) || !g[2]));
+  assumed.push(...notes);
   if (to.hour * 60 + to.minute <= from.hour * 60 + from.minute)
     throw new Ambiguity(`"${m[0].trim()}": the range ends before it starts; from when to when?`);
   return { from, to };
@@ -1170,7 +1170,7 @@ function read(text: string, opts: Required<Omit<WordsOptions, "count">>): Readin
     throw new Refused("never_runs", `no day is left once the exceptions are removed; this schedule never runs`);
   let rec: Recurrence | null = quarterly ?? monthly ?? yearly;
   if (!rec && interval) rec = { kind: "interval", minutes: interval.minutes, offset: interval.offset, days };
-  else if (!rec && daySet && (daySet.recurring || weeklyWord)) rec = { kind: "days", days };
+  else if (!rec && daySet) rec = { kind: "days", days };
   else if (!rec && weeklyWord) throw new Ambiguity(`every week — on which day (e.g. "every Monday")?`);
   if (rec && rec.kind !== "interval" && window) {
     throw new Ambiguity(
