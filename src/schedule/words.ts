@@ -1347,15 +1347,18 @@ export function suggestFromMessages(
   opts: { timezone: string; now: Date; minIntervalSeconds: number },
 ): { answer: Extract<ParseAnswer, { status: "ok" }>; words: string } | null {
   const texts = messages.filter((m) => m.role === "user" && typeof m.content === "string").map((m) => m.content);
+  let budget = 200; // sentences read at most: a long conversation costs a bounded few hundred milliseconds
   for (const content of texts.reverse()) {
-    for (const sentence of content.split(/(?<=[.!?])\s+|\n+/).slice(0, 50)) {
+    // latest first, within a message too ("Every Monday at 9. Actually, make it Tuesdays at 10.")
+    for (const sentence of content.split(/(?<=[.!?])\s+|\n+/).reverse()) {
       if (
         sentence.length > MAX_SCHEDULE_TEXT ||
-        !/\b(?:every|each|daily|weekly|monthly|quarterly|yearly|annually|hourly|weekdays?|tomorrow|tonight|next|on (?:the )?\d|in \d+ (?:minutes?|hours?|days?))\b/i.test(
+        !/\b(?:every|each|daily|weekly|monthly|quarterly|yearly|annually|hourly|nightly|weekdays?|weekends?|(?:mon|tues|wednes|thurs|fri|satur|sun)days|tomorrow|tonight|next|on (?:the )?\d|in \d+ (?:minutes?|hours?|days?))\b/i.test(
           sentence,
         )
       )
         continue;
+      if (budget-- <= 0) return null;
       const answer = parseScheduleWords(sentence, { ...opts, mode: "extract" });
       if (answer.status === "ok") return { answer, words: sentence.trim() };
     }

@@ -53,6 +53,13 @@ test("strict mode asks about words it cannot place; extract mode (a conversation
   );
   expect(found?.words).toBe("Actually, make it every weekday at 8am.");
   expect(found?.answer.spec.cronExpression).toBe("0 8 * * 1-5");
+  // the later sentence of one message wins too
+  const refined = suggestFromMessages(
+    [{ role: "user", content: "Every Monday at 9 send the digest. Actually, make it Tuesdays at 10." }],
+    opts,
+  );
+  expect(refined?.words).toBe("Actually, make it Tuesdays at 10.");
+  expect(refined?.answer.spec).toMatchObject({ scheduleType: "weekly" });
 });
 
 test("bad input is an error naming the field, not an answer", () => {
