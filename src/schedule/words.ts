@@ -1106,8 +1106,19 @@ interface Reading {
   assumed: string[];
 }
 
+/** Words read at most: a schedule is a short phrase, and chrono's cost grows with the text (~100 ms at 500 characters). */
+export const MAX_SCHEDULE_WORDS = 40;
+
 function read(text: string, opts: Required<Omit<WordsOptions, "count">>): Reading {
-  const w = new Words(normalise(text));
+  let normalised = normalise(text);
+  const words = normalised.split(" ");
+  if (words.length > MAX_SCHEDULE_WORDS) {
+    // a sentence of a conversation: its beginning; a parseSchedule text: ask for the schedule alone
+    if (opts.mode === "strict")
+      throw new Ambiguity(`that is long for a schedule (${words.length} words); say only when it should run, e.g. "every weekday at 9am"`);
+    normalised = words.slice(0, MAX_SCHEDULE_WORDS).join(" ");
+  }
+  const w = new Words(normalised);
   const assumed: string[] = [];
   let timezone = opts.timezone;
   const zone = readZone(w, assumed);

@@ -62,6 +62,13 @@ test("strict mode asks about words it cannot place; extract mode (a conversation
   expect(refined?.answer.spec).toMatchObject({ scheduleType: "weekly" });
 });
 
+test("a text longer than a schedule (over 40 words) is asked about, not read", () => {
+  const long = `every day at 9 ${"and then some more words ".repeat(8)}`;
+  expect(parseScheduleWords(long, opts)).toMatchObject({ status: "ambiguous", question: expect.stringMatching(/long for a schedule/) });
+  // in a conversation, a long sentence is read from its beginning
+  expect(parseScheduleWords(long, { ...opts, mode: "extract" })).toMatchObject({ status: "ok", spec: { scheduleType: "daily" } });
+});
+
 test("bad input is an error naming the field, not an answer", () => {
   expect(() => parseScheduleWords("x".repeat(501), opts)).toThrow(ParseInputError);
   expect(() => parseScheduleWords("every day at 9", { ...opts, timezone: "+02:00" })).toThrow(/timezone/);
