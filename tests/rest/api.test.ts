@@ -513,6 +513,13 @@ test("POST /api/schedules/parse: ok / refused / ambiguous, the spec posted as it
 
   // the answer's spec is a ScheduleRequest: confirm it with one call
   const id = await readyTask(a);
+  // the exported conversation ("Every Monday at 9, summarise …") came with a suggestion; nothing is scheduled by it
+  const draft = await rest(server, "GET", `/tasks/${id}`, { token: a.token });
+  expect(draft.body).toMatchObject({
+    status: "draft",
+    schedule_type: null,
+    suggested_schedule: { scheduleType: "weekly", words: "Every Monday at 9, summarise last week's EMEA sales", source: "grammar" },
+  });
   const parsed = await rest(server, "POST", "/schedules/parse", { token: a.token, body: { text: "tomorrow at 8am", timezone: "Asia/Tokyo" } });
   const scheduled = await rest(server, "POST", `/tasks/${id}/schedule`, { token: a.token, body: parsed.body.spec });
   expect(scheduled.status).toBe(200);
