@@ -1171,7 +1171,7 @@ function read(text: string, opts: Required<Omit<WordsOptions, "count">>): Readin
   const daySet = quarterly || monthly || yearly ? null : readDays(w, assumed);
   const weeklyWord = w.take(/\b(?:every|each|once a|per) week\b|\bweekly\b/);
   const { times, period } = readTimes(w, assumed);
-  const onceWord = w.take(/\b(?:just |only )?(?:once|one time)\b(?! a )/);
+  const onceWord = w.take(/\b(?:just |only )?(?:once|1 time)\b(?! a )/);
 
   const days = daySet ? except(w, daySet.days) : ALL_DAYS;
   if (perWeek && days.length !== (perWeek[1] ? Number(perWeek[1]) : 2)) {
