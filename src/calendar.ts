@@ -25,6 +25,7 @@
  * These are the "compatible" disambiguation rules of Temporal / RFC 5545.
  */
 import { CronExpressionParser, type CronFieldCollection } from "cron-parser";
+import cronstrue from "cronstrue";
 import { LRUCache } from "lru-cache";
 
 export type ScheduleType = "once" | "daily" | "weekly" | "monthly" | "cron";
@@ -182,6 +183,30 @@ function resolveNaive(naive: number, timezone: string): number {
   return naive - offsetAt(naive - DAY_MS, timezone);
 }
 
+/** A wall-clock time in a zone (month 1-12), as read or written by the schedule grammar (src/schedule/words.ts). */
+export interface ZonedTime {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+}
+
+/** The wall clock of `instant` in `timezone` (seconds dropped). Throws ScheduleError("timezone") for an unknown zone. */
+export function zonedTime(instant: Date, timezone: string): ZonedTime & { weekday: number } {
+  const wc = wallClockAt(instant.getTime(), timezone);
+  return { year: wc.year, month: wc.month, day: wc.day, hour: wc.hour, minute: wc.minute, weekday: weekdayOf(wc.year, wc.month, wc.day) };
+}
+
+/**
+ * The instant a local time runs at in `timezone`, with this file's DST rules (a time in a spring-forward gap is
+ * shifted forward by the gap; a repeated time is its first instance). Day overflow is normalised (day 32 = next month).
+ */
+export function zonedInstant(time: ZonedTime, timezone: string): Date {
+  zoneFormatter(timezone);
+  return new Date(resolveNaive(Date.UTC(time.year, time.month - 1, time.day, time.hour, time.minute), timezone));
+}
+
 /**
  * The offset used by every local time of the day starting at `dayNaive`, or null when the
  * offset changes during that day. Local times of the day map to instants within
@@ -289,7 +314,8 @@ const CRON_MACROS: Record<string, string> = {
 const MONTH_NAMES = new Set(["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"]);
 const DAY_NAMES = new Set(["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"]);
 const FIELD_NAMES = ["minute", "hour", "day-of-month", "month", "day-of-week"];
-const ALLOWED_SYNTAX = "numbers, names (JAN-DEC, SUN-SAT), *, ranges (1-5), lists (1,3) and steps (*/15)";
+const ALLOWED_SYNTAX =
+  "numbers, names (JAN-DEC, SUN-SAT), *, ranges (1-5), lists (1,3), steps (*/15), L (last day of the month) and, in the day-of-week field, 1#2 (2nd Monday) or 5L (last Friday)";
 
 /** The parsed sets of a cron expression, in the form this file's evaluator needs. */
 interface CronShape {
@@ -305,6 +331,10 @@ interface CronShape {
   dayOfWeekRestricted: boolean;
   /** The hour field matches all 24 hours: a repeated (fall-back) hour runs again. */
   everyHour: boolean;
+  /** "L" in the day-of-month field: the last day of the month. */
+  lastDayOfMonth: boolean;
+  /** "1#2" (the 2nd Monday: nth 2) and "5L" (the last Friday: nth -1) in the day-of-week field. */
+  nthWeekdays: Array<{ weekday: number; nth: number }>;
 }
 
 /** Parsed expressions (LRU): a dispatch of 10,000 tasks with their own expressions must not re-parse them. */
@@ -364,24 +394,45 @@ function cronShape(raw: string): CronShape {
       `cron_expression "${excerpt(trimmed)}" must have 5 fields (minute hour day-of-month month day-of-week), got ${parts.length}${hint}`,
     );
   }
-  // Only standard syntax. cron-parser's extensions are refused: L, W and # (last / nearest
-  // weekday / nth weekday) and H (random jitter, which would make runs unpredictable).
+  // Standard syntax plus three extensions whose meaning is fixed: "L" alone in the day-of-month field (the
+  // last day of the month), "D#n" (the nth weekday D of the month, n 1-5) and "DL" (the last weekday D of
+  // the month) as items of the day-of-week field. Refused: W (nearest weekday), L offsets, and H (random
+  // jitter, which would make runs unpredictable).
+  let lastDayOfMonth = false;
+  const nthWeekdays: Array<{ weekday: number; nth: number }> = [];
   parts.forEach((part, index) => {
     const names = index === 3 ? MONTH_NAMES : index === 4 ? DAY_NAMES : null;
-    const words = part.match(/[A-Za-z]+/g) ?? [];
+    let plain = part;
+    if (index === 2 || index === 4) {
+      const items = part.split(",");
+      const rest: string[] = [];
+      for (const item of items) {
+        const nth = index === 4 ? /^([0-7]|[A-Za-z]{3})(?:#([1-5])|(L))$/i.exec(item) : null;
+        if (index === 2 && /^L$/i.test(item)) lastDayOfMonth = true;
+        else if (nth && (/^[0-7]$/.test(nth[1]!) || DAY_NAMES.has(nth[1]!.toUpperCase()))) {
+          const day = /^[0-7]$/.test(nth[1]!) ? Number(nth[1]) % 7 : [...DAY_NAMES].indexOf(nth[1]!.toUpperCase());
+          nthWeekdays.push({ weekday: day, nth: nth[3] ? -1 : Number(nth[2]) });
+        } else rest.push(item);
+      }
+      plain = rest.length === items.length ? part : rest.join(",");
+      if (plain === "" && (index === 2 ? lastDayOfMonth : nthWeekdays.length > 0)) plain = "*"; // only extensions
+    }
+    const words = plain.match(/[A-Za-z]+/g) ?? [];
     const badWord = words.find((w) => !names || !names.has(w.toUpperCase()));
-    if (!/^[0-9A-Za-z*?,/-]+$/.test(part) || badWord !== undefined) {
+    if (!/^[0-9A-Za-z*?,/-]+$/.test(plain) || badWord !== undefined) {
       throw new ScheduleError(
         "cron_expression",
         `cron_expression "${excerpt(trimmed)}": the ${FIELD_NAMES[index]} field "${excerpt(part, 40)}" is not supported; use ${ALLOWED_SYNTAX}`,
       );
     }
+    parts[index] = plain;
   });
   parts[4] = foldSundays(parts[4]!);
-  expression = parts.join(" ");
+  const onlyLastDay = lastDayOfMonth && parts[2] === "*";
+  const onlyNth = nthWeekdays.length > 0 && parts[4] === "*";
   let fields: CronFieldCollection;
   try {
-    fields = CronExpressionParser.parse(expression, { tz: "UTC" }).fields;
+    fields = CronExpressionParser.parse(parts.join(" "), { tz: "UTC" }).fields;
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
     const never = /Invalid explicit day of month definition/.test(reason) ? neverRunsReason(parts[2] ?? "", parts[3] ?? "") : null;
@@ -393,12 +444,14 @@ function cronShape(raw: string): CronShape {
     expression,
     minutes: numericValues(fields.minute.values).sort((a, b) => a - b),
     hours: hours.sort((a, b) => a - b),
-    daysOfMonth: new Set(numericValues(fields.dayOfMonth.values)),
+    daysOfMonth: onlyLastDay ? new Set() : new Set(numericValues(fields.dayOfMonth.values)),
     months: new Set(numericValues(fields.month.values)),
-    daysOfWeek: new Set(numericValues(fields.dayOfWeek.values).map((d) => d % 7)),
-    dayOfMonthRestricted: !fields.dayOfMonth.isWildcard,
-    dayOfWeekRestricted: !fields.dayOfWeek.isWildcard,
+    daysOfWeek: onlyNth ? new Set() : new Set(numericValues(fields.dayOfWeek.values).map((d) => d % 7)),
+    dayOfMonthRestricted: lastDayOfMonth || !fields.dayOfMonth.isWildcard,
+    dayOfWeekRestricted: nthWeekdays.length > 0 || !fields.dayOfWeek.isWildcard,
     everyHour: new Set(hours).size === 24,
+    lastDayOfMonth,
+    nthWeekdays,
   };
   shapeCache.set(raw, shape); // bounded: expressions come from users
   return shape;
@@ -434,8 +487,12 @@ function neverRunsReason(dayOfMonth: string, month: string): string | null {
 
 function cronDayMatches(shape: CronShape, year: number, month: number, day: number): boolean {
   if (!shape.months.has(month)) return false;
-  const dom = shape.daysOfMonth.has(day);
-  const dow = shape.daysOfWeek.has(weekdayOf(year, month, day));
+  const weekday = weekdayOf(year, month, day);
+  const length = daysInMonth(year, month);
+  const dom = shape.daysOfMonth.has(day) || (shape.lastDayOfMonth && day === length);
+  const dow =
+    shape.daysOfWeek.has(weekday) ||
+    shape.nthWeekdays.some((n) => n.weekday === weekday && (n.nth === -1 ? day + 7 > length : Math.ceil(day / 7) === n.nth));
   if (shape.dayOfMonthRestricted && shape.dayOfWeekRestricted) return dom || dow;
   if (shape.dayOfMonthRestricted) return dom;
   if (shape.dayOfWeekRestricted) return dow;
@@ -693,18 +750,12 @@ function closestMatchingDays(shape: CronShape): number {
     step = Number.POSITIVE_INFINITY;
     let previous: number | null = null;
     let index = 0;
-    let weekday = weekdayOf(2001, 1, 1);
     for (let year = 2001; year < 2029 && step > 1; year++) {
       for (let month = 1; month <= 12; month++) {
         const length = daysInMonth(year, month);
         const monthMatches = shape.months.has(month);
-        for (let day = 1; day <= length; day++, index++, weekday = (weekday + 1) % 7) {
-          if (!monthMatches) continue;
-          const dom = shape.daysOfMonth.has(day);
-          const dow = shape.daysOfWeek.has(weekday);
-          const matches =
-            shape.dayOfMonthRestricted && shape.dayOfWeekRestricted ? dom || dow : shape.dayOfMonthRestricted ? dom : shape.dayOfWeekRestricted ? dow : true;
-          if (!matches) continue;
+        for (let day = 1; day <= length; day++, index++) {
+          if (!monthMatches || !cronDayMatches(shape, year, month, day)) continue;
           if (previous !== null) step = Math.min(step, index - previous);
           previous = index;
         }
@@ -862,10 +913,26 @@ export function countMissed(spec: ScheduleSpec, from: Date, until: Date, limit: 
 }
 
 /**
- * A short English description, e.g. "Every Monday at 09:00 (UTC)". Times are the local wall
- * clock of scheduledAt in the schedule's zone (seconds shown only when not zero).
+ * A short English description, e.g. "Every Monday at 09:00 (UTC)", the same wherever a schedule is shown (preview,
+ * parseSchedule, a task's scheduleDescription). Times are the local wall clock of scheduledAt in the schedule's zone
+ * (seconds shown only when not zero); cron expressions are put in words by cronstrue ("At 09:00, Monday through
+ * Friday"). `maxExecutions` adds ", at most N runs".
  */
-export function describeSchedule(spec: ScheduleSpec): string {
+export function describeSchedule(spec: ScheduleSpec, opts: { maxExecutions?: number | null } = {}): string {
+  const limit = opts.maxExecutions && spec.scheduleType !== "once" ? `, at most ${opts.maxExecutions} run${opts.maxExecutions === 1 ? "" : "s"}` : "";
+  return describeSpec(spec).replace(/ \(([^()]+)\)$/, `${limit} ($1)`);
+}
+
+/** The cron expression in words (cronstrue, 24-hour clock); the expression itself when cronstrue cannot read it. */
+export function describeCron(expression: string): string {
+  try {
+    return cronstrue.toString(expression, { use24HourTimeFormat: true, throwExceptionOnParseError: true, verbose: false });
+  } catch {
+    return `Cron "${expression}"`;
+  }
+}
+
+function describeSpec(spec: ScheduleSpec): string {
   const zone = `(${spec.timezone})`;
   const at = isValidDate(spec.scheduledAt) ? wallClockAt(spec.scheduledAt.getTime(), spec.timezone) : null;
   switch (spec.scheduleType) {
@@ -885,7 +952,7 @@ export function describeSchedule(spec: ScheduleSpec): string {
       return `On day ${at.day} of every month at ${formatTimeOfDay(at)}${note} ${zone}`;
     }
     case "cron":
-      return `Cron "${(spec.cronExpression ?? "").trim()}" ${zone}`;
+      return `${describeCron((spec.cronExpression ?? "").trim())} ${zone}`;
     default:
       return `Unknown schedule type "${String(spec.scheduleType)}" ${zone}`;
   }

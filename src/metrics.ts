@@ -96,7 +96,8 @@ export const dispatchOccurrences = new client.Counter({
 
 // ---- model calls (src/llm/providers.ts, src/agent/openaiExecutor.ts) ----
 
-export type ModelCallKind = "prompt" | "agent";
+/** What a model call was for: prompt generation, an agent step, or reading a schedule in words (src/schedule/model.ts). */
+export type ModelCallKind = "prompt" | "agent" | "schedule";
 
 export const modelCalls = new client.Counter({
   name: "sat_model_calls_total",

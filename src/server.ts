@@ -24,6 +24,7 @@ import {
 import { log, errorFields, logPoolError } from "./logger.js";
 import { ProjectPlugins } from "./graphql/plugins.js";
 import { makeSchedulingPlugin } from "./graphql/scheduling.js";
+import { makeOpenAIProvider, type PromptProvider } from "./llm/providers.js";
 import { agentRunHooks } from "./hooks.js";
 import { makePageSizePlugin, makeRequestLimitsPlugin } from "./graphql/limits.js";
 import { makeOneTransactionPerQueryPlugin } from "./graphql/transaction.js";
@@ -261,6 +262,8 @@ export function makePreset(opts: {
   provision?: (claims: VerifiedClaims) => Promise<void>;
   /** Counts websocket operations against the HTTP rate limits. */
   admitWebsocketOperation?: RateLimits["admitWebsocketOperation"];
+  /** parseSchedule's model fallback (OPENAI_API_KEY set); null offline. */
+  scheduleModel?: PromptProvider | null;
 }): GraphileConfig.Preset {
   return {
     extends: [PostGraphileAmberPreset, persistedOperationsPreset(opts.persisted ?? { directory: undefined, only: false })],
@@ -269,7 +272,11 @@ export function makePreset(opts: {
       makeOneTransactionPerQueryPlugin(opts.authPool),
       ...ProjectPlugins,
       DatabaseUnavailableStatusPlugin,
-      makeSchedulingPlugin({ minIntervalSeconds: opts.minIntervalSeconds, maxPreviewCount: opts.limits.maxPreviewCount }),
+      makeSchedulingPlugin({
+        minIntervalSeconds: opts.minIntervalSeconds,
+        maxPreviewCount: opts.limits.maxPreviewCount,
+        scheduleModel: opts.scheduleModel ? { provider: opts.scheduleModel, pool: opts.authPool } : null,
+      }),
       makeRequestLimitsPlugin(opts.limits),
       makePageSizePlugin(opts.limits),
       ...(opts.admitWebsocketOperation ? [makeWebsocketLimitsPlugin(opts.admitWebsocketOperation, opts.verify)] : []),
@@ -369,6 +376,10 @@ export async function startServer(options: ServerOptions): Promise<ApiServer> {
       persisted: config.persisted,
       provision,
       admitWebsocketOperation: limiters.admitWebsocketOperation,
+      // parseSchedule's fallback for words the grammar cannot read: only with a key (offline it answers "ambiguous")
+      scheduleModel: config.llm.apiKey
+        ? makeOpenAIProvider({ apiKey: config.llm.apiKey, baseURL: config.llm.baseUrl, model: config.llm.model, timeoutMs: config.llm.timeoutMs, maxRetries: config.llm.maxRetries })
+        : null,
     }),
   );
   const serv = pgl.createServ(grafserv);

@@ -12,6 +12,12 @@
  * Spend: before every model call (chunk and combine calls included) the billing owner's token allowance is checked;
  * after it, its tokens are recorded with app_private.record_model_usage (kind 'prompt', provider = OPENAI_BASE_URL).
  * The offline generator makes no model call and records nothing.
+ *
+ * Suggested schedule: the same job proposes the schedule the conversation asks for (src/schedule/suggest.ts: the
+ * grammar over the user's messages; with `schedule.useModel` and a provider, one structured model call for a
+ * sentence the grammar cannot read, metered as kind 'schedule') and stores it with the prompt, in one transaction
+ * (app_private.suggest_schedule). It is never applied: the user confirms it with scheduleTask. A failure to suggest
+ * never fails the prompt: the suggestion is then null.
  */
 import type { Task } from "graphile-worker";
 import {
@@ -26,6 +32,8 @@ import { ProviderError, providerKey, type PromptProvider } from "../src/llm/prov
 import { PromptTooLongError } from "../src/llm/safety.js";
 import { log } from "../src/logger.js";
 import { promptGenerations } from "../src/metrics.js";
+import type { ScheduleMeter } from "../src/schedule/model.js";
+import { suggestSchedule, type SuggestedSchedule } from "../src/schedule/suggest.js";
 
 /** The provider's shared limits (app_private.provider_budget) leave no room now: try again at retryAt. */
 export class ProviderBusyError extends Error {
@@ -55,6 +63,8 @@ export interface PromptSettings {
   provider: PromptProvider | null;
   contextBudgetTokens: number;
   maxTokens: number;
+  /** The suggested schedule: SCHEDULE_MIN_INTERVAL_SECONDS (default 300), and whether the model may read it (default no). */
+  schedule?: { minIntervalSeconds: number; useModel: boolean };
 }
 
 /** Errors that another attempt would not fix: recorded at once. */
@@ -68,8 +78,8 @@ const isPermanent = (err: unknown): err is Error =>
 export function makeGeneratePrompt(settings: PromptSettings): Task {
   return async (payload, helpers) => {
     const { task_id, generation } = assertGeneratePromptPayload(payload);
-    const { rows } = await helpers.query<{ original_messages: ThreadMessage[]; prompt_generation: number; account_id: string }>(
-      "select original_messages, prompt_generation, account_id from app_public.scheduled_tasks where task_id = $1",
+    const { rows } = await helpers.query<{ original_messages: ThreadMessage[]; prompt_generation: number; account_id: string; timezone: string }>(
+      "select original_messages, prompt_generation, account_id, timezone from app_public.scheduled_tasks where task_id = $1",
       [task_id],
     );
     const task = rows[0];
@@ -121,14 +131,25 @@ export function makeGeneratePrompt(settings: PromptSettings): Task {
         chunks: result.chunks,
         generated_at: new Date().toISOString(),
       };
-      await helpers.query("select app_private.complete_prompt_generation($1, $2, $3, $4, $5, $6)", [
-        task_id,
-        generation,
-        result.prompt,
-        result.source,
-        JSON.stringify(info),
-        result.injectionReasons,
-      ]);
+      const suggestion = await suggest(task, task_id, endpoint, helpers, settings);
+      await helpers.withPgClient(async (client) => {
+        await client.query("begin");
+        try {
+          await client.query("select app_private.complete_prompt_generation($1, $2, $3, $4, $5, $6)", [
+            task_id,
+            generation,
+            result.prompt,
+            result.source,
+            JSON.stringify(info),
+            result.injectionReasons,
+          ]);
+          await client.query("select app_private.suggest_schedule($1, $2, $3)", [task_id, generation, suggestion ? JSON.stringify(suggestion) : null]);
+          await client.query("commit");
+        } catch (err) {
+          await client.query("rollback").catch(() => undefined);
+          throw err;
+        }
+      });
       promptGenerations.inc({ outcome: "ready", generator });
       log.info("prompt generated", { task_id, generation, provider: result.provider, chunks: result.chunks, flagged: result.injectionReasons.length > 0 });
     } catch (caught) {
@@ -165,4 +186,45 @@ export function makeGeneratePrompt(settings: PromptSettings): Task {
       await helpers.query("select app_private.fail_prompt_generation($1, $2, $3)", [task_id, generation, message]);
     }
   };
+}
+
+/** The schedule the conversation asks for, or null (see the file comment); never throws for the model's sake. */
+async function suggest(
+  task: { original_messages: ThreadMessage[]; account_id: string; timezone: string },
+  task_id: string,
+  endpoint: string,
+  helpers: Parameters<Task>[1],
+  settings: PromptSettings,
+): Promise<SuggestedSchedule | null> {
+  const provider = settings.schedule?.useModel ? settings.provider : null;
+  const meter: ScheduleMeter = {
+    async before() {
+      const { rows } = await helpers.query<{ refusal: string | null; available: number | null; reason: string | null }>(
+        "select app_private.check_token_allowance($1) as refusal, b.available, b.reason from app_private.provider_budget($2) b",
+        [task.account_id, endpoint],
+      );
+      return rows[0]?.refusal ?? (rows[0]?.available === 0 ? (rows[0].reason ?? "model provider busy") : null);
+    },
+    async after({ model, usage }) {
+      await helpers.query("select app_private.record_model_usage($1, 'schedule', $2, $3, $4, $5, $6, null)", [
+        task.account_id,
+        endpoint,
+        model,
+        usage.promptTokens,
+        usage.completionTokens,
+        task_id,
+      ]);
+    },
+  };
+  try {
+    return await suggestSchedule(task.original_messages, {
+      timezone: task.timezone || "UTC",
+      now: new Date(),
+      minIntervalSeconds: settings.schedule?.minIntervalSeconds ?? 300,
+      model: provider ? { provider, meter, signal: helpers.abortSignal } : null,
+    });
+  } catch (err) {
+    log.warn("no schedule suggested: reading the conversation failed", { task_id, error: String(err) });
+    return null;
+  }
 }

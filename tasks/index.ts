@@ -46,6 +46,7 @@ export function taskList(config: Config): TaskList {
       provider,
       contextBudgetTokens: config.llm.contextBudgetTokens,
       maxTokens: PROMPT_MAX_TOKENS,
+      schedule: { minIntervalSeconds: config.schedule.minIntervalSeconds, useModel: true },
     }),
     expire_execution: expireExecution,
     plan_task: makePlanTask({ minIntervalSeconds: config.schedule.minIntervalSeconds }),

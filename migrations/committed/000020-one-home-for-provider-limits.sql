@@ -1,5 +1,5 @@
---! Previous: sha1:df0b46bd6271395f90f8c2fc6397c1ca128aca30
---! Hash: sha1:199fb25c6d0603f63386cef081aa7300663e3e4c
+--! Previous: sha1:d68123632cf97fbd49738bee2f610146b96fb218
+--! Hash: sha1:512dd007bb48cf333c6e81b669f65bda447701c2
 --! Message: One home for provider limits
 
 -- The model provider's shared limits live in one place: app_private.model_providers. Before, every

@@ -10,6 +10,10 @@ import { context, lambda, object, SafeError } from "postgraphile/grafast";
 import { withPgClientTransaction } from "postgraphile/@dataplan/pg";
 import { describeSchedule, occurrencesAfter, previewOccurrences, ScheduleError, type ScheduleSpec, type ScheduleType } from "../calendar.js";
 import { planSchedule, planStored, STORED_SCHEDULE_COLUMNS, validatedSpec, type StoredSchedule } from "../planning.js";
+import type pg from "pg";
+import type { PromptProvider } from "../llm/providers.js";
+import { makeSqlMeter, parseSchedule } from "../schedule/model.js";
+import { ParseInputError, parseScheduleWords, type ParseAnswer } from "../schedule/words.js";
 
 /** Default of `previewSchedule(count:)` and `upcomingExecutions(count:)`. */
 export const DEFAULT_PREVIEW_COUNT = 5;
@@ -83,7 +87,40 @@ function checked<T>(plan: () => T): T {
   }
 }
 
-export function makeSchedulingPlugin(opts: { minIntervalSeconds: number; maxPreviewCount?: number; now?: () => Date }) {
+/** parseSchedule's answer as GraphQL / REST JSON. */
+export function parseAnswerJson(answer: ParseAnswer) {
+  return {
+    status: answer.status,
+    spec:
+      answer.status === "ambiguous" || !answer.spec
+        ? null
+        : {
+            scheduleType: answer.spec.scheduleType,
+            scheduledAt: answer.spec.scheduledAt?.toISOString() ?? null,
+            cronExpression: answer.spec.cronExpression,
+            timezone: answer.spec.timezone,
+            maxExecutions: answer.spec.maxExecutions,
+          },
+    description: answer.status === "ok" ? answer.description : null,
+    occurrences: answer.status === "ok" ? answer.occurrences.map((d) => d.toISOString()) : [],
+    refusal: answer.status === "refused" ? answer.refusal : null,
+    reason: answer.status === "refused" ? answer.reason : null,
+    question: answer.status === "ambiguous" ? answer.question : null,
+    used: answer.used,
+    assumed: answer.assumed,
+    source: answer.source,
+  };
+}
+
+export interface SchedulingPluginOptions {
+  minIntervalSeconds: number;
+  maxPreviewCount?: number;
+  now?: () => Date;
+  /** parseSchedule's fallback (OPENAI_API_KEY set): the provider, and the pool its metering runs on as the user. */
+  scheduleModel?: { provider: PromptProvider; pool: pg.Pool } | null;
+}
+
+export function makeSchedulingPlugin(opts: SchedulingPluginOptions) {
   const maxCount = opts.maxPreviewCount ?? 50;
   const now = () => opts.now?.() ?? new Date();
   return extendSchema((build) => {
@@ -129,9 +166,53 @@ export function makeSchedulingPlugin(opts: { minIntervalSeconds: number; maxPrev
           """
           resumeTask(input: ResumeTaskInput!): ResumeTaskPayload
         }
+        "A schedule read from words: the spec to pass to scheduleTask, or why not."
+        type ParsedSchedule {
+          "once | daily | weekly | monthly | cron"
+          scheduleType: String!
+          scheduledAt: Datetime
+          cronExpression: String
+          timezone: String!
+          maxExecutions: Int
+        }
+        type ScheduleParse {
+          "ok (spec, description and occurrences are set) | refused (refusal and reason) | ambiguous (question)"
+          status: String!
+          "The schedule (ok; also refused when the words were read but the calendar refuses the schedule)."
+          spec: ParsedSchedule
+          "The schedule in words, as previewSchedule and ScheduledTask.scheduleDescription say it."
+          description: String
+          "The next runs (at most count, and at most maxExecutions)."
+          occurrences: [Datetime!]!
+          "too_frequent (SCHEDULE_MIN_INTERVAL_SECONDS) | in_past | never_runs | unsupported (the calendar cannot express it)"
+          refusal: String
+          reason: String
+          "What to ask the person (ambiguous)."
+          question: String
+          "The words of the text the answer was read from."
+          used: [String!]!
+          "What was assumed, e.g. '9' read as 09:00."
+          assumed: [String!]!
+          "grammar | model (the model reads only what the grammar cannot, and only when OPENAI_API_KEY is set)"
+          source: String!
+        }
         extend type Query {
+          """
+          Reads a schedule from words ("every weekday at 9am", "tomorrow at 8", "first Monday of the month at 10 Tokyo time")
+          in the caller's zone, relative to now (or the given now). Nothing is saved: pass the spec to scheduleTask.
+          Errors: ST401 (not signed in), ST003 (text longer than 500 characters, unknown timezone, count out of range).
+          """
+          parseSchedule(text: String!, timezone: String = "UTC", now: Datetime, count: Int = 5): ScheduleParse
           "The next run times and a description of a schedule, before saving it."
-          previewSchedule(scheduleType: String!, scheduledAt: Datetime, cronExpression: String, timezone: String = "UTC", count: Int = 5): SchedulePreview
+          previewSchedule(
+            scheduleType: String!
+            scheduledAt: Datetime
+            cronExpression: String
+            timezone: String = "UTC"
+            count: Int = 5
+            "Stop after this many runs, as in scheduleTask: the description says so and occurrences stop there."
+            maxExecutions: Int
+          ): SchedulePreview
         }
         extend type ScheduledTask {
           "The next run times of the saved schedule (empty when not scheduled or not active)."
@@ -192,6 +273,35 @@ export function makeSchedulingPlugin(opts: { minIntervalSeconds: number; maxPrev
         },
         Query: {
           plans: {
+            parseSchedule(_$root, fieldArgs) {
+              const $args = object({
+                text: fieldArgs.getRaw("text"),
+                timezone: fieldArgs.getRaw("timezone"),
+                now: fieldArgs.getRaw("now"),
+                count: fieldArgs.getRaw("count"),
+              });
+              const $settings = context().get("pgSettings");
+              return lambda(object({ args: $args, settings: $settings }), async ({ args, settings }) => {
+                const pgSettings = (settings ?? {}) as Record<string, string>;
+                if (!pgSettings["jwt.claims.sub"]) throw new SafeError("parseSchedule requires a signed-in user (Authorization: Bearer <JWT>)", { code: "ST401" });
+                const a = args as { text: string; timezone: string | null; now: string | null; count: number | null };
+                const count = checkCount(a.count, maxCount);
+                const at = a.now ? new Date(a.now) : now();
+                if (Number.isNaN(at.getTime())) throw new SafeError("now must be a valid date-time", { code: "ST003", field: "now" });
+                const wordsOpts = { timezone: (a.timezone ?? "UTC").trim(), now: at, minIntervalSeconds: opts.minIntervalSeconds, count };
+                try {
+                  // the grammar is CPU work: on its own turn, like the calendar's previews
+                  const grammar = await onOwnTurn(() => parseScheduleWords(a.text, wordsOpts));
+                  if (grammar.status !== "ambiguous" || !grammar.unreadable || !opts.scheduleModel) return parseAnswerJson(grammar);
+                  const { provider, pool } = opts.scheduleModel;
+                  const meter = makeSqlMeter(pool, pgSettings, provider.endpoint ?? provider.name);
+                  return parseAnswerJson(await parseSchedule(a.text, wordsOpts, { provider, meter }, grammar));
+                } catch (err) {
+                  if (err instanceof ParseInputError) throw new SafeError(err.message, { code: "ST003", field: err.field });
+                  throw err;
+                }
+              });
+            },
             previewSchedule(_$root, fieldArgs) {
               const $args = object({
                 scheduleType: fieldArgs.getRaw("scheduleType"),
@@ -199,19 +309,24 @@ export function makeSchedulingPlugin(opts: { minIntervalSeconds: number; maxPrev
                 cronExpression: fieldArgs.getRaw("cronExpression"),
                 timezone: fieldArgs.getRaw("timezone"),
                 count: fieldArgs.getRaw("count"),
+                maxExecutions: fieldArgs.getRaw("maxExecutions"),
               });
               const $sub = lambda(context().get("pgSettings"), (settings) => (settings as Record<string, string> | null)?.["jwt.claims.sub"] ?? null);
               return lambda(object({ args: $args, sub: $sub }), ({ args, sub }) => {
                 // Calendar math is CPU work: only signed-in users may ask for it (and are rate limited).
                 if (!sub) throw new SafeError("previewSchedule requires a signed-in user (Authorization: Bearer <JWT>)", { code: "ST401" });
-                const a = args as SpecInput & { count: number | null };
+                const a = args as SpecInput & { count: number | null; maxExecutions: number | null };
                 const count = checkCount(a.count, maxCount);
+                const max = a.maxExecutions ?? null;
+                if (max !== null && (!Number.isInteger(max) || max < 1)) {
+                  throw new SafeError(`maxExecutions must be a positive number of runs or null (got ${max})`, { code: "ST003", field: "maxExecutions" });
+                }
                 return onOwnTurn(() => {
                   const at = now();
                   const spec = checked(() => validatedSpec(a, { now: at, minIntervalSeconds: opts.minIntervalSeconds, mode: "new" }));
                   return {
-                    description: describeSchedule(spec),
-                    occurrences: previewOccurrences(spec, at, count).map((d) => d.toISOString()),
+                    description: describeSchedule(spec, { maxExecutions: max }),
+                    occurrences: previewOccurrences(spec, at, Math.min(count, max ?? count)).map((d) => d.toISOString()),
                   };
                 });
               });
@@ -240,12 +355,21 @@ export function makeSchedulingPlugin(opts: { minIntervalSeconds: number; maxPrev
               });
             },
             scheduleDescription($task) {
-              const $row = object({ type: $task.get("schedule_type"), at: $task.get("scheduled_at"), cron: $task.get("cron_expression"), tz: $task.get("timezone") });
+              const $row = object({
+                type: $task.get("schedule_type"),
+                at: $task.get("scheduled_at"),
+                cron: $task.get("cron_expression"),
+                tz: $task.get("timezone"),
+                max: $task.get("max_executions"),
+              });
               return lambda($row, (row) => {
-                const r = row as { type: ScheduleType | null; at: string | null; cron: string | null; tz: string };
+                const r = row as { type: ScheduleType | null; at: string | null; cron: string | null; tz: string; max: number | null };
                 if (!r.type) return null;
                 try {
-                  return describeSchedule({ scheduleType: r.type, scheduledAt: r.at ? new Date(r.at) : null, cronExpression: r.cron, timezone: r.tz });
+                  return describeSchedule(
+                    { scheduleType: r.type, scheduledAt: r.at ? new Date(r.at) : null, cronExpression: r.cron, timezone: r.tz },
+                    { maxExecutions: r.max },
+                  );
                 } catch {
                   return null;
                 }

@@ -1,7 +1,7 @@
 import type OpenAI from "openai";
 import { providerKey } from "../config.js";
 import { classifyOpenAIError, makeOpenAIClient, makeRedactor, type Usage } from "./openaiClient.js";
-import { countModelCall } from "../metrics.js";
+import { countModelCall, type ModelCallKind } from "../metrics.js";
 
 export type { Usage } from "./openaiClient.js";
 
@@ -16,12 +16,21 @@ export interface CompletionResult {
   usage: Usage | null;
 }
 
+export interface CompleteOptions {
+  maxTokens: number;
+  signal?: AbortSignal;
+  /** Structured output: the reply must be JSON matching this schema (OpenAI `response_format: json_schema`, strict). */
+  jsonSchema?: { name: string; schema: Record<string, unknown> };
+  /** The `kind` label of the call's metrics (default "prompt"). */
+  metricKind?: ModelCallKind;
+}
+
 export interface PromptProvider {
   readonly name: "openai" | "offline";
   readonly model: string;
   /** Where the calls go, as metered in app_private.model_usage.provider (see providerKey). */
   readonly endpoint?: string;
-  complete(messages: ChatMessage[], opts: { maxTokens: number; signal?: AbortSignal }): Promise<CompletionResult>;
+  complete(messages: ChatMessage[], opts: CompleteOptions): Promise<CompletionResult>;
 }
 
 /**
@@ -86,22 +95,27 @@ export function makeOpenAIProvider(cfg: OpenAIProviderConfig): PromptProvider {
       let res: unknown;
       try {
         res = await client.chat.completions.create(
-          { model: cfg.model, messages, max_tokens: opts.maxTokens },
+          {
+            model: cfg.model,
+            messages,
+            max_tokens: opts.maxTokens,
+            ...(opts.jsonSchema ? { response_format: { type: "json_schema" as const, json_schema: { ...opts.jsonSchema, strict: true } } } : {}),
+          },
           { signal: opts.signal },
         );
       } catch (err) {
         const mapped = mapError(err, cfg, redact);
-        if (!opts.signal?.aborted) countModelCall(endpoint, "prompt", seconds(), { error: mapped });
+        if (!opts.signal?.aborted) countModelCall(endpoint, opts.metricKind ?? "prompt", seconds(), { error: mapped });
         throw mapped;
       }
       let out: CompletionResult;
       try {
         out = parseCompletion(res, cfg.model, opts.maxTokens);
       } catch (err) {
-        countModelCall(endpoint, "prompt", seconds(), { error: err as ProviderError });
+        countModelCall(endpoint, opts.metricKind ?? "prompt", seconds(), { error: err as ProviderError });
         throw err;
       }
-      countModelCall(endpoint, "prompt", seconds(), { usage: out.usage });
+      countModelCall(endpoint, opts.metricKind ?? "prompt", seconds(), { usage: out.usage });
       return out;
     },
   };

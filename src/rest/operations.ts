@@ -37,6 +37,7 @@ const TASK = /* GraphQL */ `
     missedCount
     overlapPolicy
     scheduleDescription
+    suggestedSchedule
     createdAt
     updatedAt
   }
@@ -165,6 +166,28 @@ export const OPERATIONS = {
       }
     }
     ${TASK}
+  `,
+  ParseSchedule: /* GraphQL */ `
+    query ParseSchedule($text: String!, $timezone: String, $now: Datetime, $count: Int) {
+      parseSchedule(text: $text, timezone: $timezone, now: $now, count: $count) {
+        status
+        spec {
+          scheduleType
+          scheduledAt
+          cronExpression
+          timezone
+          maxExecutions
+        }
+        description
+        occurrences
+        refusal
+        reason
+        question
+        used
+        assumed
+        source
+      }
+    }
   `,
   ListExecutions: /* GraphQL */ `
     query ListExecutions($taskId: UUID!, $first: Int!, $offset: Int!) {

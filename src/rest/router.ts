@@ -269,6 +269,18 @@ export function restApi(opts: RestApiOptions): express.Router {
     res.json(taskJson(data.scheduleTask.result as GraphQLData));
   });
 
+  router.post("/schedules/parse", async (req, res) => {
+    const body = req.body as { text: string; timezone?: string; now?: string | null; count?: number };
+    const data = await run(req, res, "ParseSchedule", {
+      text: body.text,
+      timezone: body.timezone ?? "UTC",
+      now: body.now ?? null,
+      count: body.count ?? 5,
+    });
+    const answer = data.parseSchedule as GraphQLData;
+    res.json({ ...answer, spec: answer.spec ? snakeKeys(answer.spec as GraphQLData) : null });
+  });
+
   router.post("/tasks/:task_id/execute", async (req, res) => {
     const taskId = req.params.task_id;
     const body = (req.body ?? {}) as { reason?: string | null };

@@ -592,10 +592,37 @@ describe("describeSchedule", () => {
     // The instant 07:30Z on 03-14 is 03:30 EDT (02:30 does not exist that day).
     [spec("once", "America/New_York", "2027-03-14T07:30:00Z"), "Once on 2027-03-14 03:30 (America/New_York)"],
     [spec("daily", "UTC", "2027-06-01T08:00:15Z"), "Every day at 08:00:15 (UTC)"],
-    [cron("*/15 9-17 * * 1-5", "UTC"), 'Cron "*/15 9-17 * * 1-5" (UTC)'],
+    [cron("*/15 9-17 * * 1-5", "UTC"), "Every 15 minutes, between 09:00 and 17:59, Monday through Friday (UTC)"],
+    [cron("0 9 * * 1#1", "Europe/Paris"), "At 09:00, on the first Monday of the month (Europe/Paris)"],
+    [cron("0 9 L * *", "UTC"), "At 09:00, on the last day of the month (UTC)"],
     [spec("daily", "UTC", null), "Every day, at the time it is saved (UTC)"],
   ])("%#: %s", (s, expected) => {
     expect(describeSchedule(s)).toBe(expected);
+  });
+
+  test("a run limit is part of the description", () => {
+    expect(describeSchedule(spec("daily", "UTC", "2027-06-01T08:00:00Z"), { maxExecutions: 5 })).toBe("Every day at 08:00, at most 5 runs (UTC)");
+  });
+});
+
+describe("cron extensions: L (last day of the month), D#n (nth weekday), DL (last weekday D)", () => {
+  const runs = (expression: string, timezone: string, from: string, count: number) =>
+    previewOccurrences(cron(expression, timezone), at(from), count).map((d) => d.toISOString());
+
+  test("L runs on the last day of every month, February of a leap year included", () => {
+    expect(runs("0 9 L * *", "UTC", "2028-01-15T00:00:00Z", 3)).toEqual(["2028-01-31T09:00:00.000Z", "2028-02-29T09:00:00.000Z", "2028-03-31T09:00:00.000Z"]);
+  });
+
+  test("1#1 is the first Monday, 5L the last Friday, in the zone's wall clock across DST", () => {
+    // Europe/Berlin moves to summer time on 2027-03-28
+    expect(runs("0 9 * * 1#1", "Europe/Berlin", "2027-02-10T00:00:00Z", 3)).toEqual(["2027-03-01T08:00:00.000Z", "2027-04-05T07:00:00.000Z", "2027-05-03T07:00:00.000Z"]);
+    expect(runs("30 17 * * 5L", "America/New_York", "2027-01-01T00:00:00Z", 3)).toEqual(["2027-01-29T22:30:00.000Z", "2027-02-26T22:30:00.000Z", "2027-03-26T21:30:00.000Z"]);
+  });
+
+  test("the 5th Monday exists only in some months; L with a month list; D#n OR a day of month (standard cron)", () => {
+    expect(runs("0 9 * * MON#5", "UTC", "2027-01-01T00:00:00Z", 2)).toEqual(["2027-03-29T09:00:00.000Z", "2027-05-31T09:00:00.000Z"]);
+    expect(runs("0 9 L 2 *", "UTC", "2027-01-01T00:00:00Z", 2)).toEqual(["2027-02-28T09:00:00.000Z", "2028-02-29T09:00:00.000Z"]);
+    expect(runs("0 9 15 * 1#1", "UTC", "2027-02-10T00:00:00Z", 3)).toEqual(["2027-02-15T09:00:00.000Z", "2027-03-01T09:00:00.000Z", "2027-03-15T09:00:00.000Z"]);
   });
 });
 
@@ -666,8 +693,10 @@ describe("validateSchedule", () => {
     ["garbage", cron("every day", "UTC"), "cron_expression", null],
     ["unsupported macro", cron("@reboot", "UTC"), "cron_expression", /supported macros/],
     ["@minutely is below the minimum anyway and unsupported", cron("@minutely", "UTC"), "cron_expression", null],
-    ["L (last day) is not standard", cron("0 0 L * *", "UTC"), "cron_expression", /not supported/],
-    ["# (nth weekday) is not standard", cron("0 9 * * 1#2", "UTC"), "cron_expression", null],
+    ["L with an offset is not supported", cron("0 0 L-2 * *", "UTC"), "cron_expression", /not supported/],
+    ["W (nearest weekday) is not supported", cron("0 0 15W * *", "UTC"), "cron_expression", /not supported/],
+    ["# beyond the 5th week", cron("0 9 * * 1#6", "UTC"), "cron_expression", /not supported/],
+    ["L in the month field", cron("0 9 * L *", "UTC"), "cron_expression", /not supported/],
     ["H (hash) is not standard", cron("H * * * *", "UTC"), "cron_expression", null],
     ["never runs (Feb 30)", cron("0 0 30 2 *", "UTC"), "cron_expression", /^cron_expression "0 0 30 2 \*": this schedule never runs \(February has no 30th\)$/],
     ["never runs (31st of short months)", cron("0 0 31 4,6,9,11 *", "UTC"), "cron_expression", /never runs \(April, June, September and November have no 31st\)/],

@@ -59,7 +59,7 @@ async function activeTask(u: TestUserToken): Promise<string> {
 
 const GQL_TASK = `taskId accountId sourceThreadId agentId name description generatedPrompt originalMessageCount isScheduled scheduleType scheduledAt
   cronExpression timezone lastExecutedAt nextExecutionAt executionCount maxExecutions status metadata promptStatus promptError promptSource
-  promptGeneratedAt needsReview reviewReasons missedCount overlapPolicy scheduleDescription createdAt updatedAt originalMessages`;
+  promptGeneratedAt needsReview reviewReasons missedCount scheduleDescription suggestedSchedule overlapPolicy createdAt updatedAt originalMessages`;
 
 test("the plan's flow through REST with a real JWT: export (waiting for the prompt) → schedule → execute → history; GraphQL sees the same task", async () => {
   const a = await apiUser();
@@ -490,6 +490,59 @@ test("every route: 401 without a token, 429 over the per-user limit (Retry-After
     }
   } finally {
     await down.close();
+  }
+});
+
+test("POST /api/schedules/parse: ok / refused / ambiguous, the spec posted as it is to /schedule; 401, 422 naming the field, 429", async () => {
+  const a = await apiUser();
+  const now = "2027-03-10T10:00:00.000Z";
+  const ok = await rest(server, "POST", "/schedules/parse", { token: a.token, body: { text: "every weekday at 9am", timezone: "Europe/Paris", now, count: 2 } });
+  expect(ok.status).toBe(200);
+  expect(ok.body).toMatchObject({
+    status: "ok",
+    spec: { schedule_type: "cron", scheduled_at: null, cron_expression: "0 9 * * 1-5", timezone: "Europe/Paris", max_executions: null },
+    description: "At 09:00, Monday through Friday (Europe/Paris)",
+    occurrences: ["2027-03-11T08:00:00.000Z", "2027-03-12T08:00:00.000Z"],
+    used: ["every weekday", "at 9am"],
+    source: "grammar",
+  });
+  const refused = await rest(server, "POST", "/schedules/parse", { token: a.token, body: { text: "every minute" } });
+  expect(refused.body).toMatchObject({ status: "refused", refusal: "too_frequent", spec: null, occurrences: [] });
+  const ambiguous = await rest(server, "POST", "/schedules/parse", { token: a.token, body: { text: "every day at 5" } });
+  expect(ambiguous.body).toMatchObject({ status: "ambiguous", question: expect.stringMatching(/05:00 .* or 17:00/) });
+
+  // the answer's spec is a ScheduleRequest: confirm it with one call
+  const id = await readyTask(a);
+  // the exported conversation ("Every Monday at 9, summarise …") came with a suggestion; nothing is scheduled by it
+  const draft = await rest(server, "GET", `/tasks/${id}`, { token: a.token });
+  expect(draft.body).toMatchObject({
+    status: "draft",
+    schedule_type: null,
+    suggested_schedule: { scheduleType: "weekly", words: "Every Monday at 9, summarise last week's EMEA sales", source: "grammar" },
+  });
+  const parsed = await rest(server, "POST", "/schedules/parse", { token: a.token, body: { text: "tomorrow at 8am", timezone: "Asia/Tokyo" } });
+  const scheduled = await rest(server, "POST", `/tasks/${id}/schedule`, { token: a.token, body: parsed.body.spec });
+  expect(scheduled.status).toBe(200);
+  expect(scheduled.body).toMatchObject({ status: "active", schedule_type: "once", schedule_description: parsed.body.description });
+  expect(Date.parse(scheduled.body.next_execution_at)).toBe(Date.parse(parsed.body.occurrences[0]));
+
+  expect((await rest(server, "POST", "/schedules/parse", { body: { text: "every day at 9" } })).status).toBe(401);
+  for (const [body, field] of [
+    [{ text: "x".repeat(501) }, "text"],
+    [{ text: "every day at 9", timezone: "Mars/Olympus" }, "timezone"],
+    [{ text: "every day at 9", count: 0 }, "count"],
+    [{}, "text"],
+  ] as const) {
+    const r = await rest(server, "POST", "/schedules/parse", { token: a.token, body });
+    expect([r.status, r.body.error.code, r.body.error.field]).toEqual([422, "ST003", field]);
+  }
+  const limited = await startTestServer({ RATE_LIMIT_PER_USER: "1" });
+  try {
+    expect((await rest(limited, "POST", "/schedules/parse", { token: a.token, body: { text: "every day at 9" } })).status).toBe(200);
+    const r = await rest(limited, "POST", "/schedules/parse", { token: a.token, body: { text: "every day at 9" } });
+    expect([r.status, r.body.error.code]).toEqual([429, "RATE_LIMITED"]);
+  } finally {
+    await limited.close();
   }
 });
 

@@ -74,7 +74,7 @@ test("scheduleTask: daily in the user's timezone, next run set in the same reque
   const taskId = await readyTask(a);
   const at = new Date(Date.now() + 2 * DAY);
   at.setUTCHours(13, 30, 0, 0);
-  const preview = await gql(server, `query($at: Datetime) { previewSchedule(scheduleType: "daily", scheduledAt: $at, timezone: "Europe/London", count: 3) { description occurrences } }`, { at: at.toISOString() }, a.token);
+  const preview = await gql(server, `query($at: Datetime) { previewSchedule(scheduleType: "daily", scheduledAt: $at, timezone: "Europe/London", count: 3, maxExecutions: 10) { description occurrences } }`, { at: at.toISOString() }, a.token);
   expect(preview.errors).toBeUndefined();
   expect(preview.data!.previewSchedule.occurrences).toHaveLength(3);
   expect(preview.data!.previewSchedule.description).toMatch(/Every day at .*Europe\/London/);
