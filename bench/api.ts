@@ -508,14 +508,16 @@ async function main(): Promise<void> {
     }
   }
   const f1 = (n: number) => n.toFixed(1);
+  const perReq = (r: LoadResult) => (r.rps > 0 ? ((r.serverCpuPct / 100) * 1000 / r.rps).toFixed(2) : "");
   report.table(
-    ["workload", "conns", "server", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors", "server CPU %", "RSS MiB", "machine CPU %", "ratio req/s"],
+    ["workload", "conns", "server", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors", "server CPU %", "CPU ms/req", "RSS MiB", "machine CPU %", "ratio req/s"],
     rows.flatMap((r) => [
-      [r.workload, r.conns, "PostGraphile", Math.round(r.pgl.rps), f1(r.pgl.p50), f1(r.pgl.p95), f1(r.pgl.p99), r.pgl.errors, Math.round(r.pgl.serverCpuPct), Math.round(r.pgl.serverRssMiB), Math.round(r.pgl.machineBusyPct), ratio(r.pgl.rps, r.base.rps)],
-      [r.workload, r.conns, "baseline", Math.round(r.base.rps), f1(r.base.p50), f1(r.base.p95), f1(r.base.p99), r.base.errors, Math.round(r.base.serverCpuPct), Math.round(r.base.serverRssMiB), Math.round(r.base.machineBusyPct), ""],
+      [r.workload, r.conns, "PostGraphile", Math.round(r.pgl.rps), f1(r.pgl.p50), f1(r.pgl.p95), f1(r.pgl.p99), r.pgl.errors, Math.round(r.pgl.serverCpuPct), perReq(r.pgl), Math.round(r.pgl.serverRssMiB), Math.round(r.pgl.machineBusyPct), ratio(r.pgl.rps, r.base.rps)],
+      [r.workload, r.conns, "baseline", Math.round(r.base.rps), f1(r.base.p50), f1(r.base.p95), f1(r.base.p99), r.base.errors, Math.round(r.base.serverCpuPct), perReq(r.base), Math.round(r.base.serverRssMiB), Math.round(r.base.machineBusyPct), ""],
     ]),
   );
   report.note("server CPU % = CPU time of the server process(es) / wall time (100 = one core); machine CPU % = all processes (200 = both cores busy)");
+  report.note("CPU ms/req = the server process's CPU time per request: what one request costs, independent of how much CPU the machine's other load left it");
   report.note("ratio = PostGraphile req/s / baseline req/s in the same run");
 
   // 1b. one request at a time: the latency a user sees, without queueing behind 15 others on 2 cores
@@ -533,6 +535,35 @@ async function main(): Promise<void> {
     seqRows.map(([n, r]) => [n, Math.round(r.rps), f1(r.p50), f1(r.p95), f1(r.p99), r.errors, Math.round(r.serverCpuPct), Math.round(r.machineBusyPct)]),
   );
   const w1seq = seqRows[0]![1];
+
+  // 1c. express vs grafserv's plain Node adaptor
+  report.section("1c. /graphql behind express (src/server.ts) vs grafserv's plain Node adaptor (bench/lib/nodeAdaptorServer.ts: no express, no request ids/metrics/logs/rate limits), W1 @16, alternating");
+  report.line(loadLine());
+  const nodeServer = await startProc("postgraphile-node-adaptor", ["--import", "tsx", "bench/lib/nodeAdaptorServer.ts"], serverEnv(db, authUrl), "/readyz");
+  // the same answer through both (the node adaptor must carry the verified claims to pgSettings)
+  const w1Of = async (u: string) =>
+    (await fetch(`${u}/graphql`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${data.tokens[0]}` }, body: gqlBody(DOCS.W1) }).then((r) => r.text()));
+  const [viaExpress, viaNode] = [await w1Of(pglServer.url), await w1Of(nodeServer.url)];
+  if (viaExpress !== viaNode || !viaExpress.includes('"totalCount":')) throw new Error(`node adaptor answers W1 differently: ${viaNode.slice(0, 200)} vs ${viaExpress.slice(0, 200)}`);
+  const adaptorRows: Array<[string, LoadResult]> = [];
+  for (let round = 1; round <= 2; round++) {
+    for (const [name, proc] of [["express (src/server.ts)", pglServer], ["grafserv node adaptor", nodeServer]] as const) {
+      if (round === 1) await runLoad({ url: proc.url, connections: 16, durationSec: 2, serverPid: proc.child.pid!, request: w1.graphql });
+      progress(`1c ${name} round ${round}`);
+      adaptorRows.push([`${name}, run ${round}`, await runLoad({ url: proc.url, connections: 16, durationSec: DURATION, serverPid: proc.child.pid!, request: w1.graphql })]);
+    }
+  }
+  await stopProc(nodeServer.child);
+  const cpuMs = (r: LoadResult) => (r.rps > 0 ? ((r.serverCpuPct / 100) * 1000) / r.rps : 0);
+  report.table(
+    ["server", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors", "server CPU %", "server CPU ms/request", "machine CPU %"],
+    adaptorRows.map(([n, r]) => [n, Math.round(r.rps), f1(r.p50), f1(r.p95), f1(r.p99), r.errors, Math.round(r.serverCpuPct), cpuMs(r).toFixed(2), Math.round(r.machineBusyPct)]),
+  );
+  const meanCpu = (prefix: string) => {
+    const rs = adaptorRows.filter(([n]) => n.startsWith(prefix)).map(([, r]) => cpuMs(r));
+    return rs.reduce((a, b) => a + b, 0) / rs.length;
+  };
+  report.note(`server CPU per request, mean of both runs: express ${meanCpu("express").toFixed(2)} ms, node adaptor ${meanCpu("grafserv").toFixed(2)} ms (node adaptor / express = ${(meanCpu("grafserv") / meanCpu("express")).toFixed(2)})`);
 
   // 2. several processes, persisted operations
   report.section("2. PostGraphile variants: persisted operations; SERVER_PROCESSES=2 (node:cluster)");
