@@ -285,7 +285,9 @@ export function makePreset(opts: {
     grafast: {
       explain: false,
       async context(requestContext) {
-        const req = requestContext.expressv4?.req;
+        // `node.req` is set by grafserv's express adaptor and by its plain Node adaptor alike (bench/lib/nodeAdaptorServer.ts);
+        // `auth` is what the auth middleware verified.
+        const req = (requestContext.expressv4?.req ?? requestContext.node?.req) as { auth?: VerifiedClaims | null } | undefined;
         if (req) return { pgSettings: pgSettingsFor(req.auth, opts.visitorRole) };
         // Websocket (subscriptions): the token travels in connectionParams.
         const token = websocketToken(requestContext.ws?.connectionParams);
