@@ -1,5 +1,5 @@
---! Previous: sha1:2884fd0d5e28878951ba75d4e45b4e6b1b3441b4
---! Hash: sha1:0fc8ed6bc6aa08b40f201e087d236566b7a1445e
+--! Previous: sha1:df0b46bd6271395f90f8c2fc6397c1ca128aca30
+--! Hash: sha1:2c89942c83b17a1c45b603eb26057c50c10aa92f
 --! Message: Tenant-sized row estimates
 
 -- Lists stay on the tenant's rows (issue 20). Every tenant policy is

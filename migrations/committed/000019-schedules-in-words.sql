@@ -1,5 +1,5 @@
---! Previous: sha1:df0b46bd6271395f90f8c2fc6397c1ca128aca30
---! Hash: sha1:d68123632cf97fbd49738bee2f610146b96fb218
+--! Previous: sha1:2c89942c83b17a1c45b603eb26057c50c10aa92f
+--! Hash: sha1:3563aa09752d4833ac8204a1ed8e541cf1034a48
 --! Message: Schedules in words
 
 -- Schedules in words (docs/schedules.md):

@@ -1,5 +1,5 @@
---! Previous: sha1:d68123632cf97fbd49738bee2f610146b96fb218
---! Hash: sha1:512dd007bb48cf333c6e81b669f65bda447701c2
+--! Previous: sha1:3563aa09752d4833ac8204a1ed8e541cf1034a48
+--! Hash: sha1:99253f4b6b637c9d69572c149892d59ea6d5b9de
 --! Message: One home for provider limits
 
 -- The model provider's shared limits live in one place: app_private.model_providers. Before, every
