@@ -114,7 +114,16 @@ function main(part: Part, config: Config): void {
     if (stopping) return;
     await reportConnectionBudget(prepared.ownerUrl, part, config);
     // The worker first, so that "GraphQL API ready" (printed last) means the whole process is ready.
-    if (part !== "server") worker = await startWorker({ ownerUrl: prepared.ownerUrl, config });
+    if (part !== "server") {
+      worker = await startWorker({
+        ownerUrl: prepared.ownerUrl,
+        config,
+        onUnexpectedStop: (reason) => {
+          log.error("the worker stopped unexpectedly; exiting for a supervisor to restart the process", { reason });
+          void shutdown("worker stopped", 1);
+        },
+      });
+    }
     if (stopping) return;
     if (part !== "worker") {
       server = await startServer({

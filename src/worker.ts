@@ -9,6 +9,7 @@ import pg from "pg";
 import { run, type TaskList, type WorkerEvents } from "graphile-worker";
 import { PROJECT_ROOT, runProviderKey, type Config } from "./config.js";
 import { log } from "./logger.js";
+import { isDatabaseUnavailable } from "./db/unavailable.js";
 import { taskList, runSettings } from "../tasks/index.js";
 import { RunPool } from "./run/pool.js";
 import { makeRunExecutor } from "./run/execute.js";
@@ -57,7 +58,45 @@ export function createRunPool(opts: { ownerUrl: string; config: Config; settings
   return { pool, db };
 }
 
-export async function startWorker(opts: { ownerUrl: string; config: Config; tasks?: TaskList }): Promise<Worker> {
+/**
+ * graphile-worker ends its whole pool when one of its job loops exits with an error, which a lost database connection
+ * can cause (a refused connect while it fetches a job). For such an outage the loop is replaced after a second, like
+ * every other part of this process rides out an outage; any other premature exit still stops the pool (and the
+ * process, through onUnexpectedStop), as graphile-worker recommends.
+ */
+const ReplaceWorkersAfterOutagePlugin: GraphileConfig.Plugin = {
+  name: "ReplaceWorkersAfterOutagePlugin",
+  version: "1.0.0",
+  worker: {
+    middleware: {
+      poolWorkerPrematureExit(_next, event) {
+        void event.worker.promise.then(
+          () => null,
+          (err: unknown) => err,
+        ).then((err) => {
+          if (event.workerPool._shuttingDown) return;
+          if (isDatabaseUnavailable(err)) {
+            log.warn("a graphile-worker job loop stopped on a database outage; replacing it", { error: String(err) });
+            setTimeout(() => {
+              if (!event.workerPool._shuttingDown) event.replaceWithNewWorker();
+            }, 1000).unref();
+          } else {
+            log.error("a graphile-worker job loop exited unexpectedly; stopping the worker", { error: String(err) });
+            void event.workerPool.gracefulShutdown("one of the job loops exited unexpectedly");
+          }
+        });
+      },
+    },
+  },
+};
+
+export async function startWorker(opts: {
+  ownerUrl: string;
+  config: Config;
+  tasks?: TaskList;
+  /** graphile-worker stopped without stop() being called: the process should exit for its supervisor. */
+  onUnexpectedStop?: (reason: string) => void;
+}): Promise<Worker> {
   const { config } = opts;
   const provider = runProviderKey(config);
   const { pool, db } = createRunPool(opts);
@@ -108,17 +147,22 @@ export async function startWorker(opts: { ownerUrl: string; config: Config; task
     events,
     // Write each job's success/failure at once, not in a batch flushed after the pool ends: with batching, a job that
     // failed during a graceful stop stayed locked (4 h) because its failure was never written.
-    preset: { worker: { completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
+    preset: { worker: { completeJobBatchDelay: 0, failJobBatchDelay: 0 }, plugins: [ReplaceWorkersAfterOutagePlugin] },
   });
   // Return once the LISTEN connection is up (or has failed), so that health() is meaningful from the start.
   let waited: NodeJS.Timeout | undefined;
   await Promise.race([listened, new Promise<void>((resolve) => (waited = setTimeout(resolve, 10_000)))]);
   clearTimeout(waited);
+  let stopping = false;
   void runner.promise.then(
-    () => void (stopped = true),
+    () => {
+      stopped = true;
+      if (!stopping) opts.onUnexpectedStop?.("graphile-worker stopped by itself");
+    },
     (err: unknown) => {
       stopped = true;
       problem = `worker failed: ${err instanceof Error ? err.message : String(err)}`;
+      if (!stopping) opts.onUnexpectedStop?.(problem);
     },
   );
   await pool.start();
@@ -128,6 +172,7 @@ export async function startWorker(opts: { ownerUrl: string; config: Config; task
     pool,
     promise: runner.promise,
     async stop() {
+      stopping = true;
       // the run pool first: its runs go back to pending at once, for another worker to resume
       await pool.stop();
       await runner.stop();
