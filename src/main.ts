@@ -85,9 +85,11 @@ function main(part: Part, config: Config): void {
     void shutdown("unhandledRejection", 1);
   });
   process.on("uncaughtException", (err) => {
-    if (stopping && isDatabaseUnavailable(err)) {
-      // A library's client (graphile-worker's) seeing the database go away while we stop it: expected, harmless.
-      return void log.warn("database connection closed during shutdown", errorFields(err));
+    if (isDatabaseUnavailable(err)) {
+      // A library's pg client without an "error" listener (one checked out of its pool when the server went away) saw
+      // the database go away: its owner sees the failure on its next query and reconnects. Every part of this process
+      // rides out an outage (503s, writes that wait, a supervised embedded PostgreSQL), so this is not a reason to exit.
+      return void log.warn(stopping ? "database connection closed during shutdown" : "database connection lost by a library's client", errorFields(err));
     }
     log.error("uncaught exception", { ...errorFields(err), stack: err.stack });
     void shutdown("uncaughtException", 1);

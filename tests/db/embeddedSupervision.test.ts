@@ -33,6 +33,7 @@ test("a killed embedded postmaster is restarted (crash recovery); once the resta
     expect(postmasterPid()).not.toBe(first);
     const ready = await waitFor(async () => (await readyz(base)) === 200, { timeoutMs: 60_000, intervalMs: 200, what: "/readyz to be ready again" }).catch(async (err: Error) => {
       const body = await fetch(`${base}/readyz`).then((r) => r.text(), String);
+      if (process.env.SUPERVISE_LOG) fs.writeFileSync(process.env.SUPERVISE_LOG, lines.join("\n"));
       throw new Error(`${err.message}; /readyz says ${body}; last lines:\n${lines.slice(-15).join("\n")}`);
     });
     expect(ready).toBe(true);
