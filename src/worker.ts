@@ -62,6 +62,8 @@ export async function startWorker(opts: { ownerUrl: string; config: Config; task
   if (p.maxConcurrent !== null || p.requestsPerMinute !== null || p.tokensPerMinute !== null) {
     await db.query("select app_private.configure_provider($1, $2, $3, $4)", [provider, p.maxConcurrent, p.requestsPerMinute, p.tokensPerMinute]);
   }
+  const n = config.notifications;
+  await db.query("select app_private.configure_notifications($1, $2, $3, $4)", [n.failureThreshold, n.overdueAfterSeconds, n.maxPerHour, n.email !== null]);
 
   // Health, from graphile-worker's own events: its LISTEN connection is what notices new jobs and a lost database.
   const events: WorkerEvents = new EventEmitter();
