@@ -1,5 +1,5 @@
 --! Previous: sha1:2884fd0d5e28878951ba75d4e45b4e6b1b3441b4
---! Hash: sha1:bd66b3915b4d4a4c6c29e9ecf9a15eef1be54656
+--! Hash: sha1:d7ad206c395182e57ce687651019a1a0f4fedf4f
 --! Message: Notifications
 
 -- The person hears about the runs that matter (issue 21). Everything starts at the execution's end: a trigger on
@@ -290,12 +290,13 @@ create function app_private.webhook_event_types() returns text[]
 $$;
 comment on function app_private.webhook_event_types() is 'The event types an endpoint can subscribe to.';
 
-create function app_private.new_webhook_secret() returns text
+create function app_hidden.new_webhook_secret() returns text
   language sql volatile set search_path to pg_catalog, public, pg_temp as $$
   -- 32 bytes from two random UUIDs (244 random bits), Standard Webhooks' whsec_<base64> form
   select 'whsec_' || encode(decode(replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', ''), 'hex'), 'base64');
 $$;
-comment on function app_private.new_webhook_secret() is 'A new signing secret, whsec_<base64 of 32 bytes>.';
+comment on function app_hidden.new_webhook_secret() is 'A new signing secret, whsec_<base64 of 32 bytes> (the default of webhook_endpoints.secret).';
+grant execute on function app_hidden.new_webhook_secret() to :DATABASE_VISITOR;
 
 create table app_public.webhook_endpoints (
   endpoint_id uuid primary key default gen_random_uuid(),
@@ -303,7 +304,7 @@ create table app_public.webhook_endpoints (
     references app_public.accounts (id) on delete cascade,
   url text not null,
   description text check (description is null or length(description) <= 500),
-  secret text not null default app_private.new_webhook_secret(),
+  secret text not null default app_hidden.new_webhook_secret(),
   event_types text[] not null default '{}',
   format text not null default 'standard',
   enabled boolean not null default true,
@@ -316,7 +317,7 @@ alter table app_public.webhook_endpoints enable row level security;
 create index webhook_endpoints_account on app_public.webhook_endpoints (account_id);
 
 create function app_private.tg_webhook_endpoints__check() returns trigger
-  language plpgsql set search_path to pg_catalog, public, pg_temp as $$
+  language plpgsql security definer set search_path to pg_catalog, public, pg_temp as $$
 declare
   v_bad text;
 begin
@@ -378,7 +379,7 @@ create function app_public.rotate_webhook_secret(endpoint_id uuid) returns app_p
 declare
   v_row app_public.webhook_endpoints;
 begin
-  update app_public.webhook_endpoints w set secret = app_private.new_webhook_secret()
+  update app_public.webhook_endpoints w set secret = app_hidden.new_webhook_secret()
    where w.endpoint_id = rotate_webhook_secret.endpoint_id and app_private.can_see_account(w.account_id)
   returning * into v_row;
   if not found then
