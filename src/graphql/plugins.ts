@@ -101,7 +101,7 @@ export const NotificationsPlugin = extendSchema((build) => {
             subscribePlan() {
               const $pgSubscriber = context().get("pgSubscriber");
               const $topic = lambda(context().get("pgSettings"), (settings) => {
-                const sub = (settings as Record<string, string | undefined> | null)?.["jwt.claims.sub"];
+                const sub = settings?.["jwt.claims.sub"];
                 if (!sub) throw new SafeError("sign in to receive notifications", { code: "ST401" });
                 return `graphql:notifications:${sub}`;
               });
