@@ -1,5 +1,5 @@
 --! Previous: sha1:2884fd0d5e28878951ba75d4e45b4e6b1b3441b4
---! Hash: sha1:d7ad206c395182e57ce687651019a1a0f4fedf4f
+--! Hash: sha1:4d344f856e802f8abd057e79378b4511cd5acd43
 --! Message: Notifications
 
 -- The person hears about the runs that matter (issue 21). Everything starts at the execution's end: a trigger on
@@ -203,13 +203,13 @@ create policy select_recipient on app_public.notifications for select
          and account_id = any (array(select app_hidden.current_user_account_ids())));
 grant select on app_public.notifications to :DATABASE_VISITOR;
 comment on table app_public.notifications is
-  E'Your inbox: what your tasks told you (failed runs, answers, changes, pauses, overdue runs), newest first. Read-only; mark read with markNotificationRead / markAllNotificationsRead.\n@behavior -insert -update -delete';
+  E'@behavior -insert -update -delete\nYour inbox: what your tasks told you (failed runs, answers, changes, pauses, overdue runs), newest first. Read-only; mark read with markNotificationRead / markAllNotificationsRead.';
 comment on column app_public.notifications.kind is
   'run.failed, run.completed, run.changed, run.refused, run.overdue, task.paused, notifications.coalesced or endpoint.disabled.';
 comment on column app_public.notifications.summary is 'Short: the status and the first lines of the answer or the error.';
 comment on column app_public.notifications.diff is 'For run.changed: a short line diff against the previous completed run (filled in by the worker within seconds).';
 comment on column app_public.notifications.execution_id is 'The execution it is about (the row may since have been removed by retention).';
-comment on column app_public.notifications.read_at is 'When you marked it read; null = unread.';
+comment on column app_public.notifications.read_at is E'@isIndexed\nWhen you marked it read; null = unread (condition: {readAt: null} lists the unread ones: the partial index notifications_user_unread serves it).';
 comment on column app_public.notifications.emailed_at is 'When it was emailed to you (null: not emailed).';
 
 create function app_public.mark_notification_read(notification_id uuid) returns app_public.notifications
@@ -416,7 +416,7 @@ create policy select_member on app_public.webhook_deliveries for select
   using (account_id = any (array(select app_hidden.current_user_account_ids())));
 grant select on app_public.webhook_deliveries to :DATABASE_VISITOR;
 comment on table app_public.webhook_deliveries is
-  E'The delivery log: one row per event and endpoint, with its attempts, last response code or error and next try. Read-only.\n@behavior -insert -update -delete';
+  E'@behavior -insert -update -delete\nThe delivery log: one row per event and endpoint, with its attempts, last response code or error and next try. Read-only.';
 comment on column app_public.webhook_deliveries.status is 'pending (trying; see nextAttemptAt), delivered (2xx), failed (gave up) or skipped (endpoint disabled meanwhile).';
 comment on column app_public.webhook_deliveries.delivery_id is 'Also the webhook-id header: receivers de-duplicate on it.';
 
