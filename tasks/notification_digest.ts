@@ -1,33 +1,17 @@
 /**
- * notification_digest: at the end of a clock hour in which an account was told more than NOTIFY_MAX_PER_HOUR
- * notifications, tells it once what was held back ("12 more notifications …: 12 run.failed"). Enqueued (one per
- * account and hour, by job key) by app_private.emit_notification when it holds one back.
+ * notification_digest: driven by the crontab every minute. For every account hour that ended with notifications held
+ * back (more than NOTIFY_MAX_PER_HOUR were raised), tells the account once what was held back ("12 more notifications
+ * in the hour from 14:00 UTC: 12 run.failed"): app_private.publish_due_digests.
  */
 import type { Task } from "graphile-worker";
 import { notificationsTotal } from "../src/metrics.js";
 
-export interface NotificationDigestPayload {
-  account_id: string;
-  window_start: string;
-}
-
-export function assertNotificationDigestPayload(payload: unknown): NotificationDigestPayload {
-  const p = payload as Partial<NotificationDigestPayload> | null;
-  if (!p || typeof p.account_id !== "string" || typeof p.window_start !== "string") {
-    throw new Error(`notification_digest: payload must be {account_id: uuid, window_start: timestamp}, got ${JSON.stringify(payload)}`);
-  }
-  return { account_id: p.account_id, window_start: p.window_start };
-}
-
-export const notificationDigest: Task = async (payload, helpers) => {
-  const { account_id, window_start } = assertNotificationDigestPayload(payload);
-  const { rows } = await helpers.query<{ id: string | null; coalesced: number | null }>(
-    `select app_private.publish_digest($1, $2) as id,
-            (select coalesced from app_private.notification_windows where account_id = $1 and window_start = $2) as coalesced`,
-    [account_id, window_start],
-  );
-  if (rows[0]?.id) {
-    notificationsTotal.inc({ kind: "notifications.coalesced", outcome: "told" });
-    notificationsTotal.inc({ kind: "notifications.coalesced", outcome: "coalesced" }, rows[0].coalesced ?? 0);
+export const notificationDigest: Task = async (_payload, helpers) => {
+  const { rows } = await helpers.query<{ digests: number; coalesced: number }>("select * from app_private.publish_due_digests()");
+  const r = rows[0];
+  if (r && r.digests > 0) {
+    notificationsTotal.inc({ kind: "notifications.coalesced", outcome: "told" }, r.digests);
+    notificationsTotal.inc({ kind: "notifications.coalesced", outcome: "coalesced" }, r.coalesced);
+    helpers.logger.info(`told ${r.digests} notification digest(s) covering ${r.coalesced} held-back notification(s)`);
   }
 };

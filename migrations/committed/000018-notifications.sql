@@ -1,5 +1,5 @@
 --! Previous: sha1:2884fd0d5e28878951ba75d4e45b4e6b1b3441b4
---! Hash: sha1:4d344f856e802f8abd057e79378b4511cd5acd43
+--! Hash: sha1:cb2daf6b4deebc9877f572be9e6f95dd080f3c42
 --! Message: Notifications
 
 -- The person hears about the runs that matter (issue 21). Everything starts at the execution's end: a trigger on
@@ -424,19 +424,32 @@ comment on column app_public.webhook_deliveries.delivery_id is 'Also the webhook
 -- Emitting: rate limit and coalescing, outbox, inbox, fan-out
 --------------------------------------------------------------------------------------------------------------------
 
-create table app_private.notification_windows (
+-- Rate limit without a counter row: the account's events of the clock hour are counted through their index, and
+-- what is held back is inserted (never updated). A per-account counter row made two run-stage batches that end runs of
+-- the same accounts in different orders wait on each other (a deadlock), and serialised an account's run ends.
+-- Concurrent run ends may overshoot the limit by the number of transactions in flight: a bound, not an exact quota.
+create table app_private.notification_holdbacks (
   account_id uuid not null references app_public.accounts (id) on delete cascade,
   window_start timestamptz not null,
-  sent integer not null default 0,
-  coalesced integer not null default 0,
-  coalesced_kinds jsonb not null default '{}'::jsonb,
-  digest_sent_at timestamptz,
+  kind text not null,
+  created_at timestamptz not null default now()
+);
+alter table app_private.notification_holdbacks enable row level security;
+create index notification_holdbacks_window on app_private.notification_holdbacks (window_start, account_id);
+create index notification_holdbacks_account on app_private.notification_holdbacks (account_id, window_start);
+comment on table app_private.notification_holdbacks is
+  'Notifications held back beyond notification_settings.max_per_hour in an account''s clock hour; told as one digest when the hour ends.';
+
+create table app_private.notification_digests (
+  account_id uuid not null references app_public.accounts (id) on delete cascade,
+  window_start timestamptz not null,
+  event_id uuid,
+  created_at timestamptz not null default now(),
   primary key (account_id, window_start)
 );
-alter table app_private.notification_windows enable row level security;
-create index notification_windows_start on app_private.notification_windows (window_start);
-comment on table app_private.notification_windows is
-  'Per account and clock hour: notifications told, and those held back beyond notification_settings.max_per_hour (told as one digest at the hour''s end).';
+alter table app_private.notification_digests enable row level security;
+create index notification_digests_created on app_private.notification_digests (created_at);
+comment on table app_private.notification_digests is 'The digests already told (one per account and hour).';
 
 -- Fans an event out to webhooks and email (the inbox rows are written by emit_notification itself).
 create function app_private.enqueue_notification_deliveries(event_id uuid) returns void
@@ -482,23 +495,17 @@ create function app_private.emit_notification(
 declare
   v_window timestamptz := date_trunc('hour', now());
   v_sent integer;
+  v_max integer;
   v_event_id uuid;
 begin
   if not bypass_limit then
-    insert into app_private.notification_windows as w (account_id, window_start, sent)
-    values (emit_notification.account_id, v_window, 1)
-    on conflict on constraint notification_windows_pkey do update set sent = w.sent + 1
-    returning w.sent into v_sent;
-    if v_sent > (select s.max_per_hour from app_private.notification_settings s) then
-      update app_private.notification_windows w
-         set coalesced = w.coalesced + 1,
-             coalesced_kinds = jsonb_set(w.coalesced_kinds, array[kind], to_jsonb(coalesce((w.coalesced_kinds ->> kind)::int, 0) + 1))
-       where w.account_id = emit_notification.account_id and w.window_start = v_window;
-      perform graphile_worker.add_job('notification_digest',
-        json_build_object('account_id', emit_notification.account_id, 'window_start', v_window),
-        run_at := v_window + interval '1 hour', max_attempts := 5,
-        job_key := 'notification_digest:' || emit_notification.account_id || ':' || extract(epoch from v_window)::bigint,
-        job_key_mode := 'preserve_run_at');
+    v_max := (select st.max_per_hour from app_private.notification_settings st);
+    select count(*) into v_sent from (
+      select 1 from app_private.notification_events e
+       where e.account_id = emit_notification.account_id and e.created_at >= v_window and e.kind <> 'notifications.coalesced'
+       limit v_max) recent;
+    if v_sent >= v_max then
+      insert into app_private.notification_holdbacks (account_id, window_start, kind) values (emit_notification.account_id, v_window, kind);
       return null;
     end if;
   end if;
@@ -527,7 +534,7 @@ begin
 end;
 $$;
 comment on function app_private.emit_notification(uuid, uuid, uuid, text, text, text, jsonb, boolean, boolean) is
-  'Tells an account something: beyond notification_settings.max_per_hour in the clock hour it is coalesced into that hour''s digest (null returned); '
+  'Tells an account something: beyond notification_settings.max_per_hour in the clock hour it is held back for that hour''s digest (null returned); '
   'else the outbox event, an inbox row per member (NOTIFY graphql:notifications:<user>), then webhooks and emails. Returns the event id.';
 
 create function app_private.complete_notification_diff(event_id uuid, diff text) returns void
@@ -548,27 +555,66 @@ comment on function app_private.complete_notification_diff(uuid, text) is 'Store
 create function app_private.publish_digest(account_id uuid, window_start timestamptz) returns uuid
   language plpgsql volatile security definer set search_path to pg_catalog, public, pg_temp as $$
 declare
-  v_window app_private.notification_windows;
+  v_count integer;
+  v_told integer;
+  v_kinds jsonb;
   v_parts text;
+  v_event_id uuid;
 begin
-  update app_private.notification_windows w set digest_sent_at = now()
-   where w.account_id = publish_digest.account_id and w.window_start = publish_digest.window_start
-     and w.digest_sent_at is null and w.coalesced > 0
-  returning * into v_window;
+  insert into app_private.notification_digests (account_id, window_start)
+  values (publish_digest.account_id, publish_digest.window_start) on conflict do nothing;
   if not found then
+    return null; -- told already
+  end if;
+  select jsonb_object_agg(k.kind, k.n), string_agg(format('%s %s', k.n, k.kind), ', ' order by k.n desc, k.kind)
+    into v_kinds, v_parts
+    from (select h.kind, count(*)::int as n from app_private.notification_holdbacks h
+           where h.account_id = publish_digest.account_id and h.window_start = publish_digest.window_start group by h.kind) k;
+  select coalesce(sum(k.n), 0)::int into v_count
+    from (select count(*)::int as n from app_private.notification_holdbacks h
+           where h.account_id = publish_digest.account_id and h.window_start = publish_digest.window_start) k;
+  if v_count = 0 then
     return null;
   end if;
-  select string_agg(format('%s %s', k.value, k.key), ', ' order by k.value::int desc, k.key) into v_parts
-    from jsonb_each_text(v_window.coalesced_kinds) k;
-  return app_private.emit_notification(v_window.account_id, null, null, 'notifications.coalesced',
-    format('%s more notifications in the hour from %s UTC', v_window.coalesced, to_char(v_window.window_start at time zone 'UTC', 'YYYY-MM-DD HH24:MI')),
-    format('Held back to avoid a flood (more than %s an hour): %s.', v_window.sent - v_window.coalesced, v_parts),
-    jsonb_build_object('window_start', v_window.window_start, 'count', v_window.coalesced, 'kinds', v_window.coalesced_kinds),
+  select count(*)::int into v_told from app_private.notification_events e
+   where e.account_id = publish_digest.account_id and e.created_at >= publish_digest.window_start
+     and e.created_at < publish_digest.window_start + interval '1 hour' and e.kind <> 'notifications.coalesced';
+  v_event_id := app_private.emit_notification(publish_digest.account_id, null, null, 'notifications.coalesced',
+    format('%s more notifications in the hour from %s UTC', v_count, to_char(publish_digest.window_start at time zone 'UTC', 'YYYY-MM-DD HH24:MI')),
+    format('Held back to avoid a flood (%s told that hour): %s.', v_told, v_parts),
+    jsonb_build_object('window_start', publish_digest.window_start, 'count', v_count, 'kinds', v_kinds),
     bypass_limit := true);
+  update app_private.notification_digests d set event_id = v_event_id
+   where d.account_id = publish_digest.account_id and d.window_start = publish_digest.window_start;
+  return v_event_id;
 end;
 $$;
 comment on function app_private.publish_digest(uuid, timestamptz) is
-  'Tells, once, what was held back in an hour: "12 more notifications …: 12 run.failed". Called by the notification_digest job at the hour''s end.';
+  'Tells, once, what was held back in an account''s hour: "12 more notifications …: 12 run.failed".';
+
+create function app_private.publish_due_digests(now_at timestamptz default now()) returns table (digests integer, coalesced integer)
+  language plpgsql volatile security definer set search_path to pg_catalog, public, pg_temp as $$
+declare
+  r record;
+begin
+  digests := 0;
+  coalesced := 0;
+  for r in
+    select h.account_id, h.window_start, count(*)::int as n from app_private.notification_holdbacks h
+     where h.window_start <= now_at - interval '1 hour'
+       and not exists (select 1 from app_private.notification_digests d where d.account_id = h.account_id and d.window_start = h.window_start)
+     group by 1, 2
+  loop
+    if app_private.publish_digest(r.account_id, r.window_start) is not null then
+      digests := digests + 1;
+      coalesced := coalesced + r.n;
+    end if;
+  end loop;
+  return next;
+end;
+$$;
+comment on function app_private.publish_due_digests(timestamptz) is
+  'Tells the digest of every account hour that ended with notifications held back (the notification_digest job, every minute).';
 
 --------------------------------------------------------------------------------------------------------------------
 -- The execution's end
@@ -891,7 +937,9 @@ declare
 begin
   delete from app_private.notification_events e where e.created_at < now_at - v_keep;
   get diagnostics v_count = row_count;
-  delete from app_private.notification_windows w where w.window_start < now_at - interval '2 days';
+  delete from app_private.notification_holdbacks h where h.window_start < now_at - interval '2 days'
+     and exists (select 1 from app_private.notification_digests d where d.account_id = h.account_id and d.window_start = h.window_start);
+  delete from app_private.notification_digests d where d.window_start < now_at - v_keep;
   return v_count;
 end;
 $$;

@@ -171,23 +171,24 @@ test("refused runs are told once (not at every occurrence) until a run completes
     expect(rows.map((r) => r.kind)).toEqual(["run.refused", "run.refused"]);
   }));
 
-test("no floods: beyond the hourly limit notifications are coalesced into one digest at the hour's end", () =>
+test("no floods: beyond the hourly limit notifications are held back and told as one digest when the hour has ended", () =>
   withRollback(async (client) => {
     const { taskId, accountId } = await setup(client, { max_per_hour: 2, failure_threshold: 0 });
     for (let i = 0; i < 14; i++) await run(client, taskId, accountId, "failed", `e${i}`);
     expect((await inbox(client, taskId)).length).toBe(2);
-    const digest = await jobs(client, "notification_digest");
-    expect(digest).toHaveLength(1); // one job for the hour, however many were held back
-    expect(digest[0]!.payload.account_id).toBe(accountId);
-    const windowStart = digest[0]!.payload.window_start;
-    const { rows } = await client.query("select app_private.publish_digest($1, $2) as id", [accountId, windowStart]);
-    expect(rows[0].id).not.toBeNull();
+    expect((await client.query("select kind, count(*)::int as n from app_private.notification_holdbacks where account_id = $1 group by 1", [accountId])).rows).toEqual([
+      { kind: "run.failed", n: 12 },
+    ]);
+    // not before the hour has ended
+    expect((await client.query("select * from app_private.publish_due_digests(now())")).rows[0]).toEqual({ digests: 0, coalesced: 0 });
+    const later = "now() + interval '1 hour'";
+    expect((await client.query(`select * from app_private.publish_due_digests(${later})`)).rows[0]).toEqual({ digests: 1, coalesced: 12 });
     const told = (await client.query("select kind, title, summary from app_public.notifications where account_id = $1 and kind = 'notifications.coalesced'", [accountId])).rows;
     expect(told).toHaveLength(1);
     expect(told[0].title).toMatch(/^12 more notifications in the hour from /);
-    expect(told[0].summary).toBe("Held back to avoid a flood (more than 2 an hour): 12 run.failed.");
+    expect(told[0].summary).toBe("Held back to avoid a flood (2 told that hour): 12 run.failed.");
     // told once
-    expect((await client.query("select app_private.publish_digest($1, $2) as id", [accountId, windowStart])).rows[0].id).toBeNull();
+    expect((await client.query(`select * from app_private.publish_due_digests(${later})`)).rows[0]).toEqual({ digests: 0, coalesced: 0 });
   }));
 
 test("overdue: a run not started within the bound is told once; tasks with overdue alerts off are not", () =>
