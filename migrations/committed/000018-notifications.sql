@@ -1,5 +1,5 @@
 --! Previous: sha1:2884fd0d5e28878951ba75d4e45b4e6b1b3441b4
---! Hash: sha1:cb2daf6b4deebc9877f572be9e6f95dd080f3c42
+--! Hash: sha1:060364fa9a4d84122697f852dcb6745a313c9805
 --! Message: Notifications
 
 -- The person hears about the runs that matter (issue 21). Everything starts at the execution's end: a trigger on
@@ -689,7 +689,8 @@ begin
         'Refused: ' || app_private.notification_excerpt(v_reason) || ' (told once; later refusals are not repeated until a run completes)',
         v_details || jsonb_build_object('reason', left(v_reason, 1000)));
     end if;
-  elsif new.status = 'failed' then
+  elsif new.status not in ('cancelled', 'skipped') then
+    -- failed (and any other terminal status a run stage may add, e.g. timed out): a failure
     insert into app_private.task_run_streaks as s (task_id, consecutive_failures) values (new.task_id, 1)
     on conflict (task_id) do update set consecutive_failures = s.consecutive_failures + 1
     returning * into v_streak;

@@ -20,6 +20,14 @@ import { as, asRoot, closePools, createUser, superuserPool } from "../helpers/db
 import { seedTenant } from "../helpers/fixtures.js";
 import { waitFor } from "../helpers/waitFor.js";
 import { closeOwnerPool, runJobs } from "../helpers/worker.js";
+import { runRuns } from "../helpers/runs.js";
+import { makeOfflineExecutor } from "../../src/agent/offlineExecutor.js";
+import { notificationDeliveries, notificationsTotal } from "../../src/metrics.js";
+
+/** The current value of a delivery counter (prom-client, the one registry). */
+async function delivered(channel: string, outcome: string): Promise<number> {
+  return (await notificationDeliveries.get()).values.find((v) => v.labels.channel === channel && v.labels.outcome === outcome)?.value ?? 0;
+}
 
 interface Received {
   headers: Record<string, string>;
@@ -120,7 +128,9 @@ test("a failed run is POSTed to the account's endpoint, signed per Standard Webh
     const ep = await endpoint(t.accountId, r.url);
     expect(ep.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
     const executionId = await endRun(t.taskId, t.accountId, "failed", "the model timed out\nafter 3 tries");
+    const before = await delivered("webhook", "delivered");
     await runJobs(tasks());
+    expect(await delivered("webhook", "delivered")).toBe(before + 1);
     expect(r.received).toHaveLength(1);
     const got = r.received[0]!;
     // the receiver verifies like any Standard Webhooks consumer would: a wrong secret fails, the right one passes
@@ -188,7 +198,9 @@ test("SSRF: loopback, private, link-local and metadata addresses are refused unl
     const ep = await endpoint(t.accountId, r.url);
     const local = await endpoint(t.accountId, r.url.replace("127.0.0.1", "localhost"));
     await endRun(t.taskId, t.accountId, "failed", "boom");
+    const refusedBefore = await delivered("webhook", "refused");
     await runJobs(tasks({ allowedHosts: [] }));
+    expect(await delivered("webhook", "refused")).toBe(refusedBefore + 2);
     expect(r.received).toEqual([]);
     for (const id of [ep.endpoint_id, local.endpoint_id]) {
       const [d] = await deliveries(id);
@@ -235,7 +247,9 @@ test("auto-disable: after a long run of failures the endpoint is turned off, the
     const t = await tenant();
     const ep = await endpoint(t.accountId, r.url);
     for (let i = 0; i < 3; i++) await endRun(t.taskId, t.accountId, "failed", `e${i}`);
+    const [failedBefore, disabledBefore] = [await delivered("webhook", "failed"), await delivered("webhook", "disabled")];
     await runJobs(tasks({ maxAttempts: 1, disableAfterFailures: 3 }));
+    expect([await delivered("webhook", "failed"), await delivered("webhook", "disabled")]).toEqual([failedBefore + 3, disabledBefore + 1]);
     const row = (await db().query("select enabled, disabled_reason, consecutive_failures from app_public.webhook_endpoints where endpoint_id = $1", [ep.endpoint_id])).rows[0];
     expect(row.enabled).toBe(false);
     expect(row.disabled_reason).toMatch(/^turned off after 3 failed delivery attempts in a row \(last: HTTP 500\)/);
@@ -305,8 +319,10 @@ test("email: text and HTML from one template to a real SMTP server; a user who o
     await endRun(t.taskId, t.accountId, "failed", "Quota <exceeded> & stopped");
     await endRun(quiet.taskId, quiet.accountId, "failed", "also failed");
     const email = { smtpUrl: `smtp://127.0.0.1:${port}`, from: "Tasks <tasks@example.com>", publicUrl: "https://tasks.example.com" };
+    const sentBefore = await delivered("email", "delivered");
     await runJobs({ send_notification_email: makeSendNotificationEmail(email) });
     await waitFor(() => mails.length === 1, { what: "the email" });
+    expect(await delivered("email", "delivered")).toBe(sentBefore + 1);
     const raw = mails[0]!.replace(/=\r\n/g, "");
     expect(raw).toMatch(/^To: ada@example\.com/m);
     expect(raw).toMatch(/^Subject: =\?UTF-8\?Q\?=5BScheduled_tasks=5D_=E2=80=9CTask\?/m); // "[Scheduled tasks] “Task” failed", encoded
@@ -331,7 +347,9 @@ test("overdue check and hourly digest through their jobs", async () => {
     [t.taskId, t.accountId],
   );
   await db().query("select graphile_worker.add_job('check_overdue_runs', '{}'::json)"); // as the crontab does every minute
+  const overdueBefore = (await notificationsTotal.get()).values.find((v) => v.labels.kind === "run.overdue")?.value ?? 0;
   await runJobs({ check_overdue_runs: checkOverdueRuns });
+  expect((await notificationsTotal.get()).values.find((v) => v.labels.kind === "run.overdue")?.value).toBe(overdueBefore + 1);
   await db().query("update app_public.task_executions set status = 'cancelled' where task_id = $1 and status = 'pending'", [t.taskId]);
   await endRun(t.taskId, t.accountId, "failed", "held back 1");
   await endRun(t.taskId, t.accountId, "failed", "held back 2");
@@ -342,4 +360,18 @@ test("overdue check and hourly digest through their jobs", async () => {
   await runJobs({ notification_digest: notificationDigest });
   const digest = (await db().query("select summary from app_public.notifications where account_id = $1 and kind = 'notifications.coalesced'", [t.accountId])).rows;
   expect(digest).toEqual([{ summary: "Held back to avoid a flood (0 told that hour): 2 run.failed." }]);
+});
+
+test("through the real run stage: a run the run pool completes tells `always` tasks, with the answer's first lines", async () => {
+  const t = await tenant();
+  await db().query("update app_public.task_executions set status = 'cancelled' where status = 'pending'");
+  await db().query("update app_public.scheduled_tasks set notify_on = 'always' where task_id = $1", [t.taskId]);
+  const { rows } = await db().query(
+    "insert into app_public.task_executions (task_id, account_id, status, trigger_type) values ($1, $2, 'pending', 'manual') returning execution_id",
+    [t.taskId, t.accountId],
+  );
+  await runRuns(makeOfflineExecutor({ defaultModel: "gpt-4o" }));
+  const told = (await db().query("select kind, summary, execution_id from app_public.notifications where task_id = $1", [t.taskId])).rows;
+  expect(told).toEqual([{ kind: "run.completed", summary: expect.stringMatching(/^Completed: \[Dry run/), execution_id: rows[0].execution_id }]);
+  expect((await db().query("select answer_fingerprint from app_public.task_executions where execution_id = $1", [rows[0].execution_id])).rows[0].answer_fingerprint).toMatch(/^[0-9a-f]{64}$/);
 });
