@@ -1,5 +1,5 @@
 --! Previous: sha1:2884fd0d5e28878951ba75d4e45b4e6b1b3441b4
---! Hash: sha1:060364fa9a4d84122697f852dcb6745a313c9805
+--! Hash: sha1:90bbd162b43db0142402c89631a3a81b90426d03
 --! Message: Notifications
 
 -- The person hears about the runs that matter (issue 21). Everything starts at the execution's end: a trigger on
@@ -170,7 +170,9 @@ create table app_private.notification_events (
   created_at timestamptz not null default now()
 );
 alter table app_private.notification_events enable row level security;
-create index notification_events_account_created on app_private.notification_events (account_id, created_at);
+-- the hourly limit counts an account's events of the hour: an index-only scan of this partial index
+create index notification_events_account_created on app_private.notification_events (account_id, created_at)
+  where kind <> 'notifications.coalesced';
 create index notification_events_task on app_private.notification_events (task_id);
 create index notification_events_created on app_private.notification_events (created_at);
 comment on table app_private.notification_events is
@@ -650,7 +652,9 @@ begin
   v_policy := coalesce(v_task.notify_on, (select a.notify_on from app_public.accounts a where a.id = v_task.account_id), 'failure');
   select * into v_settings from app_private.notification_settings;
   v_refused := coalesce((new.results ->> 'refused')::boolean, false)
-    or (new.status = 'cancelled' and coalesce((new.results ->> 'skipped')::boolean, false) and new.results ->> 'reason' like 'the plan%');
+    or (new.status = 'cancelled' and coalesce((new.results ->> 'skipped')::boolean, false) and new.results ->> 'reason' like 'the plan%')
+    -- the review gate: a run of a task whose prompt is flagged (start_execution, _610_flag_cancels_pending)
+    or (new.status = 'cancelled' and new.error_message like 'cancelled: the task''s prompt %review%');
   v_details := jsonb_build_object('status', new.status, 'task_name', v_task.name, 'trigger', new.trigger_type,
     'scheduled_for', new.scheduled_for, 'started_at', new.started_at, 'completed_at', new.completed_at,
     'thread_id', new.thread_id, 'error', left(new.error_message, 1000));

@@ -160,15 +160,36 @@ test("refused runs are told once (not at every occurrence) until a run completes
        values ($1, $2, 'cancelled', 'schedule', now() - interval '1 minute', now(), '{"skipped": true, "reason": "the plan''s limit of executions per month is reached"}')`,
       [taskId, accountId],
     );
+    // the review gate's cancellation is a refusal too, told once with the others
+    await client.query(
+      `insert into app_public.task_executions (task_id, account_id, status, trigger_type) values ($1, $2, 'pending', 'manual')`,
+      [taskId, accountId],
+    );
+    await client.query("update app_public.task_executions set status = 'cancelled', error_message = 'cancelled: the task''s prompt was flagged for review' where task_id = $1 and status = 'pending'", [taskId]);
     let rows = await inbox(client, taskId);
     expect(rows.map((r) => r.kind)).toEqual(["run.refused"]);
     expect(rows[0]!.summary).toMatch(/^Refused: tokens used up \(ST010\)/);
     // refusals do not trip the breaker
     expect((await client.query("select status from app_public.scheduled_tasks where task_id = $1", [taskId])).rows[0].status).toBe("active");
     await run(client, taskId, accountId, "completed", "ok");
+    await client.query(
+      `insert into app_public.task_executions (task_id, account_id, status, trigger_type) values ($1, $2, 'pending', 'manual')`,
+      [taskId, accountId],
+    );
+    await client.query("update app_public.task_executions set status = 'cancelled', error_message = 'cancelled: the task''s prompt is awaiting review: x' where task_id = $1 and status = 'pending'", [taskId]);
     await run(client, taskId, accountId, "failed", "refused again", { refused: true });
     rows = await inbox(client, taskId);
-    expect(rows.map((r) => r.kind)).toEqual(["run.refused", "run.refused"]);
+    expect(rows.map((r) => [r.kind, r.summary.slice(0, 60)])).toEqual([
+      ["run.refused", "Refused: tokens used up (ST010) (told once; later refusals a"],
+      ["run.refused", "Refused: cancelled: the task's prompt is awaiting review: x "],
+    ]);
+    // a user's cancellation is not a refusal
+    await client.query(
+      `insert into app_public.task_executions (task_id, account_id, status, trigger_type) values ($1, $2, 'pending', 'manual')`,
+      [taskId, accountId],
+    );
+    await client.query("update app_public.task_executions set status = 'cancelled', error_message = 'cancelled by the user' where task_id = $1 and status = 'pending'", [taskId]);
+    expect((await inbox(client, taskId)).length).toBe(2);
   }));
 
 test("no floods: beyond the hourly limit notifications are held back and told as one digest when the hour has ended", () =>
