@@ -20,7 +20,19 @@ import { Webhook } from "standardwebhooks";
 import { PROJECT_ROOT } from "../src/config.js";
 import { setLogLevel } from "../src/logger.js";
 import { makeDeliverWebhook } from "../tasks/deliver_webhook.js";
-import { closeAll, connect, Interrupted, interrupted, machineInfo, markInterrupted, serverInfo, setupDatabase, sleep, track, loadLine } from "./lib/env.js";
+import {
+  closeAll,
+  connect,
+  Interrupted,
+  interrupted,
+  machineInfo,
+  markInterrupted,
+  serverInfo,
+  setupDatabase,
+  sleep,
+  track,
+  loadLine,
+} from "./lib/env.js";
 import { createFixture } from "./lib/data.js";
 import { fmtNum, ms, progress, rate, Report, stats, passMiss } from "./lib/report.js";
 
@@ -40,10 +52,18 @@ async function main(): Promise<number> {
   const info = await serverInfo(su);
   report.line(`PostgreSQL: ${db.description}`);
   report.line(`  ${info.version}`);
-  report.line(`  ${Object.entries(info.settings).map(([k, v]) => `${k}=${v}`).join(", ")}`);
+  report.line(
+    `  ${Object.entries(info.settings)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(", ")}`,
+  );
   report.line(`machine: ${machineInfo().join("; ")}`);
-  report.line(`workload: ${fmtNum(N)} runs ending over ${SECONDS} s (a batch every ${BATCH_MS} ms), each task notifyOn 'always', one webhook endpoint`);
-  report.line(`          (standard format) on a loopback receiver that verifies every signature; deliver_webhook in graphile-worker, concurrency ${CONCURRENCY}`);
+  report.line(
+    `workload: ${fmtNum(N)} runs ending over ${SECONDS} s (a batch every ${BATCH_MS} ms), each task notifyOn 'always', one webhook endpoint`,
+  );
+  report.line(
+    `          (standard format) on a loopback receiver that verifies every signature; deliver_webhook in graphile-worker, concurrency ${CONCURRENCY}`,
+  );
   report.line("          (this process runs the worker, the receiver and the load; PostgreSQL shares the CPUs)");
 
   const fx = await createFixture(su);
@@ -59,7 +79,9 @@ async function main(): Promise<number> {
     req.on("end", () => {
       const at = Date.now();
       try {
-        const p = new Webhook(secret).verify(body, req.headers as Record<string, string>) as { data: { execution_id: string; completed_at: string } };
+        const p = new Webhook(secret).verify(body, req.headers as Record<string, string>) as {
+          data: { execution_id: string; completed_at: string };
+        };
         arrivals.set(p.data.execution_id, at - Date.parse(p.data.completed_at));
       } catch {
         badSignatures++;
@@ -70,7 +92,12 @@ async function main(): Promise<number> {
   await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
   track("receiver", () => new Promise<void>((r) => receiver.close(() => r())));
   const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
-  secret = (await su.query<{ secret: string }>("insert into app_public.webhook_endpoints (account_id, url) values ($1, $2) returning secret", [fx.accountId, url])).rows[0]!.secret;
+  secret = (
+    await su.query<{ secret: string }>("insert into app_public.webhook_endpoints (account_id, url) values ($1, $2) returning secret", [
+      fx.accountId,
+      url,
+    ])
+  ).rows[0]!.secret;
 
   // tasks and running executions
   progress(`creating ${N} tasks and running executions`);
@@ -124,7 +151,14 @@ async function main(): Promise<number> {
     pollInterval: 500,
     noHandleSignals: true,
     taskList: {
-      deliver_webhook: makeDeliverWebhook({ allowedHosts: ["127.0.0.1"], timeoutMs: 10_000, maxResponseBytes: 65_536, maxAttempts: 8, retryBaseMs: 1000, disableAfterFailures: 1_000_000 }),
+      deliver_webhook: makeDeliverWebhook({
+        allowedHosts: ["127.0.0.1"],
+        timeoutMs: 10_000,
+        maxResponseBytes: 65_536,
+        maxAttempts: 8,
+        retryBaseMs: 1000,
+        disableAfterFailures: 1_000_000,
+      }),
     },
     logger: new Logger(() => (level, message) => {
       if (level === "error" || level === "warning") progress(`worker ${level}: ${message}`);
@@ -141,10 +175,38 @@ async function main(): Promise<number> {
   while (arrivals.size < ids.length && Date.now() < deadline) await sleep(200);
   const lastArrival = Date.now();
   const late = stats([...arrivals.values()]);
-  const delivered = (await su.query<{ status: string; n: number }>("select status, count(*)::int as n from app_public.webhook_deliveries group by 1 order by 1")).rows;
+  const delivered = (
+    await su.query<{ status: string; n: number }>(
+      "select status, count(*)::int as n from app_public.webhook_deliveries group by 1 order by 1",
+    )
+  ).rows;
   report.table(
-    ["runs ended", "delivered (verified)", "bad signatures", "ending took", "all delivered after", "lateness p50", "p95", "p99", "max", "throughput"],
-    [[ids.length, arrivals.size, badSignatures, `${((endedAt - firstEnd) / 1000).toFixed(1)} s`, `${((lastArrival - firstEnd) / 1000).toFixed(1)} s`, ms(late.p50), ms(late.p95), ms(late.p99), ms(late.max), rate(arrivals.size / ((lastArrival - firstEnd) / 1000))]],
+    [
+      "runs ended",
+      "delivered (verified)",
+      "bad signatures",
+      "ending took",
+      "all delivered after",
+      "lateness p50",
+      "p95",
+      "p99",
+      "max",
+      "throughput",
+    ],
+    [
+      [
+        ids.length,
+        arrivals.size,
+        badSignatures,
+        `${((endedAt - firstEnd) / 1000).toFixed(1)} s`,
+        `${((lastArrival - firstEnd) / 1000).toFixed(1)} s`,
+        ms(late.p50),
+        ms(late.p95),
+        ms(late.p99),
+        ms(late.max),
+        rate(arrivals.size / ((lastArrival - firstEnd) / 1000)),
+      ],
+    ],
   );
   report.line(`  delivery log: ${delivered.map((r) => `${r.status} ${fmtNum(r.n)}`).join(", ")}`);
   const inbox = (await su.query<{ n: number }>("select count(*)::int as n from app_public.notifications")).rows[0]!.n;
@@ -154,27 +216,45 @@ async function main(): Promise<number> {
   // 2. the cost on the run's end
   report.section("2. What the trigger adds to a run's end (the same batches, trigger on vs off)");
   report.line(loadLine());
-  // new tasks for the same account (the first section's events stay: the parts below are timed on a busy hour)
+  // new tasks for the same account (the first section's events stay: the limit check counts a busy hour); no worker
+  // runs in this section, so that the on and off figures share the same conditions
+  const idsOn = await createRuns();
+  progress("ending runs with the trigger on (no worker)");
+  const costsOnQuiet = await endRuns(idsOn, ender);
   const idsOff = await createRuns();
   await su.query("alter table app_public.task_executions disable trigger _700_notify_run_end");
+  progress("ending runs with the trigger off (no worker)");
   const costsOff = await endRuns(idsOff, ender);
   await su.query("alter table app_public.task_executions enable trigger _700_notify_run_end");
-  const on = stats(costsOn);
+  const during = stats(costsOn);
+  const on = stats(costsOnQuiet);
   const off = stats(costsOff);
   report.table(
     ["trigger", "per run end p50", "p95", "p99", "mean"],
     [
       ["on (notifyOn always, 1 endpoint)", ms(on.p50), ms(on.p95), ms(on.p99), ms(on.mean)],
       ["off", ms(off.p50), ms(off.p95), ms(off.p99), ms(off.mean)],
+      ["on, while section 1's worker delivered", ms(during.p50), ms(during.p95), ms(during.p99), ms(during.mean)],
     ],
   );
-  report.note("per run end = one batch UPDATE's duration / runs in the batch (an event, an inbox row, a delivery row and a job per run when on).");
+  report.note(
+    "per run end = one batch UPDATE's duration / runs in the batch (an event, an inbox row, a delivery row and a job per run when on).",
+  );
 
   // where the time goes: the parts of one notification, each timed alone (50 calls, on the loaded table)
   const parts: Array<[string, string]> = [
-    ["graphile_worker.add_job (one delivery job)", "select graphile_worker.add_job('bench_noop', '{}'::json, job_key := 'bench:' || gen_random_uuid())"],
-    ["emit_notification, limit not checked", `select app_private.emit_notification('${fx.accountId}', null, null, 'run.failed', 't', 's', '{}'::jsonb, true)`],
-    ["emit_notification, limit checked", `select app_private.emit_notification('${fx.accountId}', null, null, 'run.failed', 't', 's', '{}'::jsonb, false)`],
+    [
+      "graphile_worker.add_job (one delivery job)",
+      "select graphile_worker.add_job('bench_noop', '{}'::json, job_key := 'bench:' || gen_random_uuid())",
+    ],
+    [
+      "emit_notification, limit not checked",
+      `select app_private.emit_notification('${fx.accountId}', null, null, 'run.failed', 't', 's', '{}'::jsonb, true)`,
+    ],
+    [
+      "emit_notification, limit checked",
+      `select app_private.emit_notification('${fx.accountId}', null, null, 'run.failed', 't', 's', '{}'::jsonb, false)`,
+    ],
   ];
   const partRows: Array<[string, string]> = [];
   for (const [name, sql] of parts) {
@@ -182,9 +262,16 @@ async function main(): Promise<number> {
     for (let i = 0; i < 50; i++) await ender.query(sql);
     partRows.push([name, ms((performance.now() - started) / 50)]);
   }
-  const events = (await su.query<{ n: number }>("select count(*)::int as n from app_private.notification_events where account_id = $1 and created_at >= date_trunc('hour', now())", [fx.accountId])).rows[0]!.n;
+  const events = (
+    await su.query<{ n: number }>(
+      "select count(*)::int as n from app_private.notification_events where account_id = $1 and created_at >= date_trunc('hour', now())",
+      [fx.accountId],
+    )
+  ).rows[0]!.n;
   report.table(["part (alone, 50 calls)", "mean"], partRows);
-  report.note(`the limit check counts the account's events of the hour up to NOTIFY_MAX_PER_HOUR (here ${fmtNum(events)} events: the bench raises the limit to 100,000,000 so that every run is delivered; with the default 30 it reads at most 30 index entries).`);
+  report.note(
+    `the limit check counts the account's events of the hour up to NOTIFY_MAX_PER_HOUR (here ${fmtNum(events)} events: the bench raises the limit to 100,000,000 so that every run is delivered; with the default 30 it reads at most 30 index entries).`,
+  );
 
   report.section("3. Summary");
   report.table(

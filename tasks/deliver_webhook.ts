@@ -16,7 +16,8 @@ export interface DeliverWebhookPayload {
 
 export function assertDeliverWebhookPayload(payload: unknown): DeliverWebhookPayload {
   const p = payload as Partial<DeliverWebhookPayload> | null;
-  if (!p || typeof p.delivery_id !== "string") throw new Error(`deliver_webhook: payload must be {delivery_id: uuid}, got ${JSON.stringify(payload)}`);
+  if (!p || typeof p.delivery_id !== "string")
+    throw new Error(`deliver_webhook: payload must be {delivery_id: uuid}, got ${JSON.stringify(payload)}`);
   return { delivery_id: p.delivery_id };
 }
 
@@ -43,12 +44,28 @@ export function makeDeliverWebhook(settings: NotificationsConfig["webhooks"]): T
     );
     const { rows: written } = await helpers.query<{ r: { status: string; endpoint_disabled?: boolean } | null }>(
       "select app_private.record_webhook_attempt($1, $2, $3, $4, $5, $6, $7, $8) as r",
-      [delivery_id, result.ok, result.status, result.error, result.retryable, settings.maxAttempts, settings.retryBaseMs, settings.disableAfterFailures],
+      [
+        delivery_id,
+        result.ok,
+        result.status,
+        result.error,
+        result.retryable,
+        settings.maxAttempts,
+        settings.retryBaseMs,
+        settings.disableAfterFailures,
+      ],
     );
     const r = written[0]?.r;
     const outcome = result.ok ? "delivered" : !result.retryable ? "refused" : r?.status === "pending" ? "retry" : "failed";
     notificationDeliveries.inc({ channel: "webhook", outcome });
     if (r?.endpoint_disabled) notificationDeliveries.inc({ channel: "webhook", outcome: "disabled" });
-    if (!result.ok) log.info("webhook delivery failed", { delivery_id, attempt: attempt.attempts + 1, status: result.status, error: result.error, next: r?.status });
+    if (!result.ok)
+      log.info("webhook delivery failed", {
+        delivery_id,
+        attempt: attempt.attempts + 1,
+        status: result.status,
+        error: result.error,
+        next: r?.status,
+      });
   };
 }

@@ -11,7 +11,8 @@ export interface NotificationDiffPayload {
 
 export function assertNotificationDiffPayload(payload: unknown): NotificationDiffPayload {
   const p = payload as Partial<NotificationDiffPayload> | null;
-  if (!p || typeof p.event_id !== "string") throw new Error(`notification_diff: payload must be {event_id: uuid}, got ${JSON.stringify(payload)}`);
+  if (!p || typeof p.event_id !== "string")
+    throw new Error(`notification_diff: payload must be {event_id: uuid}, got ${JSON.stringify(payload)}`);
   return { event_id: p.event_id };
 }
 

@@ -30,7 +30,9 @@ export function makeSendNotificationEmail(email: NotificationsConfig["email"], m
       helpers.logger.warn("send_notification_email: SMTP_URL is not set on this worker; email skipped");
       return;
     }
-    const { rows } = await helpers.query<{ n: NotificationEmail | null }>("select app_private.notification_email($1) as n", [notification_id]);
+    const { rows } = await helpers.query<{ n: NotificationEmail | null }>("select app_private.notification_email($1) as n", [
+      notification_id,
+    ]);
     const n = rows[0]?.n;
     if (!n) {
       notificationDeliveries.inc({ channel: "email", outcome: "skipped" });

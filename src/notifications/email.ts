@@ -24,7 +24,8 @@ export interface RenderedEmail {
   html: string;
 }
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+const escapeHtml = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
 type Block = { kind: "p"; text: string } | { kind: "pre"; text: string } | { kind: "small"; text: string };
 
@@ -32,7 +33,11 @@ type Block = { kind: "p"; text: string } | { kind: "pre"; text: string } | { kin
 function blocks(n: NotificationEmail, publicUrl: string | undefined): Block[] {
   const out: Block[] = [{ kind: "p", text: n.summary }];
   if (n.diff) out.push({ kind: "p", text: "What changed since the previous run:" }, { kind: "pre", text: n.diff.slice(0, 4000) });
-  const where = [n.account_name ? `Account: ${n.account_name}` : null, n.task_id ? `Task: ${n.task_name ?? ""} (${n.task_id})` : null, n.execution_id ? `Execution: ${n.execution_id}` : null]
+  const where = [
+    n.account_name ? `Account: ${n.account_name}` : null,
+    n.task_id ? `Task: ${n.task_name ?? ""} (${n.task_id})` : null,
+    n.execution_id ? `Execution: ${n.execution_id}` : null,
+  ]
     .filter(Boolean)
     .join("\n");
   if (where) out.push({ kind: "pre", text: where });
@@ -64,5 +69,10 @@ export function renderNotificationEmail(n: NotificationEmail, publicUrl?: string
 }
 
 export function makeMailer(smtpUrl: string, timeoutMs = 15_000): Transporter {
-  return nodemailer.createTransport({ url: smtpUrl, connectionTimeout: timeoutMs, greetingTimeout: timeoutMs, socketTimeout: timeoutMs } as never);
+  return nodemailer.createTransport({
+    url: smtpUrl,
+    connectionTimeout: timeoutMs,
+    greetingTimeout: timeoutMs,
+    socketTimeout: timeoutMs,
+  } as never);
 }

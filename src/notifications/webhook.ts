@@ -132,7 +132,12 @@ export async function postWebhook(target: WebhookTarget, headers: Record<string,
       url,
       {
         method: "POST",
-        headers: { "content-type": "application/json", "content-length": String(Buffer.byteLength(body)), "user-agent": "scheduled-agent-tasks-webhooks/1", ...headers },
+        headers: {
+          "content-type": "application/json",
+          "content-length": String(Buffer.byteLength(body)),
+          "user-agent": "scheduled-agent-tasks-webhooks/1",
+          ...headers,
+        },
         signal: deadline,
         // connect to the checked address; TLS still verifies the certificate against the URL's host name
         lookup: ((_host: string, opts: { all?: boolean }, cb: (...args: unknown[]) => void) => {

@@ -9,7 +9,14 @@ import { seedTenant } from "../helpers/fixtures.js";
 
 afterAll(closePools);
 
-async function run(client: pg.ClientBase, taskId: string, accountId: string, status: "completed" | "failed", text: string, extra: object = {}): Promise<string> {
+async function run(
+  client: pg.ClientBase,
+  taskId: string,
+  accountId: string,
+  status: "completed" | "failed",
+  text: string,
+  extra: object = {},
+): Promise<string> {
   const { rows } = await client.query(
     `insert into app_public.task_executions (task_id, account_id, status, trigger_type, started_at) values ($1, $2, 'running', 'manual', now()) returning execution_id`,
     [taskId, accountId],
@@ -25,8 +32,16 @@ async function run(client: pg.ClientBase, taskId: string, accountId: string, sta
   return id;
 }
 
-async function inbox(client: pg.ClientBase, taskId: string): Promise<Array<{ kind: string; title: string; summary: string; user_id: string; execution_id: string }>> {
-  return (await client.query("select kind, title, summary, user_id, execution_id from app_public.notifications where task_id = $1 order by created_at, kind", [taskId])).rows;
+async function inbox(
+  client: pg.ClientBase,
+  taskId: string,
+): Promise<Array<{ kind: string; title: string; summary: string; user_id: string; execution_id: string }>> {
+  return (
+    await client.query(
+      "select kind, title, summary, user_id, execution_id from app_public.notifications where task_id = $1 order by created_at, kind",
+      [taskId],
+    )
+  ).rows;
 }
 
 async function jobs(client: pg.ClientBase, task: string): Promise<Array<{ key: string; payload: Record<string, string> }>> {
@@ -43,7 +58,10 @@ async function setup(client: pg.ClientBase, settings: Record<string, unknown> = 
   for (const [k, v] of Object.entries(settings)) await client.query(`update app_private.notification_settings set ${k} = $1`, [v]);
   const user = await createUser(client, "owner@example.com");
   const t = await seedTenant(client, user.personalAccountId);
-  await client.query("update app_public.scheduled_tasks set status = 'active', is_scheduled = true, schedule_type = 'daily', scheduled_at = now() + interval '1 day' where task_id = $1", [t.taskId]);
+  await client.query(
+    "update app_public.scheduled_tasks set status = 'active', is_scheduled = true, schedule_type = 'daily', scheduled_at = now() + interval '1 day' where task_id = $1",
+    [t.taskId],
+  );
   return { user, ...t };
 }
 
@@ -51,12 +69,23 @@ test("default policy (failure): a failed run tells every member, a completed one
   withRollback(async (client) => {
     const { user, taskId, accountId } = await setup(client);
     const other = await createUser(client);
-    expect((await client.query("select notify_on, notify_overdue from app_public.accounts where id = $1", [accountId])).rows[0]).toEqual({ notify_on: "failure", notify_overdue: true });
+    expect((await client.query("select notify_on, notify_overdue from app_public.accounts where id = $1", [accountId])).rows[0]).toEqual({
+      notify_on: "failure",
+      notify_overdue: true,
+    });
     await run(client, taskId, accountId, "completed", "All good");
     expect(await inbox(client, taskId)).toEqual([]);
     const failed = await run(client, taskId, accountId, "failed", "model said no\nsecond line\nthird\nfourth");
     const rows = await inbox(client, taskId);
-    expect(rows).toEqual([{ kind: "run.failed", title: "“Task” failed", summary: "Failed: model said no / second line / third", user_id: user.id, execution_id: failed }]);
+    expect(rows).toEqual([
+      {
+        kind: "run.failed",
+        title: "“Task” failed",
+        summary: "Failed: model said no / second line / third",
+        user_id: user.id,
+        execution_id: failed,
+      },
+    ]);
 
     await as(client, user.id);
     expect((await client.query("select count(*)::int as n from app_public.notifications")).rows[0].n).toBe(1);
@@ -71,7 +100,9 @@ test("default policy (failure): a failed run tells every member, a completed one
     expect((await client.query("select count(*)::int as n from app_public.notifications")).rows[0].n).toBe(0);
     expect((await errorOf(client, "select app_public.mark_notification_read($1)", [id]))?.message).toMatch(/not found/);
     await asRoot(client);
-    expect((await client.query("select count(*)::int as n from app_public.notifications where notification_id = $1", [id])).rows[0].n).toBe(1);
+    expect((await client.query("select count(*)::int as n from app_public.notifications where notification_id = $1", [id])).rows[0].n).toBe(
+      1,
+    );
   }));
 
 test("policies: never is silent, always tells completions with the answer's first lines; bad values are refused naming the field", () =>
@@ -85,13 +116,17 @@ test("policies: never is silent, always tells completions with the answer's firs
     await client.query("update app_public.scheduled_tasks set notify_on = 'always' where task_id = $1", [taskId]);
     const bad = await errorOf(client, "update app_public.scheduled_tasks set notify_on = 'sometimes' where task_id = $1", [taskId]);
     expect(bad).toMatchObject({ code: "ST003", message: expect.stringMatching(/^notify_on: must be never, failure, always or change/) });
-    expect((await errorOf(client, "update app_public.scheduled_tasks set failure_threshold = -1 where task_id = $1", [taskId]))?.message).toMatch(/^failure_threshold:/);
+    expect(
+      (await errorOf(client, "update app_public.scheduled_tasks set failure_threshold = -1 where task_id = $1", [taskId]))?.message,
+    ).toMatch(/^failure_threshold:/);
     expect((await errorOf(client, "update app_public.accounts set notify_on = 'loud' where id = $1", [accountId]))?.code).toBe("ST003");
     await client.query("update app_public.accounts set notify_overdue = false where id = $1", [accountId]);
     await asRoot(client);
 
     await run(client, taskId, accountId, "completed", "Revenue up 3%\nTop deal: ACME");
-    expect((await inbox(client, taskId)).map((r) => [r.kind, r.summary])).toEqual([["run.completed", "Completed: Revenue up 3% / Top deal: ACME"]]);
+    expect((await inbox(client, taskId)).map((r) => [r.kind, r.summary])).toEqual([
+      ["run.completed", "Completed: Revenue up 3% / Top deal: ACME"],
+    ]);
   }));
 
 test("change: the first answer and a changed one tell (with a diff job), a materially equal one does not", () =>
@@ -106,7 +141,12 @@ test("change: the first answer and a changed one tell (with a diff job), a mater
       ["run.changed", "First answer: Three new items: A, B, C"],
       ["run.changed", "Changed: Four new items: A, B, C, D"],
     ]);
-    const fp = (await client.query("select answer_fingerprint from app_public.task_executions where task_id = $1 and status = 'completed' order by completed_at", [taskId])).rows;
+    const fp = (
+      await client.query(
+        "select answer_fingerprint from app_public.task_executions where task_id = $1 and status = 'completed' order by completed_at",
+        [taskId],
+      )
+    ).rows;
     expect(fp[0].answer_fingerprint).toBe(fp[1].answer_fingerprint);
     expect(fp[2].answer_fingerprint).not.toBe(fp[1].answer_fingerprint);
     // only the second has something to diff against: its fan-out waits for the worker's diff
@@ -129,10 +169,20 @@ test("circuit breaker: the third failure in a row pauses the task with pausedRea
     await run(client, taskId, accountId, "completed", "ok"); // a completed run resets the count
     await run(client, taskId, accountId, "failed", "e2");
     await run(client, taskId, accountId, "failed", "e3");
-    let task = (await client.query("select status, paused_reason, app_public.scheduled_tasks_consecutive_failures(t) as n from app_public.scheduled_tasks t where task_id = $1", [taskId])).rows[0];
+    let task = (
+      await client.query(
+        "select status, paused_reason, app_public.scheduled_tasks_consecutive_failures(t) as n from app_public.scheduled_tasks t where task_id = $1",
+        [taskId],
+      )
+    ).rows[0];
     expect(task).toEqual({ status: "active", paused_reason: null, n: 2 });
     await run(client, taskId, accountId, "failed", "e4: provider down");
-    task = (await client.query("select status, paused_reason, next_execution_at, app_public.scheduled_tasks_consecutive_failures(t) as n from app_public.scheduled_tasks t where task_id = $1", [taskId])).rows[0];
+    task = (
+      await client.query(
+        "select status, paused_reason, next_execution_at, app_public.scheduled_tasks_consecutive_failures(t) as n from app_public.scheduled_tasks t where task_id = $1",
+        [taskId],
+      )
+    ).rows[0];
     expect(task.status).toBe("paused");
     expect(task.next_execution_at).toBeNull();
     expect(task.paused_reason).toMatch(/^paused by the circuit breaker after 3 failed runs in a row \(last error: e4: provider down\)/);
@@ -143,18 +193,29 @@ test("circuit breaker: the third failure in a row pauses the task with pausedRea
     await as(client, user.id);
     await client.query("select app_public.resume_task($1)", [taskId]);
     await asRoot(client);
-    task = (await client.query("select status, paused_reason, app_public.scheduled_tasks_consecutive_failures(t) as n from app_public.scheduled_tasks t where task_id = $1", [taskId])).rows[0];
+    task = (
+      await client.query(
+        "select status, paused_reason, app_public.scheduled_tasks_consecutive_failures(t) as n from app_public.scheduled_tasks t where task_id = $1",
+        [taskId],
+      )
+    ).rows[0];
     expect(task).toEqual({ status: "active", paused_reason: null, n: 0 });
     // a per-task threshold of 0 turns the breaker off
     await client.query("update app_public.scheduled_tasks set failure_threshold = 0 where task_id = $1", [taskId]);
     for (let i = 0; i < 4; i++) await run(client, taskId, accountId, "failed", "again");
-    expect((await client.query("select status from app_public.scheduled_tasks where task_id = $1", [taskId])).rows[0].status).toBe("active");
+    expect((await client.query("select status from app_public.scheduled_tasks where task_id = $1", [taskId])).rows[0].status).toBe(
+      "active",
+    );
   }));
 
 test("refused runs are told once (not at every occurrence) until a run completes; plan skips count as refusals", () =>
   withRollback(async (client) => {
     const { taskId, accountId } = await setup(client);
-    for (let i = 0; i < 3; i++) await run(client, taskId, accountId, "failed", "refused by the plan: tokens used up (ST010)", { refused: true, reason: "tokens used up (ST010)" });
+    for (let i = 0; i < 3; i++)
+      await run(client, taskId, accountId, "failed", "refused by the plan: tokens used up (ST010)", {
+        refused: true,
+        reason: "tokens used up (ST010)",
+      });
     await client.query(
       `insert into app_public.task_executions (task_id, account_id, status, trigger_type, scheduled_for, completed_at, results)
        values ($1, $2, 'cancelled', 'schedule', now() - interval '1 minute', now(), '{"skipped": true, "reason": "the plan''s limit of executions per month is reached"}')`,
@@ -165,18 +226,26 @@ test("refused runs are told once (not at every occurrence) until a run completes
       `insert into app_public.task_executions (task_id, account_id, status, trigger_type) values ($1, $2, 'pending', 'manual')`,
       [taskId, accountId],
     );
-    await client.query("update app_public.task_executions set status = 'cancelled', error_message = 'cancelled: the task''s prompt was flagged for review' where task_id = $1 and status = 'pending'", [taskId]);
+    await client.query(
+      "update app_public.task_executions set status = 'cancelled', error_message = 'cancelled: the task''s prompt was flagged for review' where task_id = $1 and status = 'pending'",
+      [taskId],
+    );
     let rows = await inbox(client, taskId);
     expect(rows.map((r) => r.kind)).toEqual(["run.refused"]);
     expect(rows[0]!.summary).toMatch(/^Refused: tokens used up \(ST010\)/);
     // refusals do not trip the breaker
-    expect((await client.query("select status from app_public.scheduled_tasks where task_id = $1", [taskId])).rows[0].status).toBe("active");
+    expect((await client.query("select status from app_public.scheduled_tasks where task_id = $1", [taskId])).rows[0].status).toBe(
+      "active",
+    );
     await run(client, taskId, accountId, "completed", "ok");
     await client.query(
       `insert into app_public.task_executions (task_id, account_id, status, trigger_type) values ($1, $2, 'pending', 'manual')`,
       [taskId, accountId],
     );
-    await client.query("update app_public.task_executions set status = 'cancelled', error_message = 'cancelled: the task''s prompt is awaiting review: x' where task_id = $1 and status = 'pending'", [taskId]);
+    await client.query(
+      "update app_public.task_executions set status = 'cancelled', error_message = 'cancelled: the task''s prompt is awaiting review: x' where task_id = $1 and status = 'pending'",
+      [taskId],
+    );
     await run(client, taskId, accountId, "failed", "refused again", { refused: true });
     rows = await inbox(client, taskId);
     expect(rows.map((r) => [r.kind, r.summary.slice(0, 60)])).toEqual([
@@ -188,7 +257,10 @@ test("refused runs are told once (not at every occurrence) until a run completes
       `insert into app_public.task_executions (task_id, account_id, status, trigger_type) values ($1, $2, 'pending', 'manual')`,
       [taskId, accountId],
     );
-    await client.query("update app_public.task_executions set status = 'cancelled', error_message = 'cancelled by the user' where task_id = $1 and status = 'pending'", [taskId]);
+    await client.query(
+      "update app_public.task_executions set status = 'cancelled', error_message = 'cancelled by the user' where task_id = $1 and status = 'pending'",
+      [taskId],
+    );
     expect((await inbox(client, taskId)).length).toBe(2);
   }));
 
@@ -197,14 +269,23 @@ test("no floods: beyond the hourly limit notifications are held back and told as
     const { taskId, accountId } = await setup(client, { max_per_hour: 2, failure_threshold: 0 });
     for (let i = 0; i < 14; i++) await run(client, taskId, accountId, "failed", `e${i}`);
     expect((await inbox(client, taskId)).length).toBe(2);
-    expect((await client.query("select kind, count(*)::int as n from app_private.notification_holdbacks where account_id = $1 group by 1", [accountId])).rows).toEqual([
-      { kind: "run.failed", n: 12 },
-    ]);
+    expect(
+      (
+        await client.query("select kind, count(*)::int as n from app_private.notification_holdbacks where account_id = $1 group by 1", [
+          accountId,
+        ])
+      ).rows,
+    ).toEqual([{ kind: "run.failed", n: 12 }]);
     // not before the hour has ended
     expect((await client.query("select * from app_private.publish_due_digests(now())")).rows[0]).toEqual({ digests: 0, coalesced: 0 });
     const later = "now() + interval '1 hour'";
     expect((await client.query(`select * from app_private.publish_due_digests(${later})`)).rows[0]).toEqual({ digests: 1, coalesced: 12 });
-    const told = (await client.query("select kind, title, summary from app_public.notifications where account_id = $1 and kind = 'notifications.coalesced'", [accountId])).rows;
+    const told = (
+      await client.query(
+        "select kind, title, summary from app_public.notifications where account_id = $1 and kind = 'notifications.coalesced'",
+        [accountId],
+      )
+    ).rows;
     expect(told).toHaveLength(1);
     expect(told[0].title).toMatch(/^12 more notifications in the hour from /);
     expect(told[0].summary).toBe("Held back to avoid a flood (2 told that hour): 12 run.failed.");
@@ -249,7 +330,8 @@ test("run memory: off by default; on, the previous completed answer with its tim
       "insert into app_public.task_executions (task_id, account_id, status, trigger_type) values ($1, $2, 'pending', 'manual') returning execution_id",
       [taskId, accountId],
     );
-    const memory = async () => (await client.query("select app_private.run_memory_for_execution($1) as m", [rows[0].execution_id])).rows[0].m;
+    const memory = async () =>
+      (await client.query("select app_private.run_memory_for_execution($1) as m", [rows[0].execution_id])).rows[0].m;
     expect(await memory()).toBeNull();
     await client.query("update app_public.scheduled_tasks set run_memory = true where task_id = $1", [taskId]);
     expect(await memory()).toMatch(/^Last run, at \d{4}-\d\d-\d\d \d\d:\d\d Europe\/Paris, you reported: Last week: 3 deals$/);

@@ -104,7 +104,11 @@ async function endRun(taskId: string, accountId: string, status: "completed" | "
   return rows[0].execution_id;
 }
 
-async function endpoint(accountId: string, url: string, extra: { format?: string; event_types?: string[] } = {}): Promise<{ endpoint_id: string; secret: string }> {
+async function endpoint(
+  accountId: string,
+  url: string,
+  extra: { format?: string; event_types?: string[] } = {},
+): Promise<{ endpoint_id: string; secret: string }> {
   const { rows } = await db().query(
     "insert into app_public.webhook_endpoints (account_id, url, format, event_types) values ($1, $2, $3, $4) returning endpoint_id, secret",
     [accountId, url, extra.format ?? "standard", extra.event_types ?? []],
@@ -135,12 +139,33 @@ test("a failed run is POSTed to the account's endpoint, signed per Standard Webh
     const got = r.received[0]!;
     // the receiver verifies like any Standard Webhooks consumer would: a wrong secret fails, the right one passes
     expect(() => new Webhook("whsec_" + Buffer.alloc(32, 1).toString("base64")).verify(got.body, got.headers)).toThrow();
-    const payload = new Webhook(ep.secret).verify(got.body, got.headers) as { type: string; timestamp: string; data: Record<string, unknown> };
+    const payload = new Webhook(ep.secret).verify(got.body, got.headers) as {
+      type: string;
+      timestamp: string;
+      data: Record<string, unknown>;
+    };
     expect(payload.type).toBe("run.failed");
-    expect(payload.data).toMatchObject({ task_id: t.taskId, execution_id: executionId, account_id: t.accountId, status: "failed", title: "“Task” failed", summary: "Failed: the model timed out / after 3 tries" });
+    expect(payload.data).toMatchObject({
+      task_id: t.taskId,
+      execution_id: executionId,
+      account_id: t.accountId,
+      status: "failed",
+      title: "“Task” failed",
+      summary: "Failed: the model timed out / after 3 tries",
+    });
     const [d] = await deliveries(ep.endpoint_id);
-    expect(d).toMatchObject({ status: "delivered", attempts: 1, last_status_code: 200, last_error: null, next_attempt_at: null, event_type: "run.failed" });
-    expect(got.headers["webhook-id"]).toBe((await db().query("select delivery_id from app_public.webhook_deliveries where endpoint_id = $1", [ep.endpoint_id])).rows[0].delivery_id);
+    expect(d).toMatchObject({
+      status: "delivered",
+      attempts: 1,
+      last_status_code: 200,
+      last_error: null,
+      next_attempt_at: null,
+      event_type: "run.failed",
+    });
+    expect(got.headers["webhook-id"]).toBe(
+      (await db().query("select delivery_id from app_public.webhook_deliveries where endpoint_id = $1", [ep.endpoint_id])).rows[0]
+        .delivery_id,
+    );
     // an endpoint that did not ask for run.failed gets nothing
     const other = await endpoint(t.accountId, r.url, { event_types: ["run.completed"] });
     await endRun(t.taskId, t.accountId, "failed", "again");
@@ -187,7 +212,20 @@ test("a failing receiver is retried with exponential back-off (next try in the l
 });
 
 test("SSRF: loopback, private, link-local and metadata addresses are refused unless the host is allow-listed; nothing is sent", async () => {
-  for (const bad of ["127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0", "::1", "fe80::1", "fd00:ec2::254", "::ffff:127.0.0.1", "::ffff:a9fe:a9fe"]) {
+  for (const bad of [
+    "127.0.0.1",
+    "10.1.2.3",
+    "172.16.0.1",
+    "192.168.1.1",
+    "169.254.169.254",
+    "100.64.0.1",
+    "0.0.0.0",
+    "::1",
+    "fe80::1",
+    "fd00:ec2::254",
+    "::ffff:127.0.0.1",
+    "::ffff:a9fe:a9fe",
+  ]) {
     expect([bad, blockedAddressReason(bad)]).toEqual([bad, expect.stringMatching(/loopback, private, link-local, metadata or reserved/)]);
   }
   for (const good of ["8.8.8.8", "1.1.1.1", "2606:4700:4700::1111"]) expect(blockedAddressReason(good)).toBeNull();
@@ -250,17 +288,31 @@ test("auto-disable: after a long run of failures the endpoint is turned off, the
     const [failedBefore, disabledBefore] = [await delivered("webhook", "failed"), await delivered("webhook", "disabled")];
     await runJobs(tasks({ maxAttempts: 1, disableAfterFailures: 3 }));
     expect([await delivered("webhook", "failed"), await delivered("webhook", "disabled")]).toEqual([failedBefore + 3, disabledBefore + 1]);
-    const row = (await db().query("select enabled, disabled_reason, consecutive_failures from app_public.webhook_endpoints where endpoint_id = $1", [ep.endpoint_id])).rows[0];
+    const row = (
+      await db().query("select enabled, disabled_reason, consecutive_failures from app_public.webhook_endpoints where endpoint_id = $1", [
+        ep.endpoint_id,
+      ])
+    ).rows[0];
     expect(row.enabled).toBe(false);
     expect(row.disabled_reason).toMatch(/^turned off after 3 failed delivery attempts in a row \(last: HTTP 500\)/);
-    const told = (await db().query("select kind, summary from app_public.notifications where account_id = $1 and kind = 'endpoint.disabled'", [t.accountId])).rows;
+    const told = (
+      await db().query("select kind, summary from app_public.notifications where account_id = $1 and kind = 'endpoint.disabled'", [
+        t.accountId,
+      ])
+    ).rows;
     expect(told).toHaveLength(1);
     expect(told[0].summary).toContain(r.url);
     await endRun(t.taskId, t.accountId, "failed", "later");
     expect(await deliveries(ep.endpoint_id)).toHaveLength(3);
     // re-enabled by its owner: the count starts again
     await db().query("update app_public.webhook_endpoints set enabled = true where endpoint_id = $1", [ep.endpoint_id]);
-    expect((await db().query("select consecutive_failures, disabled_reason from app_public.webhook_endpoints where endpoint_id = $1", [ep.endpoint_id])).rows[0]).toEqual({ consecutive_failures: 0, disabled_reason: null });
+    expect(
+      (
+        await db().query("select consecutive_failures, disabled_reason from app_public.webhook_endpoints where endpoint_id = $1", [
+          ep.endpoint_id,
+        ])
+      ).rows[0],
+    ).toEqual({ consecutive_failures: 0, disabled_reason: null });
   } finally {
     await r.close();
   }
@@ -275,10 +327,14 @@ test("change: the diff job writes a short diff into the inbox and the Slack-comp
     const ep = await endpoint(t.accountId, r.url, { format: "slack" });
     await endRun(t.taskId, t.accountId, "completed", "Deals:\nACME 12k\nGlobex 5k");
     await runJobs(tasks());
-    const inbox = (await db().query("select summary, diff from app_public.notifications where task_id = $1 order by created_at", [t.taskId])).rows;
+    const inbox = (
+      await db().query("select summary, diff from app_public.notifications where task_id = $1 order by created_at", [t.taskId])
+    ).rows;
     expect(inbox.map((n) => n.diff)).toEqual([null, "- ACME 10k\n+ ACME 12k"]);
     expect(r.received).toHaveLength(1);
-    expect(JSON.parse(r.received[0]!.body)).toEqual({ text: "*“Task”: the answer changed*\nChanged: Deals: / ACME 12k / Globex 5k\n```\n- ACME 10k\n+ ACME 12k\n```" });
+    expect(JSON.parse(r.received[0]!.body)).toEqual({
+      text: "*“Task”: the answer changed*\nChanged: Deals: / ACME 12k / Globex 5k\n```\n- ACME 10k\n+ ACME 12k\n```",
+    });
     expect(new Webhook(ep.secret).verify(r.received[0]!.body, r.received[0]!.headers)).toBeTruthy();
     expect(shortDiff("a\nb\nc", "a\nx\nc\nd\ne", 2)).toBe("- b\n+ x\n… 2 more changed lines");
   } finally {
@@ -331,8 +387,18 @@ test("email: text and HTML from one template to a real SMTP server; a user who o
     expect(raw).toContain("Failed: Quota <exceeded> & stopped"); // plain text, as is
     expect(raw).toContain("Failed: Quota &lt;exceeded&gt; &amp; stopped"); // HTML, escaped
     expect(raw).toContain(`https://tasks.example.com/api/tasks/${t.taskId}/executions`);
-    const sent = (await db().query("select u.email, n.emailed_at is not null as emailed from app_public.notifications n join app_public.users u on u.id = n.user_id where n.task_id = any($1)", [[t.taskId, quiet.taskId]])).rows;
-    expect(sent).toEqual(expect.arrayContaining([{ email: "ada@example.com", emailed: true }, { email: "bob@example.com", emailed: false }]));
+    const sent = (
+      await db().query(
+        "select u.email, n.emailed_at is not null as emailed from app_public.notifications n join app_public.users u on u.id = n.user_id where n.task_id = any($1)",
+        [[t.taskId, quiet.taskId]],
+      )
+    ).rows;
+    expect(sent).toEqual(
+      expect.arrayContaining([
+        { email: "ada@example.com", emailed: true },
+        { email: "bob@example.com", emailed: false },
+      ]),
+    );
   } finally {
     await db().query("update app_private.notification_settings set email_enabled = false");
     await new Promise<void>((r) => smtp.close(() => r()));
@@ -353,12 +419,20 @@ test("overdue check and hourly digest through their jobs", async () => {
   await db().query("update app_public.task_executions set status = 'cancelled' where task_id = $1 and status = 'pending'", [t.taskId]);
   await endRun(t.taskId, t.accountId, "failed", "held back 1");
   await endRun(t.taskId, t.accountId, "failed", "held back 2");
-  expect((await db().query("select kind from app_public.notifications where account_id = $1", [t.accountId])).rows.map((r) => r.kind)).toEqual(["run.overdue"]);
+  expect(
+    (await db().query("select kind from app_public.notifications where account_id = $1", [t.accountId])).rows.map((r) => r.kind),
+  ).toEqual(["run.overdue"]);
   // the hour ends: move the held-back ones an hour back instead of waiting, then the crontab's digest job runs
-  await db().query("update app_private.notification_holdbacks set window_start = window_start - interval '1 hour' where account_id = $1", [t.accountId]);
+  await db().query("update app_private.notification_holdbacks set window_start = window_start - interval '1 hour' where account_id = $1", [
+    t.accountId,
+  ]);
   await db().query("select graphile_worker.add_job('notification_digest', '{}'::json)");
   await runJobs({ notification_digest: notificationDigest });
-  const digest = (await db().query("select summary from app_public.notifications where account_id = $1 and kind = 'notifications.coalesced'", [t.accountId])).rows;
+  const digest = (
+    await db().query("select summary from app_public.notifications where account_id = $1 and kind = 'notifications.coalesced'", [
+      t.accountId,
+    ])
+  ).rows;
   expect(digest).toEqual([{ summary: "Held back to avoid a flood (0 told that hour): 2 run.failed." }]);
 });
 
@@ -372,6 +446,11 @@ test("through the real run stage: a run the run pool completes tells `always` ta
   );
   await runRuns(makeOfflineExecutor({ defaultModel: "gpt-4o" }));
   const told = (await db().query("select kind, summary, execution_id from app_public.notifications where task_id = $1", [t.taskId])).rows;
-  expect(told).toEqual([{ kind: "run.completed", summary: expect.stringMatching(/^Completed: \[Dry run/), execution_id: rows[0].execution_id }]);
-  expect((await db().query("select answer_fingerprint from app_public.task_executions where execution_id = $1", [rows[0].execution_id])).rows[0].answer_fingerprint).toMatch(/^[0-9a-f]{64}$/);
+  expect(told).toEqual([
+    { kind: "run.completed", summary: expect.stringMatching(/^Completed: \[Dry run/), execution_id: rows[0].execution_id },
+  ]);
+  expect(
+    (await db().query("select answer_fingerprint from app_public.task_executions where execution_id = $1", [rows[0].execution_id])).rows[0]
+      .answer_fingerprint,
+  ).toMatch(/^[0-9a-f]{64}$/);
 });
