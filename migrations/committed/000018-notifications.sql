@@ -1,5 +1,5 @@
 --! Previous: sha1:2884fd0d5e28878951ba75d4e45b4e6b1b3441b4
---! Hash: sha1:90bbd162b43db0142402c89631a3a81b90426d03
+--! Hash: sha1:e78e5023245e0cba79950996654255f205c9c1e7
 --! Message: Notifications
 
 -- The person hears about the runs that matter (issue 21). Everything starts at the execution's end: a trigger on
@@ -98,8 +98,12 @@ grant execute on function app_public.scheduled_tasks_effective_notify_on(app_pub
 
 -- Kept apart from scheduled_tasks so that counting a run's end does not lock the task row (the run stage locks task,
 -- then execution; the end of a run has the execution locked already). Only a tripped breaker touches the task.
+-- For the same reason no table written at a run's end has a foreign key to scheduled_tasks: the key-share lock of
+-- its check waits for a transaction holding the task FOR UPDATE (executeTask, pauseTask…), which may itself wait for
+-- the ending execution (executeTask's insert meets it in the one-live-run index): a deadlock. Their rows go with
+-- the task by the trigger _900_forget_notifications below.
 create table app_private.task_run_streaks (
-  task_id uuid primary key references app_public.scheduled_tasks (task_id) on delete cascade,
+  task_id uuid primary key,
   consecutive_failures integer not null default 0 check (consecutive_failures >= 0),
   refusal_notified_at timestamptz
 );
@@ -115,6 +119,19 @@ $$;
 comment on function app_public.scheduled_tasks_consecutive_failures(app_public.scheduled_tasks) is
   'Failed runs in a row; at failureThreshold the task is paused (the circuit breaker). Reset by a completed run or by resuming.';
 grant execute on function app_public.scheduled_tasks_consecutive_failures(app_public.scheduled_tasks) to :DATABASE_VISITOR;
+
+create function app_private.tg_scheduled_tasks__forget_notifications() returns trigger
+  language plpgsql security definer set search_path to pg_catalog, public, pg_temp as $$
+begin
+  delete from app_private.task_run_streaks s where s.task_id = old.task_id;
+  delete from app_private.notification_events e where e.task_id = old.task_id; -- its inbox rows and deliveries with it
+  return null;
+end;
+$$;
+comment on function app_private.tg_scheduled_tasks__forget_notifications() is
+  'A deleted task takes its run streak, notifications and deliveries with it (what foreign keys would do; see task_run_streaks).';
+create trigger _900_forget_notifications after delete on app_public.scheduled_tasks
+  for each row execute function app_private.tg_scheduled_tasks__forget_notifications();
 
 create function app_private.tg_scheduled_tasks__reset_run_streak() returns trigger
   language plpgsql security definer set search_path to pg_catalog, public, pg_temp as $$
@@ -160,7 +177,7 @@ create trigger _150_fingerprint before insert or update of status, results on ap
 create table app_private.notification_events (
   event_id uuid primary key default gen_random_uuid(),
   account_id uuid not null references app_public.accounts (id) on delete cascade,
-  task_id uuid references app_public.scheduled_tasks (task_id) on delete cascade,
+  task_id uuid,
   execution_id uuid,
   kind text not null,
   title text not null,
@@ -183,7 +200,7 @@ create table app_public.notifications (
   account_id uuid not null references app_public.accounts (id) on delete cascade,
   user_id uuid not null references app_public.users (id) on delete cascade,
   event_id uuid not null references app_private.notification_events (event_id) on delete cascade,
-  task_id uuid references app_public.scheduled_tasks (task_id) on delete cascade,
+  task_id uuid,
   execution_id uuid,
   kind text not null,
   title text not null,
@@ -705,7 +722,11 @@ begin
         v_details || jsonb_build_object('consecutive_failures', v_streak.consecutive_failures));
     end if;
     v_threshold := coalesce(v_task.failure_threshold, v_settings.failure_threshold);
-    if v_threshold > 0 and v_streak.consecutive_failures >= v_threshold and v_task.status = 'active' then
+    -- The run stage locks a task before its executions; here the execution is locked already, so never wait for the
+    -- task row (a deadlock with e.g. cancelExecution): if someone holds it, the breaker trips at the next failure.
+    if v_threshold > 0 and v_streak.consecutive_failures >= v_threshold and v_task.status = 'active'
+       and exists (select 1 from app_public.scheduled_tasks t where t.task_id = v_task.task_id and t.status = 'active'
+                   for no key update skip locked) then
       v_reason := left(format('paused by the circuit breaker after %s failed runs in a row (last error: %s); resume the task to try again',
                               v_streak.consecutive_failures, app_private.notification_excerpt(new.error_message, 200)), 2000);
       perform app_private.cancel_pending_scheduled(v_task.task_id, 'task paused by the circuit breaker');

@@ -103,6 +103,13 @@ test("default policy (failure): a failed run tells every member, a completed one
     expect((await client.query("select count(*)::int as n from app_public.notifications where notification_id = $1", [id])).rows[0].n).toBe(
       1,
     );
+    // no foreign key to the task (see the migration), but a deleted task takes its streak and notifications with it
+    const streaks = async () =>
+      (await client.query("select count(*)::int as n from app_private.task_run_streaks where task_id = $1", [taskId])).rows[0].n;
+    expect(await streaks()).toBe(1);
+    await client.query("delete from app_public.scheduled_tasks where task_id = $1", [taskId]);
+    expect(await inbox(client, taskId)).toEqual([]);
+    expect(await streaks()).toBe(0);
   }));
 
 test("policies: never is silent, always tells completions with the answer's first lines; bad values are refused naming the field", () =>

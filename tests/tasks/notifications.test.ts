@@ -454,3 +454,37 @@ test("through the real run stage: a run the run pool completes tells `always` ta
       .answer_fingerprint,
   ).toMatch(/^[0-9a-f]{64}$/);
 });
+
+test("circuit breaker never waits for a locked task row (the run stage's lock order is task, then execution): it trips at the next failure", async () => {
+  await db().query("update app_private.notification_settings set failure_threshold = 2");
+  const t = await tenant();
+  await db().query(
+    "update app_public.scheduled_tasks set status = 'active', is_scheduled = true, schedule_type = 'daily', scheduled_at = now() + interval '1 day' where task_id = $1",
+    [t.taskId],
+  );
+  await endRun(t.taskId, t.accountId, "failed", "e1");
+  const { rows } = await db().query(
+    "insert into app_public.task_executions (task_id, account_id, status, trigger_type, started_at) values ($1, $2, 'running', 'manual', now()) returning execution_id",
+    [t.taskId, t.accountId],
+  );
+  const holder = await db().connect();
+  try {
+    await holder.query("begin");
+    await holder.query("select 1 from app_public.scheduled_tasks where task_id = $1 for update", [t.taskId]); // as pauseTask / cancelExecution do
+    const started = Date.now();
+    // the second failure in a row: the breaker would pause now, but the task row is held; it must not wait for it
+    await db().query(
+      "update app_public.task_executions set status = 'failed', completed_at = now(), error_message = 'e2' where execution_id = $1",
+      [rows[0].execution_id],
+    );
+    expect(Date.now() - started).toBeLessThan(2000);
+    await holder.query("commit");
+  } finally {
+    holder.release();
+  }
+  const status = async () =>
+    (await db().query("select status from app_public.scheduled_tasks where task_id = $1", [t.taskId])).rows[0].status;
+  expect(await status()).toBe("active");
+  await endRun(t.taskId, t.accountId, "failed", "e3");
+  expect(await status()).toBe("paused");
+});
