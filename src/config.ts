@@ -223,6 +223,8 @@ export interface NotificationsConfig {
   overdueAfterSeconds: number;
   /** Notifications per account per clock hour; the rest are coalesced into one digest at the hour's end. */
   maxPerHour: number;
+  /** Webhook and email deliveries at once per worker process (their own graphile-worker pool, apart from dispatch). */
+  deliveryConcurrency: number;
   webhooks: {
     /** Hosts (names or IP addresses) deliveries may reach even when they resolve to loopback/private/link-local addresses. */
     allowedHosts: string[];
@@ -252,6 +254,7 @@ function notificationsConfig(env: Env): NotificationsConfig {
     failureThreshold: int(env, "NOTIFY_FAILURE_THRESHOLD", 3, 0, 1000),
     overdueAfterSeconds: int(env, "NOTIFY_OVERDUE_AFTER_SECONDS", 300, 10, 7 * 86_400),
     maxPerHour: int(env, "NOTIFY_MAX_PER_HOUR", 30, 1, 1_000_000),
+    deliveryConcurrency: int(env, "NOTIFY_DELIVERY_CONCURRENCY", 10, 1, 500),
     webhooks: {
       allowedHosts: hosts,
       timeoutMs: int(env, "WEBHOOK_TIMEOUT_MS", 10_000, 100, 60_000),

@@ -9,7 +9,7 @@ import pg from "pg";
 import { run, type TaskList, type WorkerEvents } from "graphile-worker";
 import { PROJECT_ROOT, runProviderKey, type Config } from "./config.js";
 import { log } from "./logger.js";
-import { taskList, runSettings } from "../tasks/index.js";
+import { deliveryTaskList, taskList, runSettings } from "../tasks/index.js";
 import { RunPool } from "./run/pool.js";
 import { makeRunExecutor } from "./run/execute.js";
 import { sampleDatabase } from "./metrics.js";
@@ -54,7 +54,7 @@ export function createRunPool(opts: { ownerUrl: string; config: Config; settings
   return { pool, db };
 }
 
-export async function startWorker(opts: { ownerUrl: string; config: Config; tasks?: TaskList }): Promise<Worker> {
+export async function startWorker(opts: { ownerUrl: string; config: Config; tasks?: TaskList; deliveryTasks?: TaskList }): Promise<Worker> {
   const { config } = opts;
   const provider = runProviderKey(config);
   const { pool, db } = createRunPool(opts);
@@ -97,6 +97,19 @@ export async function startWorker(opts: { ownerUrl: string; config: Config; task
     // failed during a graceful stop stayed locked (4 h) because its failure was never written.
     preset: { worker: { completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
   });
+  // Notification deliveries (webhooks, email) in a pool of their own: a slow receiver never holds dispatch's slots.
+  const deliveries = await run({
+    connectionString: opts.ownerUrl,
+    concurrency: config.notifications.deliveryConcurrency,
+    maxPoolSize: config.notifications.deliveryConcurrency + 2,
+    pollInterval: config.worker.pollIntervalMs,
+    taskList: opts.deliveryTasks ?? deliveryTaskList(config),
+    noHandleSignals: true,
+    preset: { worker: { completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
+  });
+  void deliveries.promise.catch((err: unknown) => {
+    problem = `notification delivery worker failed: ${err instanceof Error ? err.message : String(err)}`;
+  });
   // Return once the LISTEN connection is up (or has failed), so that health() is meaningful from the start.
   let waited: NodeJS.Timeout | undefined;
   await Promise.race([listened, new Promise<void>((resolve) => (waited = setTimeout(resolve, 10_000)))]);
@@ -117,6 +130,7 @@ export async function startWorker(opts: { ownerUrl: string; config: Config; task
     async stop() {
       // the run pool first: its runs go back to pending at once, for another worker to resume
       await pool.stop();
+      await deliveries.stop();
       await runner.stop();
       stopSampling();
       await db.end();

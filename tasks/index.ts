@@ -56,11 +56,20 @@ export function taskList(config: Config): TaskList {
     plan_task: makePlanTask({ minIntervalSeconds: config.schedule.minIntervalSeconds }),
     dispatch_due_tasks: makeDispatchDueTasks(),
     cleanup_executions: cleanupExecutions,
-    deliver_webhook: makeDeliverWebhook(config.notifications.webhooks),
-    send_notification_email: makeSendNotificationEmail(config.notifications.email),
     notification_diff: notificationDiff,
     notification_digest: notificationDigest,
     check_overdue_runs: checkOverdueRuns,
+  };
+}
+
+/**
+ * The deliveries of notifications (webhooks, email): a graphile-worker pool of their own (NOTIFY_DELIVERY_CONCURRENCY),
+ * so that slow receivers (up to WEBHOOK_TIMEOUT_MS each) never hold the slots of dispatch and prompt generation.
+ */
+export function deliveryTaskList(config: Config): TaskList {
+  return {
+    deliver_webhook: makeDeliverWebhook(config.notifications.webhooks),
+    send_notification_email: makeSendNotificationEmail(config.notifications.email),
   };
 }
 

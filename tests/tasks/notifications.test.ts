@@ -9,7 +9,8 @@ import type { AddressInfo } from "node:net";
 import type { TaskList } from "graphile-worker";
 import { SMTPServer } from "smtp-server";
 import { Webhook } from "standardwebhooks";
-import type { NotificationsConfig } from "../../src/config.js";
+import { loadConfig, type NotificationsConfig } from "../../src/config.js";
+import { startWorker } from "../../src/worker.js";
 import { blockedAddressReason } from "../../src/notifications/webhook.js";
 import { makeDeliverWebhook } from "../../tasks/deliver_webhook.js";
 import { makeSendNotificationEmail } from "../../tasks/send_notification_email.js";
@@ -487,4 +488,38 @@ test("circuit breaker never waits for a locked task row (the run stage's lock or
   expect(await status()).toBe("active");
   await endRun(t.taskId, t.accountId, "failed", "e3");
   expect(await status()).toBe("paused");
+});
+
+test("the worker process delivers in a pool of its own: a receiver that hangs does not hold dispatch's slots", async () => {
+  const hanging = await receiver(() => undefined); // never answers
+  const ok = await receiver();
+  const config = loadConfig({
+    ...process.env,
+    WORKER_CONCURRENCY: "1",
+    NOTIFY_DELIVERY_CONCURRENCY: "2",
+    WEBHOOK_ALLOWED_HOSTS: "127.0.0.1",
+    WEBHOOK_TIMEOUT_MS: "30000",
+  });
+  const worker = await startWorker({ ownerUrl: process.env.TEST_OWNER_URL!, config });
+  try {
+    const t = await tenant();
+    await endpoint(t.accountId, hanging.url);
+    await endpoint(t.accountId, ok.url);
+    await endRun(t.taskId, t.accountId, "failed", "boom");
+    await waitFor(() => ok.received.length === 1 && hanging.received.length === 1, {
+      what: "both deliveries attempted",
+      timeoutMs: 10_000,
+    });
+    // the general pool (concurrency 1) still runs its jobs while a delivery hangs
+    await db().query("select graphile_worker.add_job('check_overdue_runs', '{}'::json, job_key := 'overdue-probe')");
+    await waitFor(async () => (await db().query("select 1 from graphile_worker.jobs where key = 'overdue-probe'")).rowCount === 0, {
+      what: "the general pool's job",
+      timeoutMs: 10_000,
+    });
+  } finally {
+    hanging.server.closeAllConnections();
+    await worker.stop();
+    await hanging.close();
+    await ok.close();
+  }
 });
