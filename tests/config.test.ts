@@ -73,6 +73,7 @@ test("notifications: defaults (failure threshold 3, overdue after 5 min, email o
     failureThreshold: 3,
     overdueAfterSeconds: 300,
     maxPerHour: 30,
+    deliveryConcurrency: 10,
     webhooks: { allowedHosts: [], timeoutMs: 10_000, maxResponseBytes: 65_536, maxAttempts: 8, retryBaseMs: 30_000, disableAfterFailures: 50 },
     email: null,
   });
