@@ -150,6 +150,8 @@ export interface Config {
    * /metrics is served, when set.
    */
   metrics: { port: number | undefined; host: string; token: string | undefined };
+  /** Notifications (docs/notifications.md): policy defaults, outgoing webhooks and email. */
+  notifications: NotificationsConfig;
   logLevel: "debug" | "info" | "warn" | "error";
 }
 
@@ -214,7 +216,59 @@ export function loadConfig(env: Env = process.env): Config {
     serverProcesses: int(env, "SERVER_PROCESSES", 1, 1, 64),
     shutdownTimeoutMs: int(env, "SHUTDOWN_TIMEOUT_MS", 10_000, 100, 600_000),
     metrics: metricsConfig(env),
+    notifications: notificationsConfig(env),
     logLevel: logLevel as Config["logLevel"],
+  };
+}
+
+export interface NotificationsConfig {
+  /** Circuit breaker: consecutive failed runs that pause a task (0 = never), unless the task sets its own. */
+  failureThreshold: number;
+  /** A run not started this long after its due time is told as overdue (once). */
+  overdueAfterSeconds: number;
+  /** Notifications per account per clock hour; the rest are coalesced into one digest at the hour's end. */
+  maxPerHour: number;
+  /** Webhook and email deliveries at once per worker process (their own graphile-worker pool, apart from dispatch). */
+  deliveryConcurrency: number;
+  webhooks: {
+    /** Hosts (names or IP addresses) deliveries may reach even when they resolve to loopback/private/link-local addresses. */
+    allowedHosts: string[];
+    timeoutMs: number;
+    maxResponseBytes: number;
+    maxAttempts: number;
+    retryBaseMs: number;
+    /** Failed attempts in a row after which an endpoint is turned off. */
+    disableAfterFailures: number;
+  };
+  /** SMTP email; null when SMTP_URL is unset (email off). */
+  email: { smtpUrl: string; from: string; publicUrl: string | undefined } | null;
+}
+
+function notificationsConfig(env: Env): NotificationsConfig {
+  const smtpUrl = url(env, "SMTP_URL", ["smtp:", "smtps:"]);
+  const from = str(env, "EMAIL_FROM");
+  if (smtpUrl && !from) throw new ConfigError("EMAIL_FROM", "must be set when SMTP_URL is set (the From address of notification emails)");
+  if (from !== undefined && !/^(?:[^<>]*<)?[^@\s<>]+@[^@\s<>]+>?$/.test(from)) {
+    throw new ConfigError("EMAIL_FROM", `must be an email address (optionally "Name <address>"), got "${from}"`);
+  }
+  const hosts = (str(env, "WEBHOOK_ALLOWED_HOSTS") ?? "").split(",").map((h) => h.trim().toLowerCase()).filter(Boolean);
+  for (const h of hosts) {
+    if (!/^[a-z0-9.:_-]+$/.test(h) || h.length > 253) throw new ConfigError("WEBHOOK_ALLOWED_HOSTS", `must be a comma-separated list of host names or IP addresses, got "${h}"`);
+  }
+  return {
+    failureThreshold: int(env, "NOTIFY_FAILURE_THRESHOLD", 3, 0, 1000),
+    overdueAfterSeconds: int(env, "NOTIFY_OVERDUE_AFTER_SECONDS", 300, 10, 7 * 86_400),
+    maxPerHour: int(env, "NOTIFY_MAX_PER_HOUR", 30, 1, 1_000_000),
+    deliveryConcurrency: int(env, "NOTIFY_DELIVERY_CONCURRENCY", 10, 1, 500),
+    webhooks: {
+      allowedHosts: hosts,
+      timeoutMs: int(env, "WEBHOOK_TIMEOUT_MS", 10_000, 100, 60_000),
+      maxResponseBytes: int(env, "WEBHOOK_MAX_RESPONSE_BYTES", 65_536, 0, 10_000_000),
+      maxAttempts: int(env, "WEBHOOK_MAX_ATTEMPTS", 8, 1, 50),
+      retryBaseMs: int(env, "WEBHOOK_RETRY_BASE_MS", 30_000, 10, 3_600_000),
+      disableAfterFailures: int(env, "WEBHOOK_DISABLE_AFTER_FAILURES", 50, 1, 100_000),
+    },
+    email: smtpUrl ? { smtpUrl, from: from!, publicUrl: url(env, "PUBLIC_URL", ["http:", "https:"]) } : null,
   };
 }
 

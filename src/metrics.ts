@@ -171,6 +171,26 @@ export const promptGenerations = new client.Counter({
 
 // ---- HTTP (counted in src/requestContext.ts) ----
 
+/**
+ * Notifications (docs/notifications.md), counted where the worker handles them. channel: webhook | email;
+ * outcome: delivered | retry (failed, tried again later) | failed (gave up) | refused (SSRF guard) | skipped (endpoint
+ * off, user opted out) | disabled (this failure turned the endpoint off).
+ */
+export const notificationDeliveries = new client.Counter({
+  name: "sat_notification_deliveries_total",
+  help: "Webhook and email deliveries of notifications by channel and outcome.",
+  labelNames: ["channel", "outcome"] as const,
+  registers: [registry],
+});
+
+/** Notifications the worker raised (kind: run.overdue | notifications.coalesced; outcome: told) or coalesced away (outcome: coalesced). */
+export const notificationsTotal = new client.Counter({
+  name: "sat_notifications_total",
+  help: "Notifications raised by the worker's periodic checks and digests, by kind and outcome (told | coalesced).",
+  labelNames: ["kind", "outcome"] as const,
+  registers: [registry],
+});
+
 export const httpRequests = new client.Counter({
   name: "sat_http_requests_total",
   help: "HTTP requests by method, route template (e.g. /graphql, /hooks/agent-runs/:id) and status code.",

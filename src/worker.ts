@@ -10,7 +10,7 @@ import { run, type TaskList, type WorkerEvents } from "graphile-worker";
 import { PROJECT_ROOT, runProviderKey, type Config } from "./config.js";
 import { log } from "./logger.js";
 import { isDatabaseUnavailable } from "./db/unavailable.js";
-import { taskList, runSettings } from "../tasks/index.js";
+import { deliveryTaskList, taskList, runSettings } from "../tasks/index.js";
 import { RunPool } from "./run/pool.js";
 import { makeRunExecutor } from "./run/execute.js";
 import { modelCallCheck } from "./agent/openaiExecutor.js";
@@ -94,6 +94,7 @@ export async function startWorker(opts: {
   ownerUrl: string;
   config: Config;
   tasks?: TaskList;
+  deliveryTasks?: TaskList;
   /** graphile-worker stopped without stop() being called: the process should exit for its supervisor. */
   onUnexpectedStop?: (reason: string) => void;
 }): Promise<Worker> {
@@ -116,6 +117,19 @@ export async function startWorker(opts: {
       });
     }
   }
+  const n = config.notifications;
+  // fleet-wide: NOTIFY_* only seed the settings the first time (the database is their one home)
+  const { rows: inForce } = await db.query<{ failure_threshold: number; overdue_seconds: number; max_per_hour: number }>(
+    "select s.failure_threshold, extract(epoch from s.overdue_after)::int as overdue_seconds, s.max_per_hour from app_private.seed_notification_settings($1, $2, $3, $4) s",
+    [n.failureThreshold, n.overdueAfterSeconds, n.maxPerHour, n.email !== null],
+  );
+  const ns = inForce[0]!;
+  if (ns.failure_threshold !== n.failureThreshold || ns.overdue_seconds !== n.overdueAfterSeconds || ns.max_per_hour !== n.maxPerHour) {
+    log.warn("NOTIFY_* differ from the notification settings in force for the whole service; the database's apply", {
+      in_force: ns,
+      change_with: "select app_private.configure_notifications(failure_threshold, overdue_seconds, max_per_hour, email_enabled) in psql",
+    });
+  }
 
   // Health, from graphile-worker's own events: its LISTEN connection is what notices new jobs and a lost database.
   const events: WorkerEvents = new EventEmitter();
@@ -137,6 +151,7 @@ export async function startWorker(opts: {
   events.on("pool:gracefulShutdown", () => void (stopped = true));
   events.on("pool:release", () => void (stopped = true));
 
+  let stopping = false;
   const runner = await run({
     connectionString: opts.ownerUrl,
     concurrency: config.worker.concurrency,
@@ -149,11 +164,29 @@ export async function startWorker(opts: {
     // failed during a graceful stop stayed locked (4 h) because its failure was never written.
     preset: { worker: { completeJobBatchDelay: 0, failJobBatchDelay: 0 }, plugins: [ReplaceWorkersAfterOutagePlugin] },
   });
+  // Notification deliveries (webhooks, email) in a pool of their own: a slow receiver never holds dispatch's slots.
+  const deliveries = await run({
+    connectionString: opts.ownerUrl,
+    concurrency: config.notifications.deliveryConcurrency,
+    maxPoolSize: config.notifications.deliveryConcurrency + 2,
+    pollInterval: config.worker.pollIntervalMs,
+    taskList: opts.deliveryTasks ?? deliveryTaskList(config),
+    noHandleSignals: true,
+    preset: { worker: { completeJobBatchDelay: 0, failJobBatchDelay: 0 }, plugins: [ReplaceWorkersAfterOutagePlugin] },
+  });
+  void deliveries.promise.then(
+    () => {
+      if (!stopping) opts.onUnexpectedStop?.("the notification delivery worker stopped by itself");
+    },
+    (err: unknown) => {
+      problem = `notification delivery worker failed: ${err instanceof Error ? err.message : String(err)}`;
+      if (!stopping) opts.onUnexpectedStop?.(problem);
+    },
+  );
   // Return once the LISTEN connection is up (or has failed), so that health() is meaningful from the start.
   let waited: NodeJS.Timeout | undefined;
   await Promise.race([listened, new Promise<void>((resolve) => (waited = setTimeout(resolve, 10_000)))]);
   clearTimeout(waited);
-  let stopping = false;
   void runner.promise.then(
     () => {
       stopped = true;
@@ -175,6 +208,7 @@ export async function startWorker(opts: {
       stopping = true;
       // the run pool first: its runs go back to pending at once, for another worker to resume
       await pool.stop();
+      await deliveries.stop();
       await runner.stop();
       stopSampling();
       await db.end();

@@ -66,3 +66,28 @@ test("ROOT_DATABASE_URL, LOG_LEVEL and MCP_* are parsed here, not where they are
   });
   expect(loadConfig({})).toMatchObject({ rootDatabaseUrl: undefined, logLevel: "info", agent: { mcp: { servers: {}, allowedHosts: [] } } });
 });
+
+test("notifications: defaults (failure threshold 3, overdue after 5 min, email off) and bad values named", () => {
+  const n = loadConfig({}).notifications;
+  expect(n).toEqual({
+    failureThreshold: 3,
+    overdueAfterSeconds: 300,
+    maxPerHour: 30,
+    deliveryConcurrency: 10,
+    webhooks: { allowedHosts: [], timeoutMs: 10_000, maxResponseBytes: 65_536, maxAttempts: 8, retryBaseMs: 30_000, disableAfterFailures: 50 },
+    email: null,
+  });
+  const on = loadConfig({ SMTP_URL: "smtp://mail.example.com:25", EMAIL_FROM: "Tasks <tasks@example.com>", WEBHOOK_ALLOWED_HOSTS: "127.0.0.1, Hooks.Internal" });
+  expect(on.notifications.email).toEqual({ smtpUrl: "smtp://mail.example.com:25", from: "Tasks <tasks@example.com>", publicUrl: undefined });
+  expect(on.notifications.webhooks.allowedHosts).toEqual(["127.0.0.1", "hooks.internal"]);
+  for (const [env, variable] of [
+    [{ SMTP_URL: "smtp://mail.example.com" }, "EMAIL_FROM"],
+    [{ SMTP_URL: "http://mail.example.com", EMAIL_FROM: "a@b.c" }, "SMTP_URL"],
+    [{ EMAIL_FROM: "not an address" }, "EMAIL_FROM"],
+    [{ NOTIFY_FAILURE_THRESHOLD: "-1" }, "NOTIFY_FAILURE_THRESHOLD"],
+    [{ NOTIFY_MAX_PER_HOUR: "0" }, "NOTIFY_MAX_PER_HOUR"],
+    [{ WEBHOOK_ALLOWED_HOSTS: "http://x/" }, "WEBHOOK_ALLOWED_HOSTS"],
+  ] as const) {
+    expect(() => loadConfig(env)).toThrow(expect.objectContaining({ variable }) as ConfigError);
+  }
+});

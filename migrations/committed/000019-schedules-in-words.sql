@@ -1,5 +1,5 @@
---! Previous: sha1:2c89942c83b17a1c45b603eb26057c50c10aa92f
---! Hash: sha1:3563aa09752d4833ac8204a1ed8e541cf1034a48
+--! Previous: sha1:45d7e5de3ea1542e4fbc44e91103934af022e4c1
+--! Hash: sha1:4c17fa97c4f7a67baef410e73e46815558d0a3aa
 --! Message: Schedules in words
 
 -- Schedules in words (docs/schedules.md):

@@ -73,4 +73,58 @@ export const TaskUpdatesPlugin = extendSchema((build) => {
   };
 });
 
-export const ProjectPlugins: GraphileConfig.Plugin[] = [TaskUpdatesPlugin];
+/**
+ * NotificationsPlugin: `subscription { notificationAdded { event notification { … } } }`. The database notifies
+ * `graphql:notifications:<user_id>` for each inbox row it writes (app_private.emit_notification); the topic is the
+ * subscriber's own user id, taken from the verified JWT's claims (never from an argument), and the notification is
+ * read as the subscriber, under RLS. Anonymous subscribers are refused with ST401.
+ */
+export const NotificationsPlugin = extendSchema((build) => {
+  const { notifications } = build.input.pgRegistry.pgResources;
+  if (!notifications) throw new Error("NotificationsPlugin: notifications not found");
+  return {
+    typeDefs: gql`
+      type NotificationAddedPayload {
+        "notification_added"
+        event: String!
+        notification: Notification
+      }
+      extend type Subscription {
+        "Your new notifications (inbox rows), as they are written."
+        notificationAdded: NotificationAddedPayload
+      }
+    `,
+    objects: {
+      Subscription: {
+        plans: {
+          notificationAdded: {
+            subscribePlan() {
+              const $pgSubscriber = context().get("pgSubscriber");
+              const $topic = lambda(context().get("pgSettings"), (settings) => {
+                const sub = settings?.["jwt.claims.sub"];
+                if (!sub) throw new SafeError("sign in to receive notifications", { code: "ST401" });
+                return `graphql:notifications:${sub}`;
+              });
+              return listen($pgSubscriber, $topic, jsonParse);
+            },
+            plan($event) {
+              return $event;
+            },
+          },
+        },
+      },
+      NotificationAddedPayload: {
+        plans: {
+          event($event) {
+            return lambda($event, (e) => (e as { event: string }).event);
+          },
+          notification($event) {
+            return notifications.get({ notification_id: lambda($event, (e) => (e as { notification_id: string }).notification_id) });
+          },
+        },
+      },
+    },
+  };
+});
+
+export const ProjectPlugins: GraphileConfig.Plugin[] = [TaskUpdatesPlugin, NotificationsPlugin];

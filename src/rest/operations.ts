@@ -38,8 +38,31 @@ const TASK = /* GraphQL */ `
     overlapPolicy
     scheduleDescription
     suggestedSchedule
+    notifyOn
+    notifyOverdue
+    failureThreshold
+    runMemory
+    consecutiveFailures
+    pausedReason
     createdAt
     updatedAt
+  }
+`;
+
+const NOTIFICATION = /* GraphQL */ `
+  fragment RestNotification on Notification {
+    notificationId
+    accountId
+    taskId
+    executionId
+    kind
+    title
+    summary
+    diff
+    details
+    readAt
+    emailedAt
+    createdAt
   }
 `;
 
@@ -201,6 +224,46 @@ export const OPERATIONS = {
       }
     }
     ${EXECUTION}
+  `,
+  ListNotifications: /* GraphQL */ `
+    query ListNotifications($condition: NotificationCondition, $first: Int!, $offset: Int!) {
+      allNotifications(condition: $condition, orderBy: [CREATED_AT_DESC, PRIMARY_KEY_DESC], first: $first, offset: $offset) {
+        totalCount
+        nodes {
+          ...RestNotification
+        }
+      }
+      unreadNotificationCount
+    }
+    ${NOTIFICATION}
+  `,
+  MarkNotificationRead: /* GraphQL */ `
+    mutation MarkNotificationRead($notificationId: UUID!) {
+      markNotificationRead(input: { notificationId: $notificationId }) {
+        result {
+          ...RestNotification
+        }
+      }
+    }
+    ${NOTIFICATION}
+  `,
+  MarkAllNotificationsRead: /* GraphQL */ `
+    mutation MarkAllNotificationsRead {
+      markAllNotificationsRead(input: {}) {
+        result
+      }
+    }
+  `,
+  UpdateAccountNotifications: /* GraphQL */ `
+    mutation UpdateAccountNotifications($accountId: UUID!, $patch: AccountPatch!) {
+      updateAccountByRowId(input: { rowId: $accountId, accountPatch: $patch }) {
+        account {
+          rowId
+          notifyOn
+          notifyOverdue
+        }
+      }
+    }
   `,
 } as const;
 

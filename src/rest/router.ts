@@ -227,7 +227,17 @@ export function restApi(opts: RestApiOptions): express.Router {
 
   router.put("/tasks/:task_id", async (req, res) => {
     const taskId = req.params.task_id;
-    const body = req.body as { name?: string; description?: string | null; generated_prompt?: string; overlap_policy?: string; status?: "active" | "paused" };
+    const body = req.body as {
+      name?: string;
+      description?: string | null;
+      generated_prompt?: string;
+      overlap_policy?: string;
+      status?: "active" | "paused";
+      notify_on?: string | null;
+      notify_overdue?: boolean | null;
+      failure_threshold?: number | null;
+      run_memory?: boolean;
+    };
     let task = await readTask(req, res);
     if (body.status !== undefined && body.status !== task.status) {
       const [op, field] = body.status === "paused" ? (["PauseTask", "pauseTask"] as const) : (["ResumeTask", "resumeTask"] as const);
@@ -238,8 +248,19 @@ export function restApi(opts: RestApiOptions): express.Router {
     if (body.description !== undefined) patch.description = body.description;
     if (body.generated_prompt !== undefined) patch.generatedPrompt = body.generated_prompt;
     if (body.overlap_policy !== undefined) patch.overlapPolicy = body.overlap_policy;
+    if (body.notify_on !== undefined) patch.notifyOn = body.notify_on;
+    if (body.notify_overdue !== undefined) patch.notifyOverdue = body.notify_overdue;
+    if (body.failure_threshold !== undefined) patch.failureThreshold = body.failure_threshold;
+    if (body.run_memory !== undefined) patch.runMemory = body.run_memory;
     if (Object.keys(patch).length > 0) {
-      const data = await run(req, res, "UpdateTask", { taskId, patch }, { generatedPrompt: "generated_prompt", overlapPolicy: "overlap_policy" });
+      const data = await run(req, res, "UpdateTask", { taskId, patch }, {
+        generatedPrompt: "generated_prompt",
+        overlapPolicy: "overlap_policy",
+        notifyOn: "notify_on",
+        notifyOverdue: "notify_overdue",
+        failureThreshold: "failure_threshold",
+        runMemory: "run_memory",
+      });
       task = data.updateScheduledTaskByTaskId.scheduledTask as GraphQLData;
     }
     res.json(taskJson(task));
@@ -306,6 +327,47 @@ export function restApi(opts: RestApiOptions): express.Router {
     const conn = data.scheduledTaskByTaskId?.taskExecutionsByTaskId as { totalCount: number; nodes: GraphQLData[] } | undefined;
     if (!conn) throw notFound("task", taskId);
     res.json({ executions: conn.nodes.map(snakeKeys), total_count: conn.totalCount, limit: q.limit, offset: q.offset });
+  });
+
+  router.get("/notifications", async (req, res) => {
+    const q = req.query as unknown as { unread: boolean; limit: number; offset: number };
+    const data = await run(
+      req,
+      res,
+      "ListNotifications",
+      { condition: q.unread ? { readAt: null } : {}, first: q.limit, offset: q.offset },
+      { first: "limit" },
+    );
+    const conn = data.allNotifications as { totalCount: number; nodes: GraphQLData[] };
+    res.json({
+      notifications: conn.nodes.map(snakeKeys),
+      total_count: conn.totalCount,
+      unread_count: data.unreadNotificationCount as number,
+      limit: q.limit,
+      offset: q.offset,
+    });
+  });
+
+  router.post("/notifications/read", async (req, res) => {
+    const data = await run(req, res, "MarkAllNotificationsRead", {});
+    res.json({ updated: data.markAllNotificationsRead.result as number });
+  });
+
+  router.post("/notifications/:notification_id/read", async (req, res) => {
+    const data = await run(req, res, "MarkNotificationRead", { notificationId: req.params.notification_id });
+    res.json(snakeKeys(data.markNotificationRead.result as GraphQLData));
+  });
+
+  router.put("/accounts/:account_id/notifications", async (req, res) => {
+    const accountId = req.params.account_id;
+    const body = req.body as { notify_on?: string; notify_overdue?: boolean };
+    const patch: Record<string, unknown> = {};
+    if (body.notify_on !== undefined) patch.notifyOn = body.notify_on;
+    if (body.notify_overdue !== undefined) patch.notifyOverdue = body.notify_overdue;
+    const data = await run(req, res, "UpdateAccountNotifications", { accountId, patch }, { notifyOn: "notify_on", notifyOverdue: "notify_overdue" });
+    const account = data.updateAccountByRowId?.account as GraphQLData | undefined;
+    if (!account) throw new RestError(404, "ST001", `account ${accountId} not found`);
+    res.json({ account_id: account.rowId, notify_on: account.notifyOn, notify_overdue: account.notifyOverdue });
   });
 
   router.use((err: unknown, req: Request, res: Response, next: NextFunction) => {

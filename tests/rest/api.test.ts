@@ -59,7 +59,8 @@ async function activeTask(u: TestUserToken): Promise<string> {
 
 const GQL_TASK = `taskId accountId sourceThreadId agentId name description generatedPrompt originalMessageCount isScheduled scheduleType scheduledAt
   cronExpression timezone lastExecutedAt nextExecutionAt executionCount maxExecutions status metadata promptStatus promptError promptSource
-  promptGeneratedAt needsReview reviewReasons missedCount scheduleDescription suggestedSchedule overlapPolicy createdAt updatedAt originalMessages`;
+  promptGeneratedAt needsReview reviewReasons missedCount scheduleDescription suggestedSchedule overlapPolicy notifyOn notifyOverdue failureThreshold runMemory consecutiveFailures pausedReason
+  createdAt updatedAt originalMessages`;
 
 test("the plan's flow through REST with a real JWT: export (waiting for the prompt) → schedule → execute → history; GraphQL sees the same task", async () => {
   const a = await apiUser();
@@ -439,13 +440,18 @@ test("every route: 401 without a token, 429 over the per-user limit (Retry-After
     ["POST", `/tasks/${id}/pause`],
     ["POST", `/tasks/${id}/resume`],
     ["GET", `/tasks/${id}/executions`],
+    ["GET", "/notifications"],
+    ["POST", "/notifications/read"],
+    ["POST", `/notifications/${NOWHERE}/read`],
+    ["PUT", `/accounts/${NOWHERE}/notifications`, { notify_on: "never" }],
   ];
   for (const [method, path, body] of routes) expect((await rest(server, method, path, { body })).status).toBe(401);
   // a malformed id is invalid input naming the path parameter, on every route that takes one
   for (const [method, path, body] of routes) {
-    if (path === "/tasks") continue;
+    if (!/[0-9a-f-]{36}/.test(path)) continue;
     const r = await rest(server, method, path.replace(/[0-9a-f-]{36}/, "not-a-uuid"), { token: a.token, body });
-    expect([method, path, r.status, r.body.error.field]).toEqual([method, path, 422, path.startsWith("/thread") ? "thread_id" : "task_id"]);
+    const field = ({ thread: "thread_id", tasks: "task_id", notifications: "notification_id", accounts: "account_id" } as Record<string, string>)[path.split("/")[1]!];
+    expect([method, path, r.status, r.body.error.field]).toEqual([method, path, 422, field]);
   }
 
   const limited = await startTestServer({ RATE_LIMIT_PER_USER: "1" });
@@ -565,6 +571,46 @@ test("the OpenAPI document is served as written, with a local Swagger UI at /api
   expect(((await missing.json()) as { error: { code: string } }).error.code).toBe("NOT_FOUND");
   const unknown = await rest(server, "GET", "/tasks/x/y/z", { token: (await apiUser()).token }).catch((e: Error) => e);
   expect(unknown).toBeInstanceOf(Error); // not a documented path: the contract helper refuses it
+});
+
+test("notifications through REST: a task's policy (PUT), the account default, the inbox (list, unread filter, mark read); others get 404", async () => {
+  const a = await apiUser();
+  const b = await apiUser();
+  const id = await activeTask(a);
+  const put = await rest(server, "PUT", `/tasks/${id}`, { token: a.token, body: { notify_on: "always", failure_threshold: 5, run_memory: true } });
+  expect(put.status).toBe(200);
+  expect(put.body).toMatchObject({ notify_on: "always", notify_overdue: null, failure_threshold: 5, run_memory: true, consecutive_failures: 0, paused_reason: null });
+  const badPolicy = await rest(server, "PUT", `/tasks/${id}`, { token: a.token, body: { notify_on: "loud" } });
+  expect([badPolicy.status, badPolicy.body.error.field]).toEqual([422, "notify_on"]);
+  expect((await rest(server, "PUT", `/tasks/${id}`, { token: a.token, body: { failure_threshold: 2000 } })).body.error.field).toBe("failure_threshold");
+  expect((await rest(server, "PUT", `/tasks/${id}`, { token: b.token, body: { notify_on: "never" } })).status).toBe(404);
+
+  const accountId = put.body.account_id as string;
+  const acc = await rest(server, "PUT", `/accounts/${accountId}/notifications`, { token: a.token, body: { notify_on: "change", notify_overdue: false } });
+  expect([acc.status, acc.body]).toEqual([200, { account_id: accountId, notify_on: "change", notify_overdue: false }]);
+  expect((await rest(server, "PUT", `/accounts/${accountId}/notifications`, { token: a.token, body: {} })).status).toBe(422);
+  expect((await rest(server, "PUT", `/accounts/${accountId}/notifications`, { token: b.token, body: { notify_on: "never" } })).status).toBe(404);
+
+  // a run ends (as the run stage ends it): the inbox has it
+  const { rows } = await superuserPool().query(
+    "insert into app_public.task_executions (task_id, account_id, status, trigger_type, started_at) values ($1, $2, 'running', 'manual', now()) returning execution_id",
+    [id, accountId],
+  );
+  await superuserPool().query("update app_public.task_executions set status = 'failed', completed_at = now(), error_message = 'HTTP 500 from the model' where execution_id = $1", [rows[0].execution_id]);
+  const inbox = await rest(server, "GET", "/notifications?limit=10", { token: a.token });
+  expect(inbox.status).toBe(200);
+  expect(inbox.body).toMatchObject({ total_count: 1, unread_count: 1, limit: 10, offset: 0 });
+  expect(inbox.body.notifications[0]).toMatchObject({ kind: "run.failed", task_id: id, execution_id: rows[0].execution_id, summary: "Failed: HTTP 500 from the model", read_at: null });
+  expect((await rest(server, "GET", "/notifications?unread=maybe", { token: a.token })).body.error.field).toBe("unread");
+  const nid = inbox.body.notifications[0].notification_id as string;
+  expect((await rest(server, "POST", `/notifications/${nid}/read`, { token: b.token })).status).toBe(404);
+  const read = await rest(server, "POST", `/notifications/${nid}/read`, { token: a.token });
+  expect(read.status).toBe(200);
+  expect(read.body.read_at).not.toBeNull();
+  expect((await rest(server, "GET", "/notifications?unread=true", { token: a.token })).body).toMatchObject({ total_count: 0, unread_count: 0 });
+  expect((await rest(server, "GET", "/notifications", { token: a.token })).body.total_count).toBe(1);
+  expect((await rest(server, "POST", "/notifications/read", { token: a.token })).body).toEqual({ updated: 0 });
+  expect((await rest(server, "GET", "/notifications", { token: b.token })).body.total_count).toBe(0);
 });
 
 test("every status each operation documents was seen above, with a body matching the document", () => {
