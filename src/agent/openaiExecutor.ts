@@ -40,9 +40,9 @@ export function modelCallCheck(db: pg.Pool): ModelCallCheck {
   };
 }
 
-/** The execution a run belongs to: start_execution writes it into the first (task prompt) message's metadata. */
+/** The execution a run belongs to: start_execution writes it into the task prompt message's metadata. */
 function executionIdOf(history: HistoryMessage[]): string | null {
-  const id = history[0]?.metadata?.execution_id;
+  const id = history.find((m) => typeof m.metadata?.execution_id === "string")?.metadata?.execution_id;
   return typeof id === "string" ? id : null;
 }
 
@@ -359,7 +359,11 @@ export function buildChatMessages(history: HistoryMessage[], agent: Pick<AgentCo
       }
       continue;
     }
-    if (m.role === "system") continue;
+    if (m.role === "system") {
+      // a thread's own system messages are never sent; the run stage's run memory (not stored in the thread) is
+      if (m.metadata?.run_memory === true) out.push({ role: "system", content: m.content });
+      continue;
+    }
     if (m.role === "assistant" && m.metadata?.dry_run === true) continue;
     flushPending();
     if (m.role === "user") {

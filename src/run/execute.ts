@@ -36,6 +36,8 @@ export interface StartedRun {
   lease_epoch: number;
   /** manual | schedule: set by the run pool (metrics labels); absent when a caller does not know it. */
   trigger_type?: string;
+  /** Run memory (app_private.run_memory_for_execution): the previous run's answer, told to the agent, not stored in the thread. */
+  memory?: string;
   agent: {
     system_prompt: string | null;
     model: string | null;
@@ -102,6 +104,10 @@ export function makeRunExecutor(db: pg.Pool, settings: RunSettings) {
   return async function execute(started: StartedRun, signal: AbortSignal, stopReason: () => StopReason | null): Promise<void> {
     const { execution_id } = started;
     const agent = agentConfig(started);
+    // what the agent is told: the thread, and the task's run memory (metered like any other input) before it
+    const history: HistoryMessage[] = started.memory
+      ? [{ role: "system", content: started.memory, metadata: { run_memory: true } }, ...started.history]
+      : started.history;
     const t0 = Date.now();
     const ctx = { execution_id, task_id: started.task_id, account_id: started.account_id };
     const rlog = log.child(ctx); // every line about this run carries its ids
@@ -156,7 +162,7 @@ export function makeRunExecutor(db: pg.Pool, settings: RunSettings) {
             agentRunId: started.agent_run_id,
             threadId: started.thread_id,
             prompt: started.history.find((m) => m.role === "user")?.content ?? "",
-            history: started.history,
+            history,
             agent: { ...agent, maxTokens, mcpServers },
             runTimeoutMs: settings.runTimeoutMs,
           },
@@ -189,7 +195,7 @@ export function makeRunExecutor(db: pg.Pool, settings: RunSettings) {
     let produced = 0;
     try {
       const result = await executor.run({
-        history: started.history,
+        history,
         agent,
         signal: controller.signal,
         onMessage: async (m) => {

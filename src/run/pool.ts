@@ -54,6 +54,8 @@ export interface RunPoolOptions {
 
 interface RunStartInfo {
   trigger_type: string;
+  /** The task's run memory (its previous answer), when it has it on. */
+  memory: string | null;
   first_start: boolean;
   lateness_s: number | string;
 }
@@ -220,7 +222,8 @@ export class RunPool {
           const { rows } = await writeWithRetry("prepare runs", () => this.opts.db.query<{ s: StartedRun[]; m: Record<string, RunStartInfo> | null }>(
             `select app_private.start_claimed_runs($1::uuid[], $2, $3, $4) as s,
                     (select jsonb_object_agg(e.execution_id, jsonb_build_object('trigger_type', e.trigger_type, 'first_start', e.attempts = 0,
-                              'lateness_s', extract(epoch from coalesce(e.started_at, now()) - coalesce(e.scheduled_for, e.created_at))))
+                              'lateness_s', extract(epoch from coalesce(e.started_at, now()) - coalesce(e.scheduled_for, e.created_at)),
+                              'memory', app_private.run_memory_for_execution(e.execution_id)))
                        from app_public.task_executions e where e.execution_id = any($1::uuid[])) as m`,
             [chunk, this.opts.executorKind, this.opts.defaultModel, this.workerId],
           ), 30_000);
@@ -230,6 +233,7 @@ export class RunPool {
             const info = rows[0]!.m?.[run.execution_id];
             if (info) {
               run.trigger_type = info.trigger_type;
+              if (info.memory) run.memory = info.memory;
               if (info.first_start) executionStartLateness.observe({ trigger: info.trigger_type }, Math.max(Number(info.lateness_s), 0));
             }
             this.launch(run);
