@@ -2,7 +2,7 @@
  * Dispatch benchmark: `npm run bench:dispatch`. A benchmark, not a test: it prints figures (and
  * writes them to bench/results/dispatch.txt) and exits 0 whether the targets are met or missed.
  *
- *   1. throughput of src/scheduler.ts dispatchDue (occurrences/s), 1,000 and 10,000 tasks due in one minute
+ *   1. throughput of src/schedule/dispatch.ts dispatchDue (occurrences/s), 1,000 and 10,000 tasks due in one minute
  *   2. lateness (run start - scheduled_for) through the real run pool, including occurrences scheduled after the tick
  *   3. idle tick cost with 100,000 and 1,000,000 active tasks not due
  *   4. peers in the same run: pg-boss per-key cron schedules, graphile-worker jobs with a future run_at
@@ -20,12 +20,13 @@ import path from "node:path";
 import pg from "pg";
 import type { Task } from "graphile-worker";
 import { makeOfflineExecutor } from "../src/agent/offlineExecutor.js";
-import { makeRunExecutor, type RunSettings, type StartedRun } from "../src/run/execute.js";
+import { makeRunExecutor } from "../src/run/execute.js";
+import type { RunSettings, StartedRun } from "../src/run/types.js";
 import { RunPool } from "../src/run/pool.js";
 import { makeDispatchDueTasks } from "../tasks/dispatch_due_tasks.js";
 import { PROJECT_ROOT } from "../src/config.js";
 import { setLogLevel } from "../src/logger.js";
-import { decide, dispatchDue, memoNext, type DispatchResult, type DueTask } from "../src/scheduler.js";
+import { decide, dispatchDue, memoNext, type DispatchResult, type DueTask } from "../src/schedule/dispatch.js";
 import {
   checkScheduleMixes,
   countRows,
@@ -119,7 +120,7 @@ function startWaitSampler(su: pg.Client): () => Promise<Map<string, number>> {
     while (running) {
       const res = await su
         .query<{ state: string | null; wtype: string | null; wevent: string | null; rel: string | null }>(
-        `select a.state, a.wait_event_type as wtype, a.wait_event as wevent,
+          `select a.state, a.wait_event_type as wtype, a.wait_event as wevent,
                 (select string_agg(distinct c.relname, ',') from pg_locks l join pg_class c on c.oid = l.relation
                   where l.pid = a.pid and l.locktype = 'tuple') as rel
            from pg_stat_activity a where a.application_name like 'bench:dispatcher-%'`,
@@ -243,18 +244,28 @@ async function sectionThroughput(ctx: Ctx): Promise<ThroughputResults> {
   const { report } = ctx;
   report.section("1. Dispatch throughput: dispatchDue with every task due in the same minute");
   report.line(loadLine());
-  report.line(`  due minute ${DUE_MINUTE.toISOString()} (fixed), dispatchDue({ now: that minute, lookaheadMs: ${LOOKAHEAD_MS}, stalenessMs: 1 h, batchSize: ${BATCH_SIZE} })`);
+  report.line(
+    `  due minute ${DUE_MINUTE.toISOString()} (fixed), dispatchDue({ now: that minute, lookaheadMs: ${LOOKAHEAD_MS}, stalenessMs: 1 h, batchSize: ${BATCH_SIZE} })`,
+  );
   report.line("  three workloads (every schedule checked to run at the due minute):");
-  report.line(`  - daily: anchored on earlier days at the same local time, zones ${DAILY_ZONES.map((z) => z.timezone).join(", ")} (round-robin)`);
+  report.line(
+    `  - daily: anchored on earlier days at the same local time, zones ${DAILY_ZONES.map((z) => z.timezone).join(", ")} (round-robin)`,
+  );
   report.line(`  - cron: a popular mix shared by many tasks (round-robin): ${CRON_MIX.map((c) => `"${c.cron}" ${c.timezone}`).join("; ")}`);
-  report.line("  - cron-distinct: every task its own expression, e.g. \"0,5,10 12,0 * * *\" UTC, \"30,0,5 17,0 * * 1,0\" Asia/Kolkata (6 zones)");
+  report.line(
+    '  - cron-distinct: every task its own expression, e.g. "0,5,10 12,0 * * *" UTC, "30,0,5 17,0 * * 1,0" Asia/Kolkata (6 zones)',
+  );
   report.line("  dispatchDue memoises next times per dispatch, so what matters for the JS cost is the number of DISTINCT schedules:");
   report.table(
     ["workload", "distinct schedules at 1,000", "at 10,000"],
     KINDS.map((k) => [k, distinctSchedules(throughputTasks(k, 1000)), distinctSchedules(throughputTasks(k, 10_000))]),
   );
-  report.line("  each run: fresh tables, N tasks inserted + ANALYZE + CHECKPOINT, then the dispatchers run concurrently (one connection each);");
-  report.line("  checked after each run: N executions, N distinct tasks, N distinct occurrences, N pending runs. Rate = N / wall time of the slowest dispatcher.");
+  report.line(
+    "  each run: fresh tables, N tasks inserted + ANALYZE + CHECKPOINT, then the dispatchers run concurrently (one connection each);",
+  );
+  report.line(
+    "  checked after each run: N executions, N distinct tasks, N distinct occurrences, N pending runs. Rate = N / wall time of the slowest dispatcher.",
+  );
   report.line("  each dispatcher runs in its own worker thread with its own connection (like separate worker processes), so two");
   report.line("  dispatchers can use both cores for the calendar work; PostgreSQL shares the same 2 cores.");
   const threads: DispatcherThread[] = [];
@@ -322,7 +333,9 @@ async function sectionThroughput(ctx: Ctx): Promise<ThroughputResults> {
 
   // per-phase: the last run of each configuration
   report.line();
-  report.line("  where the time goes (last run of each configuration; times summed over the dispatchers, so with 2 they exceed the wall time):");
+  report.line(
+    "  where the time goes (last run of each configuration; times summed over the dispatchers, so with 2 they exceed the wall time):",
+  );
   const phaseRows: Cell[][] = [];
   for (const kind of KINDS) {
     for (const n of [1000, 10_000]) {
@@ -346,11 +359,25 @@ async function sectionThroughput(ctx: Ctx): Promise<ThroughputResults> {
     }
   }
   report.table(
-    ["schedules", "tasks", "disp.", "claims", "claim SQL", "JS (decide etc.)", "dispatch_occurrences SQL", "begin+commit", "wall", "SQL/occ", "JS/occ"],
+    [
+      "schedules",
+      "tasks",
+      "disp.",
+      "claims",
+      "claim SQL",
+      "JS (decide etc.)",
+      "dispatch_occurrences SQL",
+      "begin+commit",
+      "wall",
+      "SQL/occ",
+      "JS/occ",
+    ],
     phaseRows,
   );
   report.line();
-  report.line("  what the dispatcher backends were doing while in a transaction (pg_stat_activity sampled every ~10 ms during the last run of");
+  report.line(
+    "  what the dispatcher backends were doing while in a transaction (pg_stat_activity sampled every ~10 ms during the last run of",
+  );
   report.line("  each 10,000-task configuration; % of samples over the dispatcher connections):");
   const cats = new Set<string>();
   const waitRuns = KINDS.flatMap((kind) =>
@@ -441,24 +468,37 @@ async function profileDispatch(ctx: Ctx): Promise<void> {
     const ae = await prof?.stop();
 
     report.line();
-    report.line(`  profile: ${fmtNum(n)} cron tasks (popular mix), ${n / BATCH_SIZE} batches, one dispatcher (superuser connection, this thread):`);
+    report.line(
+      `  profile: ${fmtNum(n)} cron tasks (popular mix), ${n / BATCH_SIZE} batches, one dispatcher (superuser connection, this thread):`,
+    );
     report.line(
       `    plain: wall ${ms(base.wall)} = ${fmtNum(n / (base.wall / 1000))} occ/s; claim ${ms(base.claim)}, JS ${ms(jsTime(base))}, dispatch_occurrences ${ms(base.dispatch)} (${fmtNum((base.dispatch * 1000) / n)} us/occ), begin+commit ${ms(base.begin + base.commit)}`,
     );
-    report.line(`    with track_functions = all: wall ${ms(tfWall)}; with auto_explain (log_analyze, triggers, nested >= 5 ms): wall ${ms(aeWall)}`);
+    report.line(
+      `    with track_functions = all: wall ${ms(tfWall)}; with auto_explain (log_analyze, triggers, nested >= 5 ms): wall ${ms(aeWall)}`,
+    );
     const dispTotal = fns.find((f) => f.fn === "app_private.dispatch_occurrences")?.total ?? Number.NaN;
     report.line();
     report.line("  functions inside the dispatch (pg_stat_user_functions; 'total' includes callees; trigger functions run once per row):");
     report.table(
       ["function", "calls", "total", "self", "self per call", "self share of dispatch_occurrences"],
-      fns.map((f) => [f.fn, f.calls, ms(f.total), ms(f.self), `${fmtNum((f.self * 1000) / Math.max(1, f.calls))} us`, `${fmtNum((100 * f.self) / dispTotal)}%`]),
+      fns.map((f) => [
+        f.fn,
+        f.calls,
+        ms(f.total),
+        ms(f.self),
+        `${fmtNum((f.self * 1000) / Math.max(1, f.calls))} us`,
+        `${fmtNum((100 * f.self) / dispTotal)}%`,
+      ]),
     );
     if (ae) {
       const disp = ae.statements.find((x) => x.text.includes("dispatch_occurrences("));
       const total = disp?.ms ?? Number.NaN;
       const top = ae.statements.filter((x) => !x.text.includes("dispatch_occurrences(")).slice(0, 8);
       report.line();
-      report.line(`  statements inside dispatch_occurrences (auto_explain; the dispatch_occurrences call itself: ${ms(total)} under instrumentation):`);
+      report.line(
+        `  statements inside dispatch_occurrences (auto_explain; the dispatch_occurrences call itself: ${ms(total)} under instrumentation):`,
+      );
       report.table(
         ["statement (first 100 chars)", "calls", "total", "share"],
         top.map((x) => [x.text.slice(0, 100), x.calls, ms(x.ms), `${fmtNum((100 * x.ms) / total)}%`]),
@@ -467,7 +507,16 @@ async function profileDispatch(ctx: Ctx): Promise<void> {
       report.line("  row triggers fired by those statements (time included above):");
       report.table(
         ["trigger", "relation", "calls", "total", "per row", "share"],
-        ae.triggers.slice(0, 10).map((t) => [t.name, t.relation, t.calls, ms(t.ms), `${fmtNum((t.ms * 1000) / Math.max(1, t.calls))} us`, `${fmtNum((100 * t.ms) / total)}%`]),
+        ae.triggers
+          .slice(0, 10)
+          .map((t) => [
+            t.name,
+            t.relation,
+            t.calls,
+            ms(t.ms),
+            `${fmtNum((t.ms * 1000) / Math.max(1, t.calls))} us`,
+            `${fmtNum((100 * t.ms) / total)}%`,
+          ]),
       );
       report.note("RI_ConstraintTrigger_c_* are the foreign-key checks of the inserted task_executions rows.");
     }
@@ -595,7 +644,13 @@ async function latenessTick(ctx: Ctx, client: pg.Client, workload: Workload): Pr
   sink = { lateness: [], starts: [] };
   const t0 = Date.now();
   const dues = latenessDues(workload, t0);
-  const tasks: TaskRow[] = dues.map((d) => ({ scheduleType: "daily", scheduledAt: new Date(d), cron: null, timezone: "UTC", next: new Date(d) }));
+  const tasks: TaskRow[] = dues.map((d) => ({
+    scheduleType: "daily",
+    scheduledAt: new Date(d),
+    cron: null,
+    timezone: "UTC",
+    next: new Date(d),
+  }));
   await insertTasks(ctx.su, ctx.fx, tasks);
   const s = performance.now();
   const r = await dispatchDue(client, { now: new Date(), lookaheadMs: LOOKAHEAD_MS, stalenessMs: HOUR, batchSize: BATCH_SIZE });
@@ -669,7 +724,20 @@ async function latenessAfterTick(ctx: Ctx, client: pg.Client): Promise<LatenessR
 
 function latenessTable(report: Report, rows: Array<{ who: string; r: LatenessResult }>): void {
   report.table(
-    ["workload", "runner", "runs", "enqueue", "first due after enqueue", "p50", "p95", "p99", "max", "claimed p99", "start rate (a)", `p99 <= ${fmtNum(TARGET_P99_MS)} ms`],
+    [
+      "workload",
+      "runner",
+      "runs",
+      "enqueue",
+      "first due after enqueue",
+      "p50",
+      "p95",
+      "p99",
+      "max",
+      "claimed p99",
+      "start rate (a)",
+      `p99 <= ${fmtNum(TARGET_P99_MS)} ms`,
+    ],
     rows.map(({ who, r }) => [
       WORKLOAD_LABEL[r.workload].slice(0, 3),
       who,
@@ -692,14 +760,22 @@ async function sectionLateness(ctx: Ctx): Promise<Map<Workload, LatenessResult>>
   const run = ctx.db.config.run;
   report.section("2. Lateness: run start minus scheduled_for, through the real run pool and run handler");
   report.line(loadLine());
-  report.line(`  run pool (src/run/pool.ts) in this process with the shipped defaults: capacity ${run.capacity}, claim batch ${run.claimBatch}, poll ${run.pollMs} ms,`);
-  report.line(`  ${run.dbConnections} connections; the real handler (src/run/execute.ts, offline executor: thread, dry-run answer, finish).`);
+  report.line(
+    `  run pool (src/run/pool.ts) in this process with the shipped defaults: capacity ${run.capacity}, claim batch ${run.claimBatch}, poll ${run.pollMs} ms,`,
+  );
+  report.line(
+    `  ${run.dbConnections} connections; the real handler (src/run/execute.ts, offline executor: thread, dry-run answer, finish).`,
+  );
   report.line("  lateness = the moment the pool hands the prepared run (thread + prompt + agent run) to the handler minus scheduled_for;");
   report.line("  'claimed p99' = started_at (set by claim_runs) minus scheduled_for.");
-  report.line(`  (a), (b): daily tasks anchored at their due instant, dispatched by ONE dispatchDue at real now (lookahead ${LOOKAHEAD_MS / 1000} s) before they are due.`);
+  report.line(
+    `  (a), (b): daily tasks anchored at their due instant, dispatched by ONE dispatchDue at real now (lookahead ${LOOKAHEAD_MS / 1000} s) before they are due.`,
+  );
   report.line("  (c): after that tick, 1,000 draft tasks are scheduled with app_public.schedule_task (planned time given, as scheduleTask");
   report.line("       does), 50 per transaction every 0.5 s, each once 5-55 s ahead; no crontab: the precise-dispatch trigger enqueues");
-  report.line(`       dispatch_due_tasks, run by a graphile-worker runner (concurrency ${WORKER.concurrency}, pollInterval ${WORKER.pollIntervalMs} ms) with the real task handler.`);
+  report.line(
+    `       dispatch_due_tasks, run by a graphile-worker runner (concurrency ${WORKER.concurrency}, pollInterval ${WORKER.pollIntervalMs} ms) with the real task handler.`,
+  );
   const { client } = await connect(ctx.db.ownerUrl, "lateness-dispatcher");
   const { stop } = await startRunPool(ctx);
   const results = new Map<Workload, LatenessResult>();
@@ -720,12 +796,18 @@ async function sectionLateness(ctx: Ctx): Promise<Map<Workload, LatenessResult>>
   }
   report.line();
   for (const w of ["same", "spread", "after"] as const) report.line(`  ${WORKLOAD_LABEL[w]}`);
-  latenessTable(report, [...results.values()].map((r) => ({ who: "ours: dispatch + run pool", r })));
+  latenessTable(
+    report,
+    [...results.values()].map((r) => ({ who: "ours: dispatch + run pool", r })),
+  );
   for (const r of results.values()) {
     summary.push({
       metric: `lateness p99, ${WORKLOAD_LABEL[r.workload]}`,
       target: `<= ${fmtNum(TARGET_P99_MS)} ms`,
-      measured: r.done === LATENESS_N ? `${fmtNum(r.stats.p99)} ms (p50 ${fmtNum(r.stats.p50)}, max ${fmtNum(r.stats.max)})` : `incomplete ${r.done}/${LATENESS_N}`,
+      measured:
+        r.done === LATENESS_N
+          ? `${fmtNum(r.stats.p99)} ms (p50 ${fmtNum(r.stats.p50)}, max ${fmtNum(r.stats.max)})`
+          : `incomplete ${r.done}/${LATENESS_N}`,
       verdict: r.done === LATENESS_N ? passMiss(r.stats.p99 <= TARGET_P99_MS) : "MISS",
     });
   }
@@ -847,8 +929,12 @@ async function sectionIdle(ctx: Ctx): Promise<IdleResult[]> {
   report.section("3. Idle tick: dispatchDue when nothing is due, with many active tasks scheduled later");
   report.line(loadLine());
   report.line("  tasks: active daily tasks, next_execution_at spread over the next 1 h .. 31 days (never inside the 65 s look-ahead);");
-  report.line("  bulk-loaded (insert ... select from generate_series, two loading connections) with session_replication_role = replica in the");
-  report.line("  loading sessions, so the audit, notify and timestamp triggers and the FK checks did NOT run for these rows; then VACUUM ANALYZE.");
+  report.line(
+    "  bulk-loaded (insert ... select from generate_series, two loading connections) with session_replication_role = replica in the",
+  );
+  report.line(
+    "  loading sessions, so the audit, notify and timestamp triggers and the FK checks did NOT run for these rows; then VACUUM ANALYZE.",
+  );
   report.line("  50 timed runs after 5 warm-up runs, one owner connection, now = real time.");
   report.line("  dispatchDue idle = begin + claim (0 rows) + commit = 3 round trips; 'claim SQL' = one autocommit claim_due_tasks call.");
   await resetData(ctx.su);
@@ -873,7 +959,16 @@ async function sectionIdle(ctx: Ctx): Promise<IdleResult[]> {
   report.line(`  at 1,000,000: table ${size[0]?.table}, partial index idx_scheduled_tasks_next_execution ${size[0]?.index}`);
   report.line();
   report.table(
-    ["active tasks", "dispatchDue p50", "dispatchDue p95", "dispatchDue max", "claim SQL p50", "claim SQL p95", "select 1 p50", `p50 <= ${TARGET_IDLE_MS} ms`],
+    [
+      "active tasks",
+      "dispatchDue p50",
+      "dispatchDue p95",
+      "dispatchDue max",
+      "claim SQL p50",
+      "claim SQL p95",
+      "select 1 p50",
+      `p50 <= ${TARGET_IDLE_MS} ms`,
+    ],
     results.map((r) => [
       r.tasks,
       ms(r.dispatch.p50),
@@ -1073,7 +1168,14 @@ async function sectionPeers(ctx: Ctx, ours: { throughput?: ThroughputResults; la
         checkInterrupted();
         await resetData(ctx.su);
         await ctx.su.query("checkpoint");
-        times.push(await graphileEnqueue(ctx, client, Array.from({ length: n }, () => DUE_MINUTE.getTime()), withKey));
+        times.push(
+          await graphileEnqueue(
+            ctx,
+            client,
+            Array.from({ length: n }, () => DUE_MINUTE.getTime()),
+            withKey,
+          ),
+        );
       }
       enq.push({ n, withKey, rate: n / (median(times) / 1000) });
     }
@@ -1094,13 +1196,20 @@ async function sectionPeers(ctx: Ctx, ours: { throughput?: ThroughputResults; la
     await stopRunner();
   }
   report.line();
-  report.line(`  lateness with the same runner settings as ours (concurrency ${WORKER.concurrency}, pollInterval ${WORKER.pollIntervalMs} ms); handler records Date.now() - payload.due (no query):`);
-  latenessTable(report, [...peerLate.values()].map((r) => ({ who: "graphile-worker run_at", r })));
+  report.line(
+    `  lateness with the same runner settings as ours (concurrency ${WORKER.concurrency}, pollInterval ${WORKER.pollIntervalMs} ms); handler records Date.now() - payload.due (no query):`,
+  );
+  latenessTable(
+    report,
+    [...peerLate.values()].map((r) => ({ who: "graphile-worker run_at", r })),
+  );
   await resetData(ctx.su);
 
   // ---- 4b pg-boss --------------------------------------------------------------------------
   report.line();
-  report.line("4b. pg-boss per-key cron schedules: boss.schedule(queue, cron, data, { key, tz }) once per task; pg-boss's own scheduler creates the jobs");
+  report.line(
+    "4b. pg-boss per-key cron schedules: boss.schedule(queue, cron, data, { key, tz }) once per task; pg-boss's own scheduler creates the jobs",
+  );
   progress("peers: starting pg-boss");
   const admin = await startPgBoss(ctx.db.ownerUrl, { schedule: false, name: "admin" });
   const bossRuns: BossRun[] = [];
@@ -1126,19 +1235,43 @@ async function sectionPeers(ctx: Ctx, ours: { throughput?: ThroughputResults; la
   report.line(
     `  work(): batchSize ${PGBOSS.batchSize}, burstWhenBatchFull, pollingIntervalSeconds ${PGBOSS.pollingIntervalSeconds} (min 0.5); useListenNotify + queue notify: true; pool max 10 per instance; schema "${PGBOSS.schema}".`,
   );
-  report.line("  two instances in this process: 'admin' (schedule: false) creates the schedules and works the jobs; 'timekeeper' (schedule: true)");
-  report.line("  is started after the schedules exist and before the first due instant, so schedule() calls are not slowed by cron passes.");
+  report.line(
+    "  two instances in this process: 'admin' (schedule: false) creates the schedules and works the jobs; 'timekeeper' (schedule: true)",
+  );
+  report.line(
+    "  is started after the schedules exist and before the first due instant, so schedule() calls are not slowed by cron passes.",
+  );
   report.note("pg-boss cron is minute-granular (one job per schedule per 60-s slot) and polled: every cronMonitorIntervalSeconds one pass");
-  report.note("evaluates ALL schedules in JS and queues one internal '__pgboss__send-it' job per due schedule; that queue is fetched 50 jobs");
-  report.note("per poll every cronWorkerIntervalSeconds and each is forwarded with send(): at most ~50 occurrences/s at the fastest settings,");
+  report.note(
+    "evaluates ALL schedules in JS and queues one internal '__pgboss__send-it' job per due schedule; that queue is fetched 50 jobs",
+  );
+  report.note(
+    "per poll every cronWorkerIntervalSeconds and each is forwarded with send(): at most ~50 occurrences/s at the fastest settings,",
+  );
   report.note("so N simultaneous occurrences need >= N/50 s. 6-field crons (seconds first) only put the due instant on a chosen second.");
   if (BOSS_CAP_MS < 600_000) {
-    report.note(`waiting is capped at ${BOSS_CAP_MS / 1000} s after the last due instant (BENCH_PGBOSS_FULL=1 waits up to 600 s); where the cap hits,`);
+    report.note(
+      `waiting is capped at ${BOSS_CAP_MS / 1000} s after the last due instant (BENCH_PGBOSS_FULL=1 waits up to 600 s); where the cap hits,`,
+    );
     report.note("the rate is measured over the capped window and the time for all N is projected as N / rate.");
   }
   report.line();
   report.table(
-    ["workload", "schedules", "schedule() calls", "jobs created", "distinct", "all created after due", "occurrences/s", "created p50/p99 after due", "started", "lateness p50", "p95", "p99", "max"],
+    [
+      "workload",
+      "schedules",
+      "schedule() calls",
+      "jobs created",
+      "distinct",
+      "all created after due",
+      "occurrences/s",
+      "created p50/p99 after due",
+      "started",
+      "lateness p50",
+      "p95",
+      "p99",
+      "max",
+    ],
     bossRuns.map((r) => {
       const bossRate = r.spread ? Number.NaN : (r.created * 1000) / Math.max(1, r.lastCreatedAfterDueMs);
       return [
@@ -1163,7 +1296,9 @@ async function sectionPeers(ctx: Ctx, ours: { throughput?: ThroughputResults; la
 
   // ---- ratios ----------------------------------------------------------------------------------
   report.line();
-  report.line("4c. ours / peer, this run (throughput: higher is better for ours when > 1x; lateness p99: lower is better for ours when < 1x)");
+  report.line(
+    "4c. ours / peer, this run (throughput: higher is better for ours when > 1x; lateness p99: lower is better for ours when < 1x)",
+  );
   const rows: Cell[][] = [];
   const t = ours.throughput;
   const bossRate = (label: string) => {
@@ -1175,7 +1310,14 @@ async function sectionPeers(ctx: Ctx, ours: { throughput?: ThroughputResults; la
     const pb = bossRate(n === 1000 ? "n1000" : "n10000");
     for (const kind of KINDS) {
       const o = t?.best(kind, n).rate ?? Number.NaN;
-      rows.push([`throughput, ${fmtNum(n)} due, ours ${kind} (best)`, rate(o), `graphile add_jobs ${rate(g)}`, ratio(o, g), `pg-boss cron ${rate(pb)}`, ratio(o, pb)]);
+      rows.push([
+        `throughput, ${fmtNum(n)} due, ours ${kind} (best)`,
+        rate(o),
+        `graphile add_jobs ${rate(g)}`,
+        ratio(o, g),
+        `pg-boss cron ${rate(pb)}`,
+        ratio(o, pb),
+      ]);
     }
   }
   for (const w of ["same", "spread"] as const) {
@@ -1183,7 +1325,14 @@ async function sectionPeers(ctx: Ctx, ours: { throughput?: ThroughputResults; la
     const g = peerLate.get(w)?.stats.p99 ?? Number.NaN;
     const br = bossRuns.find((x) => x.label === (w === "same" ? "n1000" : "spread1000"));
     const pb = br ? br.lateness.p99 : Number.NaN;
-    rows.push([`lateness p99, ${WORKLOAD_LABEL[w].slice(0, 3)}`, ms(o), `graphile run_at ${ms(g)}`, ratio(o, g), `pg-boss ${br ? msCapped(pb, br.capMs) : "n/a"}`, ratio(o, pb)]);
+    rows.push([
+      `lateness p99, ${WORKLOAD_LABEL[w].slice(0, 3)}`,
+      ms(o),
+      `graphile run_at ${ms(g)}`,
+      ratio(o, g),
+      `pg-boss ${br ? msCapped(pb, br.capMs) : "n/a"}`,
+      ratio(o, pb),
+    ]);
   }
   report.table(["metric", "ours", "graphile-worker", "ours/graphile", "pg-boss", "ours/pg-boss"], rows);
 }
@@ -1195,7 +1344,8 @@ async function sectionPeers(ctx: Ctx, ours: { throughput?: ThroughputResults; la
 /** The code measured: HEAD, and whether src/ or migrations/committed/ differ from it. */
 function codeVersion(): string {
   try {
-    const run = (args: string[]) => execFileSync("git", args, { cwd: PROJECT_ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    const run = (args: string[]) =>
+      execFileSync("git", args, { cwd: PROJECT_ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
     const head = run(["log", "-1", "--format=%h %s"]);
     const dirty = run(["status", "--porcelain", "--", "src", "migrations/committed"]);
     return `git ${head}${dirty ? " (+ uncommitted changes in src/ or migrations/committed/)" : ""}`;
@@ -1226,11 +1376,19 @@ async function main(): Promise<number> {
   report.line();
   report.line(`PostgreSQL: ${db.description}`);
   report.line(`  ${info.version}`);
-  report.line(`  ${Object.entries(info.settings).map(([k, v]) => `${k}=${v}`).join(", ")}`);
+  report.line(
+    `  ${Object.entries(info.settings)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(", ")}`,
+  );
   report.line(`  database ${db.database}, roles ${db.config.roles.owner} / ${db.config.roles.authenticator} / ${db.config.roles.visitor}`);
   report.line(`machine: ${machineInfo().join("; ")}`);
-  report.line(`libraries: graphile-worker ${pkgVersion("graphile-worker")}, pg-boss ${pkgVersion("pg-boss")}, cron-parser ${pkgVersion("cron-parser")}, pg ${pkgVersion("pg")}`);
-  report.line("all bench tasks belong to ONE account on plan 'enterprise' (unlimited executions); PostgreSQL and this process share the CPUs.");
+  report.line(
+    `libraries: graphile-worker ${pkgVersion("graphile-worker")}, pg-boss ${pkgVersion("pg-boss")}, cron-parser ${pkgVersion("cron-parser")}, pg ${pkgVersion("pg")}`,
+  );
+  report.line(
+    "all bench tasks belong to ONE account on plan 'enterprise' (unlimited executions); PostgreSQL and this process share the CPUs.",
+  );
   const fx = await createFixture(su);
   const ctx: Ctx = { db, report, su, fx };
 
@@ -1268,7 +1426,9 @@ for (const sig of ["SIGINT", "SIGTERM"] as const) {
       process.exit(130);
     }
     firstSignalAt = Date.now();
-    process.stderr.write(`\n${sig}: stopping workers, closing connections, removing the bench database / embedded server (results file not written)\n`);
+    process.stderr.write(
+      `\n${sig}: stopping workers, closing connections, removing the bench database / embedded server (results file not written)\n`,
+    );
     markInterrupted();
     void closeAll().finally(() => process.exit(130));
   });

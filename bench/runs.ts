@@ -245,9 +245,12 @@ async function profile(latencyMs: number): Promise<void> {
   const col = (k: string) => stats(rows.map((r) => Number(r[k])));
   const [p, m, f] = [col("prepare"), col("model_overhead"), col("finish")];
   const { arrivals } = (await (await fetch(`${modelUrl}/stats`)).json()) as { arrivals: number[] };
-  const due = (await su.query("select extract(epoch from min(scheduled_for)) * 1000 as t from app_public.task_executions")).rows[0].t as number;
+  const due = (await su.query("select extract(epoch from min(scheduled_for)) * 1000 as t from app_public.task_executions")).rows[0]
+    .t as number;
   const arr = stats(arrivals.map((t) => t - Number(due)));
-  report.line(`  model requests arrived after the due second (p50 / p99 / max): ${ms(arr.p50)} / ${ms(arr.p99)} / ${ms(arr.max)} (${arrivals.length} requests)`);
+  report.line(
+    `  model requests arrived after the due second (p50 / p99 / max): ${ms(arr.p50)} / ${ms(arr.p99)} / ${ms(arr.max)} (${arrivals.length} requests)`,
+  );
   report.line(
     `  profile per run (p50 / p99): claimed → prepared ${ms(p.p50)} / ${ms(p.p99)}; prepared → answer stored, minus L ${ms(m.p50)} / ${ms(m.p99)}; answer stored → finished ${ms(f.p50)} / ${ms(f.p99)}`,
   );

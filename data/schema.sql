@@ -88,6 +88,11 @@ CREATE TABLE app_public.scheduled_tasks (
     prompt_generation integer DEFAULT 1 NOT NULL,
     schedule_version integer DEFAULT 0 NOT NULL,
     paused_reason text,
+    notify_on text,
+    notify_overdue boolean,
+    failure_threshold integer,
+    run_memory boolean DEFAULT false NOT NULL,
+    suggested_schedule jsonb,
     CONSTRAINT scheduled_tasks_cron_needs_expression CHECK ((((schedule_type)::text IS DISTINCT FROM 'cron'::text) OR (cron_expression IS NOT NULL))),
     CONSTRAINT scheduled_tasks_execution_count_check CHECK ((execution_count >= 0)),
     CONSTRAINT scheduled_tasks_max_executions_check CHECK (((max_executions IS NULL) OR (max_executions > 0))),
@@ -101,8 +106,10 @@ CREATE TABLE app_public.scheduled_tasks (
     CONSTRAINT scheduled_tasks_prompt_status_check CHECK ((prompt_status = ANY (ARRAY['pending'::text, 'ready'::text, 'failed'::text]))),
     CONSTRAINT scheduled_tasks_schedule_consistent CHECK (((NOT is_scheduled) OR (schedule_type IS NOT NULL))),
     CONSTRAINT scheduled_tasks_schedule_type_check CHECK (((schedule_type)::text = ANY ((ARRAY['once'::character varying, 'daily'::character varying, 'weekly'::character varying, 'monthly'::character varying, 'cron'::character varying])::text[]))),
-    CONSTRAINT scheduled_tasks_status_check CHECK (((status)::text = ANY ((ARRAY['draft'::character varying, 'active'::character varying, 'paused'::character varying, 'completed'::character varying, 'failed'::character varying])::text[])))
+    CONSTRAINT scheduled_tasks_status_check CHECK (((status)::text = ANY ((ARRAY['draft'::character varying, 'active'::character varying, 'paused'::character varying, 'completed'::character varying, 'failed'::character varying])::text[]))),
+    CONSTRAINT scheduled_tasks_suggested_schedule_is_object CHECK (((suggested_schedule IS NULL) OR (jsonb_typeof(suggested_schedule) = 'object'::text)))
 );
+ALTER TABLE ONLY app_public.scheduled_tasks ALTER COLUMN account_id SET (n_distinct=-0.1);
 
 --
 -- Name: TABLE scheduled_tasks; Type: COMMENT; Schema: app_public; Owner: -
@@ -203,6 +210,39 @@ COMMENT ON COLUMN app_public.scheduled_tasks.schedule_version IS 'Increases when
 COMMENT ON COLUMN app_public.scheduled_tasks.paused_reason IS 'Why the task was paused by the system (e.g. its prompt was flagged for review); null when paused by a user or not paused.';
 
 --
+-- Name: COLUMN scheduled_tasks.notify_on; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.scheduled_tasks.notify_on IS 'Notification policy of this task: never, failure, always or change; null = the account''s notifyOn.';
+
+--
+-- Name: COLUMN scheduled_tasks.notify_overdue; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.scheduled_tasks.notify_overdue IS 'Overdue alerts for this task; null = the account''s notifyOverdue.';
+
+--
+-- Name: COLUMN scheduled_tasks.failure_threshold; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.scheduled_tasks.failure_threshold IS 'Circuit breaker: pause the task after this many consecutive failed runs (0 = never); null = the service default (NOTIFY_FAILURE_THRESHOLD, 3).';
+
+--
+-- Name: COLUMN scheduled_tasks.run_memory; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.scheduled_tasks.run_memory IS 'Run memory: the agent receives the previous completed run''s answer as context ("Last run, at …, you reported: …").';
+
+--
+-- Name: COLUMN scheduled_tasks.suggested_schedule; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.scheduled_tasks.suggested_schedule IS 'The schedule the exported conversation asks for, proposed at prompt generation; null when the conversation names none.
+Keys: scheduleType, scheduledAt, cronExpression, timezone, maxExecutions (the scheduleTask arguments), description, words
+(the sentence it was read from), used, assumed, source (grammar | model), suggestedAt. Never applied automatically:
+confirm it with one scheduleTask call.';
+
+--
 -- Name: task_executions; Type: TABLE; Schema: app_public; Owner: -
 --
 
@@ -230,11 +270,13 @@ CREATE TABLE app_public.task_executions (
     provider text,
     lease_epoch bigint DEFAULT 0 NOT NULL,
     attempt_open boolean DEFAULT false NOT NULL,
+    answer_fingerprint text,
     CONSTRAINT task_executions_attempts_check CHECK ((attempts >= 0)),
     CONSTRAINT task_executions_schedule_has_occurrence CHECK (((trigger_type <> 'schedule'::text) OR (scheduled_for IS NOT NULL))),
     CONSTRAINT task_executions_status_check CHECK (((status)::text = ANY ((ARRAY['pending'::character varying, 'running'::character varying, 'completed'::character varying, 'failed'::character varying, 'cancelled'::character varying])::text[]))),
     CONSTRAINT task_executions_trigger_type_check CHECK ((trigger_type = ANY (ARRAY['manual'::text, 'schedule'::text])))
 );
+ALTER TABLE ONLY app_public.task_executions ALTER COLUMN account_id SET (n_distinct=-0.1);
 
 --
 -- Name: TABLE task_executions; Type: COMMENT; Schema: app_public; Owner: -
@@ -319,6 +361,12 @@ COMMENT ON COLUMN app_public.task_executions.attempt_open IS 'An attempt started
 @behavior -*';
 
 --
+-- Name: COLUMN task_executions.answer_fingerprint; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.task_executions.answer_fingerprint IS 'SHA-256 of the completed run''s answer, normalised (case, whitespace): equal fingerprints = no material change.';
+
+--
 -- Name: plan_limits; Type: TABLE; Schema: app_private; Owner: -
 --
 
@@ -389,6 +437,29 @@ COMMENT ON COLUMN app_private.plan_limits.max_tokens_ceiling IS 'Highest max_tok
 COMMENT ON COLUMN app_private.plan_limits.prompt_generations_per_hour IS 'exportThread + regeneratePrompt calls per rolling hour per billing owner; null = unlimited (ST013).';
 
 --
+-- Name: notification_settings; Type: TABLE; Schema: app_private; Owner: -
+--
+
+CREATE TABLE app_private.notification_settings (
+    id boolean DEFAULT true NOT NULL,
+    failure_threshold integer DEFAULT 3 NOT NULL,
+    overdue_after interval DEFAULT '00:05:00'::interval NOT NULL,
+    max_per_hour integer DEFAULT 30 NOT NULL,
+    email_enabled boolean DEFAULT false NOT NULL,
+    seeded_at timestamp with time zone,
+    CONSTRAINT notification_settings_failure_threshold_check CHECK (((failure_threshold >= 0) AND (failure_threshold <= 1000))),
+    CONSTRAINT notification_settings_id_check CHECK (id),
+    CONSTRAINT notification_settings_max_per_hour_check CHECK ((max_per_hour >= 1)),
+    CONSTRAINT notification_settings_overdue_after_check CHECK ((overdue_after > '00:00:00'::interval))
+);
+
+--
+-- Name: TABLE notification_settings; Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON TABLE app_private.notification_settings IS 'Notification settings of the whole service (one row): the circuit breaker''s default K, the overdue bound, the per-account hourly limit and whether email is on. Seeded once from the first worker''s NOTIFY_* (seed_notification_settings); changed with configure_notifications.';
+
+--
 -- Name: model_providers; Type: TABLE; Schema: app_private; Owner: -
 --
 
@@ -442,6 +513,8 @@ CREATE TABLE app_public.accounts (
     plan text DEFAULT 'free'::text NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    notify_on text DEFAULT 'failure'::text NOT NULL,
+    notify_overdue boolean DEFAULT true NOT NULL,
     CONSTRAINT accounts_name_check CHECK (((length(name) >= 1) AND (length(name) <= 255))),
     CONSTRAINT accounts_plan_check CHECK ((plan = ANY (ARRAY['free'::text, 'pro'::text, 'enterprise'::text])))
 );
@@ -457,6 +530,18 @@ COMMENT ON TABLE app_public.accounts IS 'Who owns data. Every user has a persona
 --
 
 COMMENT ON COLUMN app_public.accounts.plan IS 'Billing plan; decides execution limits.';
+
+--
+-- Name: COLUMN accounts.notify_on; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.accounts.notify_on IS 'Default notification policy of the account''s tasks: never, failure (failed runs), always (every run''s end) or change (failed runs and answers that differ from the previous completed run).';
+
+--
+-- Name: COLUMN accounts.notify_overdue; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.accounts.notify_overdue IS 'Default of the account''s tasks: tell when a run has not started within the overdue bound of its due time.';
 
 --
 -- Name: agents; Type: TABLE; Schema: app_public; Owner: -
@@ -532,6 +617,7 @@ CREATE TABLE app_public.users (
     email text,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    email_notifications boolean DEFAULT true NOT NULL,
     CONSTRAINT users_email_check CHECK (((email IS NULL) OR ((length(email) <= 320) AND (email ~ '^[^@\s]+@[^@\s]+$'::text))))
 );
 
@@ -540,6 +626,12 @@ CREATE TABLE app_public.users (
 --
 
 COMMENT ON TABLE app_public.users IS 'A person, identified by the `sub` of their JWT. Provisioned on the first authenticated request.';
+
+--
+-- Name: COLUMN users.email_notifications; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.users.email_notifications IS 'Email me my notifications (when the service has email configured). Change with setEmailNotifications.';
 
 --
 -- Name: account_invitations; Type: TABLE; Schema: app_public; Owner: -
@@ -591,6 +683,134 @@ COMMENT ON COLUMN app_public.account_invitations.invited_user_id IS 'Who is invi
 --
 
 COMMENT ON COLUMN app_public.account_invitations.account_role IS 'The role the invitee gets on acceptance.';
+
+--
+-- Name: notifications; Type: TABLE; Schema: app_public; Owner: -
+--
+
+CREATE TABLE app_public.notifications (
+    notification_id uuid DEFAULT gen_random_uuid() NOT NULL,
+    account_id uuid NOT NULL,
+    user_id uuid NOT NULL,
+    event_id uuid NOT NULL,
+    task_id uuid,
+    execution_id uuid,
+    kind text NOT NULL,
+    title text NOT NULL,
+    summary text NOT NULL,
+    diff text,
+    details jsonb DEFAULT '{}'::jsonb NOT NULL,
+    read_at timestamp with time zone,
+    emailed_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+--
+-- Name: TABLE notifications; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON TABLE app_public.notifications IS '@behavior -insert -update -delete
+Your inbox: what your tasks told you (failed runs, answers, changes, pauses, overdue runs), newest first. Read-only; mark read with markNotificationRead / markAllNotificationsRead.';
+
+--
+-- Name: COLUMN notifications.execution_id; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.notifications.execution_id IS 'The execution it is about (the row may since have been removed by retention).';
+
+--
+-- Name: COLUMN notifications.kind; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.notifications.kind IS 'run.failed, run.completed, run.changed, run.refused, run.overdue, task.paused, notifications.coalesced or endpoint.disabled.';
+
+--
+-- Name: COLUMN notifications.summary; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.notifications.summary IS 'Short: the status and the first lines of the answer or the error.';
+
+--
+-- Name: COLUMN notifications.diff; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.notifications.diff IS 'For run.changed: a short line diff against the previous completed run (filled in by the worker within seconds).';
+
+--
+-- Name: COLUMN notifications.read_at; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.notifications.read_at IS '@isIndexed
+When you marked it read; null = unread (condition: {readAt: null} lists the unread ones: the partial index notifications_user_unread serves it).';
+
+--
+-- Name: COLUMN notifications.emailed_at; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.notifications.emailed_at IS 'When it was emailed to you (null: not emailed).';
+
+--
+-- Name: webhook_endpoints; Type: TABLE; Schema: app_public; Owner: -
+--
+
+CREATE TABLE app_public.webhook_endpoints (
+    endpoint_id uuid DEFAULT gen_random_uuid() NOT NULL,
+    account_id uuid DEFAULT app_hidden.current_user_personal_account_id() NOT NULL,
+    url text NOT NULL,
+    description text,
+    secret text DEFAULT app_hidden.new_webhook_secret() NOT NULL,
+    event_types text[] DEFAULT '{}'::text[] NOT NULL,
+    format text DEFAULT 'standard'::text NOT NULL,
+    enabled boolean DEFAULT true NOT NULL,
+    disabled_reason text,
+    consecutive_failures integer DEFAULT 0 NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT webhook_endpoints_consecutive_failures_check CHECK ((consecutive_failures >= 0)),
+    CONSTRAINT webhook_endpoints_description_check CHECK (((description IS NULL) OR (length(description) <= 500)))
+);
+
+--
+-- Name: TABLE webhook_endpoints; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON TABLE app_public.webhook_endpoints IS 'Where an account''s notifications are POSTed, signed per Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature) with secret.';
+
+--
+-- Name: COLUMN webhook_endpoints.secret; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.webhook_endpoints.secret IS 'The signing secret (whsec_…): verify webhook-signature with it. New one: rotateWebhookSecret.';
+
+--
+-- Name: COLUMN webhook_endpoints.event_types; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.webhook_endpoints.event_types IS 'Event types to send (run.failed, run.completed, run.changed, run.refused, run.overdue, task.paused, notifications.coalesced); empty = all.';
+
+--
+-- Name: COLUMN webhook_endpoints.format; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.webhook_endpoints.format IS 'standard (JSON {type, timestamp, data}) or slack (a Slack incoming-webhook body {text}).';
+
+--
+-- Name: COLUMN webhook_endpoints.enabled; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.webhook_endpoints.enabled IS 'Deliveries are made only while enabled; turned off automatically after WEBHOOK_DISABLE_AFTER_FAILURES failed attempts in a row.';
+
+--
+-- Name: COLUMN webhook_endpoints.disabled_reason; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.webhook_endpoints.disabled_reason IS 'Why it was turned off automatically (cleared when re-enabled).';
+
+--
+-- Name: COLUMN webhook_endpoints.consecutive_failures; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.webhook_endpoints.consecutive_failures IS 'Failed delivery attempts in a row.';
 
 --
 -- Name: account_usage; Type: TABLE; Schema: app_private; Owner: -
@@ -683,7 +903,7 @@ CREATE TABLE app_private.model_usage (
     task_id uuid,
     execution_id uuid,
     CONSTRAINT model_usage_input_tokens_check CHECK ((input_tokens >= 0)),
-    CONSTRAINT model_usage_kind_check CHECK ((kind = ANY (ARRAY['prompt'::text, 'agent'::text]))),
+    CONSTRAINT model_usage_kind_check CHECK ((kind = ANY (ARRAY['prompt'::text, 'agent'::text, 'schedule'::text]))),
     CONSTRAINT model_usage_model_check CHECK (((model IS NULL) OR (length(model) <= 200))),
     CONSTRAINT model_usage_output_tokens_check CHECK ((output_tokens >= 0)),
     CONSTRAINT model_usage_provider_check CHECK (((length(provider) >= 1) AND (length(provider) <= 500)))
@@ -704,6 +924,12 @@ record_model_usage. No foreign keys on purpose: the ledger outlives deleted acco
 COMMENT ON COLUMN app_private.model_usage.billing_owner_id IS 'The paying owner: the account''s primary_owner_user_id at the time of the call (null if the account was gone).';
 
 --
+-- Name: COLUMN model_usage.kind; Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON COLUMN app_private.model_usage.kind IS 'What the call was for: prompt (prompt generation), agent (an agent step), schedule (reading a schedule in words).';
+
+--
 -- Name: COLUMN model_usage.provider; Type: COMMENT; Schema: app_private; Owner: -
 --
 
@@ -721,6 +947,80 @@ ALTER TABLE app_private.model_usage ALTER COLUMN id ADD GENERATED ALWAYS AS IDEN
     NO MAXVALUE
     CACHE 1
 );
+
+--
+-- Name: notification_digests; Type: TABLE; Schema: app_private; Owner: -
+--
+
+CREATE TABLE app_private.notification_digests (
+    account_id uuid NOT NULL,
+    window_start timestamp with time zone NOT NULL,
+    event_id uuid,
+    created_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+--
+-- Name: TABLE notification_digests; Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON TABLE app_private.notification_digests IS 'The digests already told (one per account and hour).';
+
+--
+-- Name: notification_events; Type: TABLE; Schema: app_private; Owner: -
+--
+
+CREATE TABLE app_private.notification_events (
+    event_id uuid DEFAULT gen_random_uuid() NOT NULL,
+    account_id uuid NOT NULL,
+    task_id uuid,
+    execution_id uuid,
+    kind text NOT NULL,
+    title text NOT NULL,
+    summary text NOT NULL,
+    diff text,
+    details jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+--
+-- Name: TABLE notification_events; Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON TABLE app_private.notification_events IS 'The outbox: one row per thing told to an account, written in the transaction that caused it; inbox rows, webhook deliveries and emails fan out from it.';
+
+--
+-- Name: notification_holdbacks; Type: TABLE; Schema: app_private; Owner: -
+--
+
+CREATE TABLE app_private.notification_holdbacks (
+    account_id uuid NOT NULL,
+    window_start timestamp with time zone NOT NULL,
+    kind text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+--
+-- Name: TABLE notification_holdbacks; Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON TABLE app_private.notification_holdbacks IS 'Notifications held back beyond notification_settings.max_per_hour in an account''s clock hour; told as one digest when the hour ends.';
+
+--
+-- Name: overdue_alerts; Type: TABLE; Schema: app_private; Owner: -
+--
+
+CREATE TABLE app_private.overdue_alerts (
+    task_id uuid NOT NULL,
+    due_at timestamp with time zone NOT NULL,
+    execution_id uuid,
+    created_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+--
+-- Name: TABLE overdue_alerts; Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON TABLE app_private.overdue_alerts IS 'Occurrences already told as overdue (each is told once).';
 
 --
 -- Name: owner_usage; Type: TABLE; Schema: app_private; Owner: -
@@ -808,6 +1108,37 @@ CREATE TABLE app_private.run_workers (
 COMMENT ON TABLE app_private.run_workers IS 'Worker processes running agent runs: a heartbeat every few seconds moves lease_expires_at; runs of a process whose lease expired are resumed by another.';
 
 --
+-- Name: schedule_parse_requests; Type: TABLE; Schema: app_private; Owner: -
+--
+
+CREATE TABLE app_private.schedule_parse_requests (
+    id bigint NOT NULL,
+    owner_user_id uuid NOT NULL,
+    account_id uuid NOT NULL,
+    at timestamp with time zone DEFAULT now() NOT NULL,
+    recorded boolean DEFAULT false NOT NULL
+);
+
+--
+-- Name: TABLE schedule_parse_requests; Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON TABLE app_private.schedule_parse_requests IS 'Schedule readings by the model in the last hour, per billing owner (a rolling window, like prompt_generation_requests); recorded = its usage was written.';
+
+--
+-- Name: schedule_parse_requests_id_seq; Type: SEQUENCE; Schema: app_private; Owner: -
+--
+
+ALTER TABLE app_private.schedule_parse_requests ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME app_private.schedule_parse_requests_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
 -- Name: scheduler_settings; Type: TABLE; Schema: app_private; Owner: -
 --
 
@@ -825,6 +1156,23 @@ CREATE TABLE app_private.scheduler_settings (
 --
 
 COMMENT ON TABLE app_private.scheduler_settings IS 'lookahead: how far ahead the per-minute dispatcher enqueues occurrences (each runs at its own time); staleness: a missed occurrence older than this is skipped, not caught up.';
+
+--
+-- Name: task_run_streaks; Type: TABLE; Schema: app_private; Owner: -
+--
+
+CREATE TABLE app_private.task_run_streaks (
+    task_id uuid NOT NULL,
+    consecutive_failures integer DEFAULT 0 NOT NULL,
+    refusal_notified_at timestamp with time zone,
+    CONSTRAINT task_run_streaks_consecutive_failures_check CHECK ((consecutive_failures >= 0))
+);
+
+--
+-- Name: TABLE task_run_streaks; Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON TABLE app_private.task_run_streaks IS 'Per task: failed runs in a row (reset by a completed run and by resuming) and whether a refusal was already told.';
 
 --
 -- Name: webhook_events; Type: TABLE; Schema: app_private; Owner: -
@@ -866,6 +1214,7 @@ CREATE TABLE app_public.agent_runs (
     CONSTRAINT agent_runs_executor_check CHECK ((executor = ANY (ARRAY['openai'::text, 'webhook'::text, 'offline'::text]))),
     CONSTRAINT agent_runs_status_check CHECK ((status = ANY (ARRAY['running'::text, 'completed'::text, 'failed'::text, 'cancelled'::text])))
 );
+ALTER TABLE ONLY app_public.agent_runs ALTER COLUMN account_id SET (n_distinct=-0.1);
 
 --
 -- Name: TABLE agent_runs; Type: COMMENT; Schema: app_public; Owner: -
@@ -892,6 +1241,7 @@ CREATE TABLE app_public.messages (
     CONSTRAINT messages_metadata_check CHECK ((jsonb_typeof(metadata) = 'object'::text)),
     CONSTRAINT messages_role_check CHECK ((role = ANY (ARRAY['user'::text, 'assistant'::text, 'system'::text, 'tool'::text])))
 );
+ALTER TABLE ONLY app_public.messages ALTER COLUMN account_id SET (n_distinct=-0.1);
 
 --
 -- Name: TABLE messages; Type: COMMENT; Schema: app_public; Owner: -
@@ -939,12 +1289,54 @@ CREATE TABLE app_public.threads (
     CONSTRAINT threads_metadata_check CHECK ((jsonb_typeof(metadata) = 'object'::text)),
     CONSTRAINT threads_title_check CHECK (((title IS NULL) OR (length(title) <= 500)))
 );
+ALTER TABLE ONLY app_public.threads ALTER COLUMN account_id SET (n_distinct=-0.1);
 
 --
 -- Name: TABLE threads; Type: COMMENT; Schema: app_public; Owner: -
 --
 
 COMMENT ON TABLE app_public.threads IS 'A conversation between a user and an agent. Tasks are exported from threads and run in new ones.';
+
+--
+-- Name: webhook_deliveries; Type: TABLE; Schema: app_public; Owner: -
+--
+
+CREATE TABLE app_public.webhook_deliveries (
+    delivery_id uuid DEFAULT gen_random_uuid() NOT NULL,
+    account_id uuid NOT NULL,
+    endpoint_id uuid NOT NULL,
+    event_id uuid NOT NULL,
+    event_type text NOT NULL,
+    status text DEFAULT 'pending'::text NOT NULL,
+    attempts integer DEFAULT 0 NOT NULL,
+    last_status_code integer,
+    last_error text,
+    next_attempt_at timestamp with time zone,
+    delivered_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT webhook_deliveries_attempts_check CHECK ((attempts >= 0)),
+    CONSTRAINT webhook_deliveries_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'delivered'::text, 'failed'::text, 'skipped'::text])))
+);
+
+--
+-- Name: TABLE webhook_deliveries; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON TABLE app_public.webhook_deliveries IS '@behavior -insert -update -delete
+The delivery log: one row per event and endpoint, with its attempts, last response code or error and next try. Read-only.';
+
+--
+-- Name: COLUMN webhook_deliveries.delivery_id; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.webhook_deliveries.delivery_id IS 'Also the webhook-id header: receivers de-duplicate on it.';
+
+--
+-- Name: COLUMN webhook_deliveries.status; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.webhook_deliveries.status IS 'pending (trying; see nextAttemptAt), delivered (2xx), failed (gave up) or skipped (endpoint disabled meanwhile).';
 
 --
 -- Name: account_usage account_usage_pkey; Type: CONSTRAINT; Schema: app_private; Owner: -
@@ -982,6 +1374,34 @@ ALTER TABLE ONLY app_private.model_usage
     ADD CONSTRAINT model_usage_pkey PRIMARY KEY (id);
 
 --
+-- Name: notification_digests notification_digests_pkey; Type: CONSTRAINT; Schema: app_private; Owner: -
+--
+
+ALTER TABLE ONLY app_private.notification_digests
+    ADD CONSTRAINT notification_digests_pkey PRIMARY KEY (account_id, window_start);
+
+--
+-- Name: notification_events notification_events_pkey; Type: CONSTRAINT; Schema: app_private; Owner: -
+--
+
+ALTER TABLE ONLY app_private.notification_events
+    ADD CONSTRAINT notification_events_pkey PRIMARY KEY (event_id);
+
+--
+-- Name: notification_settings notification_settings_pkey; Type: CONSTRAINT; Schema: app_private; Owner: -
+--
+
+ALTER TABLE ONLY app_private.notification_settings
+    ADD CONSTRAINT notification_settings_pkey PRIMARY KEY (id);
+
+--
+-- Name: overdue_alerts overdue_alerts_pkey; Type: CONSTRAINT; Schema: app_private; Owner: -
+--
+
+ALTER TABLE ONLY app_private.overdue_alerts
+    ADD CONSTRAINT overdue_alerts_pkey PRIMARY KEY (task_id, due_at);
+
+--
 -- Name: owner_usage owner_usage_pkey; Type: CONSTRAINT; Schema: app_private; Owner: -
 --
 
@@ -1017,11 +1437,25 @@ ALTER TABLE ONLY app_private.run_workers
     ADD CONSTRAINT run_workers_pkey PRIMARY KEY (worker_id);
 
 --
+-- Name: schedule_parse_requests schedule_parse_requests_pkey; Type: CONSTRAINT; Schema: app_private; Owner: -
+--
+
+ALTER TABLE ONLY app_private.schedule_parse_requests
+    ADD CONSTRAINT schedule_parse_requests_pkey PRIMARY KEY (id);
+
+--
 -- Name: scheduler_settings scheduler_settings_pkey; Type: CONSTRAINT; Schema: app_private; Owner: -
 --
 
 ALTER TABLE ONLY app_private.scheduler_settings
     ADD CONSTRAINT scheduler_settings_pkey PRIMARY KEY (id);
+
+--
+-- Name: task_run_streaks task_run_streaks_pkey; Type: CONSTRAINT; Schema: app_private; Owner: -
+--
+
+ALTER TABLE ONLY app_private.task_run_streaks
+    ADD CONSTRAINT task_run_streaks_pkey PRIMARY KEY (task_id);
 
 --
 -- Name: webhook_events webhook_events_pkey; Type: CONSTRAINT; Schema: app_private; Owner: -
@@ -1080,6 +1514,13 @@ ALTER TABLE ONLY app_public.messages
     ADD CONSTRAINT messages_pkey PRIMARY KEY (message_id);
 
 --
+-- Name: notifications notifications_pkey; Type: CONSTRAINT; Schema: app_public; Owner: -
+--
+
+ALTER TABLE ONLY app_public.notifications
+    ADD CONSTRAINT notifications_pkey PRIMARY KEY (notification_id);
+
+--
 -- Name: scheduled_tasks scheduled_tasks_pkey; Type: CONSTRAINT; Schema: app_public; Owner: -
 --
 
@@ -1115,6 +1556,20 @@ ALTER TABLE ONLY app_public.users
     ADD CONSTRAINT users_pkey PRIMARY KEY (id);
 
 --
+-- Name: webhook_deliveries webhook_deliveries_pkey; Type: CONSTRAINT; Schema: app_public; Owner: -
+--
+
+ALTER TABLE ONLY app_public.webhook_deliveries
+    ADD CONSTRAINT webhook_deliveries_pkey PRIMARY KEY (delivery_id);
+
+--
+-- Name: webhook_endpoints webhook_endpoints_pkey; Type: CONSTRAINT; Schema: app_public; Owner: -
+--
+
+ALTER TABLE ONLY app_public.webhook_endpoints
+    ADD CONSTRAINT webhook_endpoints_pkey PRIMARY KEY (endpoint_id);
+
+--
 -- Name: audit_log_account_at_idx; Type: INDEX; Schema: app_private; Owner: -
 --
 
@@ -1133,10 +1588,58 @@ CREATE INDEX model_usage_billing_owner_at_idx ON app_private.model_usage USING b
 CREATE INDEX model_usage_provider_at_idx ON app_private.model_usage USING btree (provider, at);
 
 --
+-- Name: notification_digests_created; Type: INDEX; Schema: app_private; Owner: -
+--
+
+CREATE INDEX notification_digests_created ON app_private.notification_digests USING btree (created_at);
+
+--
+-- Name: notification_events_account_created; Type: INDEX; Schema: app_private; Owner: -
+--
+
+CREATE INDEX notification_events_account_created ON app_private.notification_events USING btree (account_id, created_at) WHERE (kind <> 'notifications.coalesced'::text);
+
+--
+-- Name: notification_events_created; Type: INDEX; Schema: app_private; Owner: -
+--
+
+CREATE INDEX notification_events_created ON app_private.notification_events USING btree (created_at);
+
+--
+-- Name: notification_events_task; Type: INDEX; Schema: app_private; Owner: -
+--
+
+CREATE INDEX notification_events_task ON app_private.notification_events USING btree (task_id);
+
+--
+-- Name: notification_holdbacks_account; Type: INDEX; Schema: app_private; Owner: -
+--
+
+CREATE INDEX notification_holdbacks_account ON app_private.notification_holdbacks USING btree (account_id, window_start);
+
+--
+-- Name: notification_holdbacks_window; Type: INDEX; Schema: app_private; Owner: -
+--
+
+CREATE INDEX notification_holdbacks_window ON app_private.notification_holdbacks USING btree (window_start, account_id);
+
+--
+-- Name: overdue_alerts_created; Type: INDEX; Schema: app_private; Owner: -
+--
+
+CREATE INDEX overdue_alerts_created ON app_private.overdue_alerts USING btree (created_at);
+
+--
 -- Name: prompt_generation_requests_owner_at_idx; Type: INDEX; Schema: app_private; Owner: -
 --
 
 CREATE INDEX prompt_generation_requests_owner_at_idx ON app_private.prompt_generation_requests USING btree (owner_user_id, at);
+
+--
+-- Name: schedule_parse_requests_owner_at_idx; Type: INDEX; Schema: app_private; Owner: -
+--
+
+CREATE INDEX schedule_parse_requests_owner_at_idx ON app_private.schedule_parse_requests USING btree (owner_user_id, at);
 
 --
 -- Name: account_invitations_account_email; Type: INDEX; Schema: app_public; Owner: -
@@ -1325,6 +1828,12 @@ CREATE INDEX idx_task_executions_started_at ON app_public.task_executions USING 
 CREATE INDEX idx_task_executions_status ON app_public.task_executions USING btree (status);
 
 --
+-- Name: idx_task_executions_task_completed; Type: INDEX; Schema: app_public; Owner: -
+--
+
+CREATE INDEX idx_task_executions_task_completed ON app_public.task_executions USING btree (task_id, completed_at DESC) WHERE ((status)::text = 'completed'::text);
+
+--
 -- Name: idx_task_executions_task_created; Type: INDEX; Schema: app_public; Owner: -
 --
 
@@ -1361,6 +1870,36 @@ CREATE INDEX messages_account_thread_idx ON app_public.messages USING btree (acc
 CREATE INDEX messages_thread_id_seq_idx ON app_public.messages USING btree (thread_id, seq);
 
 --
+-- Name: notifications_account; Type: INDEX; Schema: app_public; Owner: -
+--
+
+CREATE INDEX notifications_account ON app_public.notifications USING btree (account_id);
+
+--
+-- Name: notifications_event; Type: INDEX; Schema: app_public; Owner: -
+--
+
+CREATE INDEX notifications_event ON app_public.notifications USING btree (event_id);
+
+--
+-- Name: notifications_task; Type: INDEX; Schema: app_public; Owner: -
+--
+
+CREATE INDEX notifications_task ON app_public.notifications USING btree (task_id);
+
+--
+-- Name: notifications_user_created; Type: INDEX; Schema: app_public; Owner: -
+--
+
+CREATE INDEX notifications_user_created ON app_public.notifications USING btree (user_id, created_at DESC, notification_id DESC);
+
+--
+-- Name: notifications_user_unread; Type: INDEX; Schema: app_public; Owner: -
+--
+
+CREATE INDEX notifications_user_unread ON app_public.notifications USING btree (user_id) WHERE (read_at IS NULL);
+
+--
 -- Name: task_executions_one_per_occurrence; Type: INDEX; Schema: app_public; Owner: -
 --
 
@@ -1383,6 +1922,30 @@ CREATE INDEX threads_account_id_idx ON app_public.threads USING btree (account_i
 --
 
 CREATE INDEX threads_agent_id_idx ON app_public.threads USING btree (agent_id);
+
+--
+-- Name: webhook_deliveries_account_created; Type: INDEX; Schema: app_public; Owner: -
+--
+
+CREATE INDEX webhook_deliveries_account_created ON app_public.webhook_deliveries USING btree (account_id, created_at DESC);
+
+--
+-- Name: webhook_deliveries_endpoint_created; Type: INDEX; Schema: app_public; Owner: -
+--
+
+CREATE INDEX webhook_deliveries_endpoint_created ON app_public.webhook_deliveries USING btree (endpoint_id, created_at DESC);
+
+--
+-- Name: webhook_deliveries_event; Type: INDEX; Schema: app_public; Owner: -
+--
+
+CREATE INDEX webhook_deliveries_event ON app_public.webhook_deliveries USING btree (event_id);
+
+--
+-- Name: webhook_endpoints_account; Type: INDEX; Schema: app_public; Owner: -
+--
+
+CREATE INDEX webhook_endpoints_account ON app_public.webhook_endpoints USING btree (account_id);
 
 --
 -- Name: account_usage _500_roll_up_to_owner; Type: TRIGGER; Schema: app_private; Owner: -
@@ -1427,10 +1990,22 @@ CREATE TRIGGER _001_visitor_update_begin BEFORE UPDATE ON app_public.scheduled_t
 CREATE TRIGGER _001_visitor_update_begin BEFORE UPDATE ON app_public.threads FOR EACH STATEMENT WHEN ((CURRENT_USER = 'sat_visitor'::name)) EXECUTE FUNCTION app_private.tg__visitor_update_begin();
 
 --
+-- Name: webhook_endpoints _001_visitor_update_begin; Type: TRIGGER; Schema: app_public; Owner: -
+--
+
+CREATE TRIGGER _001_visitor_update_begin BEFORE UPDATE ON app_public.webhook_endpoints FOR EACH STATEMENT WHEN ((CURRENT_USER = 'sat_visitor'::name)) EXECUTE FUNCTION app_private.tg__visitor_update_begin();
+
+--
 -- Name: messages _050_account_from_thread; Type: TRIGGER; Schema: app_public; Owner: -
 --
 
 CREATE TRIGGER _050_account_from_thread BEFORE INSERT ON app_public.messages FOR EACH ROW EXECUTE FUNCTION app_private.tg_messages__account_from_thread();
+
+--
+-- Name: webhook_endpoints _050_check; Type: TRIGGER; Schema: app_public; Owner: -
+--
+
+CREATE TRIGGER _050_check BEFORE INSERT OR UPDATE ON app_public.webhook_endpoints FOR EACH ROW EXECUTE FUNCTION app_private.tg_webhook_endpoints__check();
 
 --
 -- Name: scheduled_tasks _050_check_timezone; Type: TRIGGER; Schema: app_public; Owner: -
@@ -1443,6 +2018,18 @@ CREATE TRIGGER _050_check_timezone BEFORE INSERT ON app_public.scheduled_tasks F
 --
 
 CREATE TRIGGER _051_check_timezone_update BEFORE UPDATE OF timezone ON app_public.scheduled_tasks FOR EACH ROW WHEN (((new.timezone)::text IS DISTINCT FROM (old.timezone)::text)) EXECUTE FUNCTION app_private.tg_scheduled_tasks__check_timezone();
+
+--
+-- Name: accounts _060_check_notification_policy; Type: TRIGGER; Schema: app_public; Owner: -
+--
+
+CREATE TRIGGER _060_check_notification_policy BEFORE INSERT OR UPDATE OF notify_on ON app_public.accounts FOR EACH ROW EXECUTE FUNCTION app_private.tg__check_notification_policy();
+
+--
+-- Name: scheduled_tasks _060_check_notification_policy; Type: TRIGGER; Schema: app_public; Owner: -
+--
+
+CREATE TRIGGER _060_check_notification_policy BEFORE INSERT OR UPDATE OF notify_on, failure_threshold ON app_public.scheduled_tasks FOR EACH ROW EXECUTE FUNCTION app_private.tg__check_notification_policy();
 
 --
 -- Name: messages _060_run_thread_owner_only; Type: TRIGGER; Schema: app_public; Owner: -
@@ -1511,6 +2098,18 @@ CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.threads FOR
 CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.users FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
 
 --
+-- Name: webhook_deliveries _100_timestamps; Type: TRIGGER; Schema: app_public; Owner: -
+--
+
+CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.webhook_deliveries FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
+
+--
+-- Name: webhook_endpoints _100_timestamps; Type: TRIGGER; Schema: app_public; Owner: -
+--
+
+CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.webhook_endpoints FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
+
+--
 -- Name: scheduled_tasks _110_timestamps_update; Type: TRIGGER; Schema: app_public; Owner: -
 --
 
@@ -1521,6 +2120,12 @@ CREATE TRIGGER _110_timestamps_update BEFORE UPDATE ON app_public.scheduled_task
 --
 
 CREATE TRIGGER _110_timestamps_update BEFORE UPDATE ON app_public.task_executions FOR EACH ROW WHEN (((NOT (new.updated_at IS DISTINCT FROM old.updated_at)) OR (new.created_at IS DISTINCT FROM old.created_at))) EXECUTE FUNCTION app_private.tg__timestamps();
+
+--
+-- Name: task_executions _150_fingerprint; Type: TRIGGER; Schema: app_public; Owner: -
+--
+
+CREATE TRIGGER _150_fingerprint BEFORE INSERT OR UPDATE OF status, results ON app_public.task_executions FOR EACH ROW WHEN (((new.status)::text = 'completed'::text)) EXECUTE FUNCTION app_private.tg_task_executions__fingerprint();
 
 --
 -- Name: account_memberships _150_personal_is_private; Type: TRIGGER; Schema: app_public; Owner: -
@@ -1643,6 +2248,24 @@ CREATE TRIGGER _600_flag_tasks AFTER UPDATE ON app_public.agents FOR EACH ROW WH
 CREATE TRIGGER _610_flag_cancels_pending AFTER UPDATE ON app_public.scheduled_tasks FOR EACH ROW WHEN ((new.needs_review AND (NOT old.needs_review))) EXECUTE FUNCTION app_private.tg_scheduled_tasks__flag_cancels_pending();
 
 --
+-- Name: scheduled_tasks _620_reset_run_streak; Type: TRIGGER; Schema: app_public; Owner: -
+--
+
+CREATE TRIGGER _620_reset_run_streak AFTER UPDATE OF status ON app_public.scheduled_tasks FOR EACH ROW WHEN ((((old.status)::text = 'paused'::text) AND ((new.status)::text <> 'paused'::text))) EXECUTE FUNCTION app_private.tg_scheduled_tasks__reset_run_streak();
+
+--
+-- Name: task_executions _700_notify_run_end; Type: TRIGGER; Schema: app_public; Owner: -
+--
+
+CREATE TRIGGER _700_notify_run_end AFTER UPDATE OF status ON app_public.task_executions FOR EACH ROW WHEN ((((old.status)::text = ANY ((ARRAY['pending'::character varying, 'running'::character varying])::text[])) AND ((new.status)::text <> ALL ((ARRAY['pending'::character varying, 'running'::character varying])::text[])))) EXECUTE FUNCTION app_private.tg_task_executions__notify_run_end();
+
+--
+-- Name: task_executions _700_notify_run_end_insert; Type: TRIGGER; Schema: app_public; Owner: -
+--
+
+CREATE TRIGGER _700_notify_run_end_insert AFTER INSERT ON app_public.task_executions FOR EACH ROW WHEN ((((new.status)::text = 'cancelled'::text) AND (new.results ? 'skipped'::text))) EXECUTE FUNCTION app_private.tg_task_executions__notify_run_end();
+
+--
 -- Name: scheduled_tasks _800_dispatch_soon; Type: TRIGGER; Schema: app_public; Owner: -
 --
 
@@ -1653,6 +2276,12 @@ CREATE TRIGGER _800_dispatch_soon AFTER INSERT ON app_public.scheduled_tasks FOR
 --
 
 CREATE TRIGGER _810_dispatch_soon_update AFTER UPDATE OF next_execution_at, status ON app_public.scheduled_tasks FOR EACH ROW WHEN ((((new.status)::text = 'active'::text) AND (new.next_execution_at < (now() + '00:02:00'::interval)) AND ((new.next_execution_at IS DISTINCT FROM old.next_execution_at) OR ((new.status)::text IS DISTINCT FROM (old.status)::text)))) EXECUTE FUNCTION app_private.tg_scheduled_tasks__dispatch_soon();
+
+--
+-- Name: scheduled_tasks _900_forget_notifications; Type: TRIGGER; Schema: app_public; Owner: -
+--
+
+CREATE TRIGGER _900_forget_notifications AFTER DELETE ON app_public.scheduled_tasks FOR EACH ROW EXECUTE FUNCTION app_private.tg_scheduled_tasks__forget_notifications();
 
 --
 -- Name: scheduled_tasks _900_notify; Type: TRIGGER; Schema: app_public; Owner: -
@@ -1715,6 +2344,12 @@ CREATE TRIGGER _990_visitor_update_count AFTER UPDATE ON app_public.scheduled_ta
 CREATE TRIGGER _990_visitor_update_count AFTER UPDATE ON app_public.threads FOR EACH ROW WHEN ((CURRENT_USER = 'sat_visitor'::name)) EXECUTE FUNCTION app_private.tg__visitor_update_count();
 
 --
+-- Name: webhook_endpoints _990_visitor_update_count; Type: TRIGGER; Schema: app_public; Owner: -
+--
+
+CREATE TRIGGER _990_visitor_update_count AFTER UPDATE ON app_public.webhook_endpoints FOR EACH ROW WHEN ((CURRENT_USER = 'sat_visitor'::name)) EXECUTE FUNCTION app_private.tg__visitor_update_count();
+
+--
 -- Name: account_memberships _990_visitor_update_must_match; Type: TRIGGER; Schema: app_public; Owner: -
 --
 
@@ -1751,11 +2386,45 @@ CREATE TRIGGER _990_visitor_update_must_match AFTER UPDATE ON app_public.schedul
 CREATE TRIGGER _990_visitor_update_must_match AFTER UPDATE ON app_public.threads FOR EACH STATEMENT WHEN ((CURRENT_USER = 'sat_visitor'::name)) EXECUTE FUNCTION app_private.tg__visitor_update_must_match();
 
 --
+-- Name: webhook_endpoints _990_visitor_update_must_match; Type: TRIGGER; Schema: app_public; Owner: -
+--
+
+CREATE TRIGGER _990_visitor_update_must_match AFTER UPDATE ON app_public.webhook_endpoints FOR EACH STATEMENT WHEN ((CURRENT_USER = 'sat_visitor'::name)) EXECUTE FUNCTION app_private.tg__visitor_update_must_match();
+
+--
 -- Name: account_usage account_usage_account_id_fkey; Type: FK CONSTRAINT; Schema: app_private; Owner: -
 --
 
 ALTER TABLE ONLY app_private.account_usage
     ADD CONSTRAINT account_usage_account_id_fkey FOREIGN KEY (account_id) REFERENCES app_public.accounts(id) ON DELETE CASCADE;
+
+--
+-- Name: notification_digests notification_digests_account_id_fkey; Type: FK CONSTRAINT; Schema: app_private; Owner: -
+--
+
+ALTER TABLE ONLY app_private.notification_digests
+    ADD CONSTRAINT notification_digests_account_id_fkey FOREIGN KEY (account_id) REFERENCES app_public.accounts(id) ON DELETE CASCADE;
+
+--
+-- Name: notification_events notification_events_account_id_fkey; Type: FK CONSTRAINT; Schema: app_private; Owner: -
+--
+
+ALTER TABLE ONLY app_private.notification_events
+    ADD CONSTRAINT notification_events_account_id_fkey FOREIGN KEY (account_id) REFERENCES app_public.accounts(id) ON DELETE CASCADE;
+
+--
+-- Name: notification_holdbacks notification_holdbacks_account_id_fkey; Type: FK CONSTRAINT; Schema: app_private; Owner: -
+--
+
+ALTER TABLE ONLY app_private.notification_holdbacks
+    ADD CONSTRAINT notification_holdbacks_account_id_fkey FOREIGN KEY (account_id) REFERENCES app_public.accounts(id) ON DELETE CASCADE;
+
+--
+-- Name: overdue_alerts overdue_alerts_task_id_fkey; Type: FK CONSTRAINT; Schema: app_private; Owner: -
+--
+
+ALTER TABLE ONLY app_private.overdue_alerts
+    ADD CONSTRAINT overdue_alerts_task_id_fkey FOREIGN KEY (task_id) REFERENCES app_public.scheduled_tasks(task_id) ON DELETE CASCADE;
 
 --
 -- Name: owner_usage owner_usage_owner_user_id_fkey; Type: FK CONSTRAINT; Schema: app_private; Owner: -
@@ -1770,6 +2439,13 @@ ALTER TABLE ONLY app_private.owner_usage
 
 ALTER TABLE ONLY app_private.prompt_generation_requests
     ADD CONSTRAINT prompt_generation_requests_owner_user_id_fkey FOREIGN KEY (owner_user_id) REFERENCES app_public.users(id) ON DELETE CASCADE;
+
+--
+-- Name: schedule_parse_requests schedule_parse_requests_owner_user_id_fkey; Type: FK CONSTRAINT; Schema: app_private; Owner: -
+--
+
+ALTER TABLE ONLY app_private.schedule_parse_requests
+    ADD CONSTRAINT schedule_parse_requests_owner_user_id_fkey FOREIGN KEY (owner_user_id) REFERENCES app_public.users(id) ON DELETE CASCADE;
 
 --
 -- Name: webhook_events webhook_events_agent_run_id_fkey; Type: FK CONSTRAINT; Schema: app_private; Owner: -
@@ -1863,6 +2539,27 @@ ALTER TABLE ONLY app_public.messages
     ADD CONSTRAINT messages_thread_id_fkey FOREIGN KEY (thread_id) REFERENCES app_public.threads(thread_id) ON DELETE CASCADE;
 
 --
+-- Name: notifications notifications_account_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: -
+--
+
+ALTER TABLE ONLY app_public.notifications
+    ADD CONSTRAINT notifications_account_id_fkey FOREIGN KEY (account_id) REFERENCES app_public.accounts(id) ON DELETE CASCADE;
+
+--
+-- Name: notifications notifications_event_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: -
+--
+
+ALTER TABLE ONLY app_public.notifications
+    ADD CONSTRAINT notifications_event_id_fkey FOREIGN KEY (event_id) REFERENCES app_private.notification_events(event_id) ON DELETE CASCADE;
+
+--
+-- Name: notifications notifications_user_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: -
+--
+
+ALTER TABLE ONLY app_public.notifications
+    ADD CONSTRAINT notifications_user_id_fkey FOREIGN KEY (user_id) REFERENCES app_public.users(id) ON DELETE CASCADE;
+
+--
 -- Name: scheduled_tasks scheduled_tasks_account_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: -
 --
 
@@ -1933,6 +2630,34 @@ ALTER TABLE ONLY app_public.threads
     ADD CONSTRAINT threads_agent_id_fkey FOREIGN KEY (agent_id) REFERENCES app_public.agents(agent_id) ON DELETE SET NULL;
 
 --
+-- Name: webhook_deliveries webhook_deliveries_account_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: -
+--
+
+ALTER TABLE ONLY app_public.webhook_deliveries
+    ADD CONSTRAINT webhook_deliveries_account_id_fkey FOREIGN KEY (account_id) REFERENCES app_public.accounts(id) ON DELETE CASCADE;
+
+--
+-- Name: webhook_deliveries webhook_deliveries_endpoint_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: -
+--
+
+ALTER TABLE ONLY app_public.webhook_deliveries
+    ADD CONSTRAINT webhook_deliveries_endpoint_id_fkey FOREIGN KEY (endpoint_id) REFERENCES app_public.webhook_endpoints(endpoint_id) ON DELETE CASCADE;
+
+--
+-- Name: webhook_deliveries webhook_deliveries_event_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: -
+--
+
+ALTER TABLE ONLY app_public.webhook_deliveries
+    ADD CONSTRAINT webhook_deliveries_event_id_fkey FOREIGN KEY (event_id) REFERENCES app_private.notification_events(event_id) ON DELETE CASCADE;
+
+--
+-- Name: webhook_endpoints webhook_endpoints_account_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: -
+--
+
+ALTER TABLE ONLY app_public.webhook_endpoints
+    ADD CONSTRAINT webhook_endpoints_account_id_fkey FOREIGN KEY (account_id) REFERENCES app_public.accounts(id) ON DELETE CASCADE;
+
+--
 -- Name: account_usage; Type: ROW SECURITY; Schema: app_private; Owner: -
 --
 
@@ -1957,6 +2682,36 @@ ALTER TABLE app_private.model_providers ENABLE ROW LEVEL SECURITY;
 ALTER TABLE app_private.model_usage ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: notification_digests; Type: ROW SECURITY; Schema: app_private; Owner: -
+--
+
+ALTER TABLE app_private.notification_digests ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: notification_events; Type: ROW SECURITY; Schema: app_private; Owner: -
+--
+
+ALTER TABLE app_private.notification_events ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: notification_holdbacks; Type: ROW SECURITY; Schema: app_private; Owner: -
+--
+
+ALTER TABLE app_private.notification_holdbacks ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: notification_settings; Type: ROW SECURITY; Schema: app_private; Owner: -
+--
+
+ALTER TABLE app_private.notification_settings ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: overdue_alerts; Type: ROW SECURITY; Schema: app_private; Owner: -
+--
+
+ALTER TABLE app_private.overdue_alerts ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: owner_usage; Type: ROW SECURITY; Schema: app_private; Owner: -
 --
 
@@ -1979,6 +2734,18 @@ ALTER TABLE app_private.prompt_generation_requests ENABLE ROW LEVEL SECURITY;
 --
 
 ALTER TABLE app_private.run_workers ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: schedule_parse_requests; Type: ROW SECURITY; Schema: app_private; Owner: -
+--
+
+ALTER TABLE app_private.schedule_parse_requests ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: task_run_streaks; Type: ROW SECURITY; Schema: app_private; Owner: -
+--
+
+ALTER TABLE app_private.task_run_streaks ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: webhook_events; Type: ROW SECURITY; Schema: app_private; Owner: -
@@ -2047,6 +2814,12 @@ CREATE POLICY delete_member ON app_public.scheduled_tasks FOR DELETE USING ((acc
 CREATE POLICY delete_member ON app_public.threads FOR DELETE USING ((account_id = ANY (ARRAY( SELECT app_hidden.current_user_account_ids() AS current_user_account_ids))));
 
 --
+-- Name: webhook_endpoints delete_member; Type: POLICY; Schema: app_public; Owner: -
+--
+
+CREATE POLICY delete_member ON app_public.webhook_endpoints FOR DELETE USING ((account_id = ANY (ARRAY( SELECT app_hidden.current_user_account_ids() AS current_user_account_ids))));
+
+--
 -- Name: account_invitations delete_owner; Type: POLICY; Schema: app_public; Owner: -
 --
 
@@ -2083,10 +2856,22 @@ CREATE POLICY insert_member ON app_public.messages FOR INSERT WITH CHECK ((accou
 CREATE POLICY insert_member ON app_public.threads FOR INSERT WITH CHECK ((account_id = ANY (ARRAY( SELECT app_hidden.current_user_account_ids() AS current_user_account_ids))));
 
 --
+-- Name: webhook_endpoints insert_member; Type: POLICY; Schema: app_public; Owner: -
+--
+
+CREATE POLICY insert_member ON app_public.webhook_endpoints FOR INSERT WITH CHECK ((account_id = ANY (ARRAY( SELECT app_hidden.current_user_account_ids() AS current_user_account_ids))));
+
+--
 -- Name: messages; Type: ROW SECURITY; Schema: app_public; Owner: -
 --
 
 ALTER TABLE app_public.messages ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: notifications; Type: ROW SECURITY; Schema: app_public; Owner: -
+--
+
+ALTER TABLE app_public.notifications ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: scheduled_tasks; Type: ROW SECURITY; Schema: app_public; Owner: -
@@ -2149,10 +2934,34 @@ CREATE POLICY select_member ON app_public.task_executions FOR SELECT USING ((acc
 CREATE POLICY select_member ON app_public.threads FOR SELECT USING ((account_id = ANY (ARRAY( SELECT app_hidden.current_user_account_ids() AS current_user_account_ids))));
 
 --
+-- Name: webhook_deliveries select_member; Type: POLICY; Schema: app_public; Owner: -
+--
+
+CREATE POLICY select_member ON app_public.webhook_deliveries FOR SELECT USING ((account_id = ANY (ARRAY( SELECT app_hidden.current_user_account_ids() AS current_user_account_ids))));
+
+--
+-- Name: webhook_endpoints select_member; Type: POLICY; Schema: app_public; Owner: -
+--
+
+CREATE POLICY select_member ON app_public.webhook_endpoints FOR SELECT USING ((account_id = ANY (ARRAY( SELECT app_hidden.current_user_account_ids() AS current_user_account_ids))));
+
+--
 -- Name: account_invitations select_owner; Type: POLICY; Schema: app_public; Owner: -
 --
 
-CREATE POLICY select_owner ON app_public.account_invitations FOR SELECT USING (app_hidden.has_role_on_account(account_id, 'owner'::text));
+CREATE POLICY select_owner ON app_public.account_invitations FOR SELECT USING ((account_id = ANY (ARRAY( SELECT app_hidden.current_user_owned_account_ids() AS current_user_owned_account_ids))));
+
+--
+-- Name: POLICY select_owner ON account_invitations; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON POLICY select_owner ON app_public.account_invitations IS 'Owners see their accounts'' invitations (an index condition on account_id, evaluated once per statement).';
+
+--
+-- Name: notifications select_recipient; Type: POLICY; Schema: app_public; Owner: -
+--
+
+CREATE POLICY select_recipient ON app_public.notifications FOR SELECT USING (((user_id = ( SELECT app_hidden.current_user_id() AS current_user_id)) AND (account_id = ANY (ARRAY( SELECT app_hidden.current_user_account_ids() AS current_user_account_ids)))));
 
 --
 -- Name: users select_self_or_teammate; Type: POLICY; Schema: app_public; Owner: -
@@ -2197,6 +3006,12 @@ CREATE POLICY update_member ON app_public.scheduled_tasks FOR UPDATE USING ((acc
 CREATE POLICY update_member ON app_public.threads FOR UPDATE USING ((account_id = ANY (ARRAY( SELECT app_hidden.current_user_account_ids() AS current_user_account_ids)))) WITH CHECK ((account_id = ANY (ARRAY( SELECT app_hidden.current_user_account_ids() AS current_user_account_ids))));
 
 --
+-- Name: webhook_endpoints update_member; Type: POLICY; Schema: app_public; Owner: -
+--
+
+CREATE POLICY update_member ON app_public.webhook_endpoints FOR UPDATE USING ((account_id = ANY (ARRAY( SELECT app_hidden.current_user_account_ids() AS current_user_account_ids)))) WITH CHECK ((account_id = ANY (ARRAY( SELECT app_hidden.current_user_account_ids() AS current_user_account_ids))));
+
+--
 -- Name: account_memberships update_owner; Type: POLICY; Schema: app_public; Owner: -
 --
 
@@ -2215,6 +3030,18 @@ CREATE POLICY update_owner ON app_public.accounts FOR UPDATE USING (app_hidden.h
 ALTER TABLE app_public.users ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: webhook_deliveries; Type: ROW SECURITY; Schema: app_public; Owner: -
+--
+
+ALTER TABLE app_public.webhook_deliveries ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: webhook_endpoints; Type: ROW SECURITY; Schema: app_public; Owner: -
+--
+
+ALTER TABLE app_public.webhook_endpoints ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: SCHEMA app_hidden; Type: ACL; Schema: -; Owner: -
 --
 
@@ -2231,6 +3058,13 @@ GRANT USAGE ON SCHEMA app_public TO sat_visitor;
 --
 
 GRANT USAGE ON SCHEMA public TO sat_visitor;
+
+--
+-- Name: FUNCTION charge_schedule_parse(provider text); Type: ACL; Schema: app_hidden; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_hidden.charge_schedule_parse(provider text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.charge_schedule_parse(provider text) TO sat_visitor;
 
 --
 -- Name: FUNCTION current_user_account_ids(); Type: ACL; Schema: app_hidden; Owner: -
@@ -2252,6 +3086,13 @@ GRANT ALL ON FUNCTION app_hidden.current_user_email() TO sat_visitor;
 
 REVOKE ALL ON FUNCTION app_hidden.current_user_id() FROM PUBLIC;
 GRANT ALL ON FUNCTION app_hidden.current_user_id() TO sat_visitor;
+
+--
+-- Name: FUNCTION current_user_owned_account_ids(); Type: ACL; Schema: app_hidden; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_hidden.current_user_owned_account_ids() FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.current_user_owned_account_ids() TO sat_visitor;
 
 --
 -- Name: FUNCTION current_user_personal_account_id(); Type: ACL; Schema: app_hidden; Owner: -
@@ -2289,6 +3130,13 @@ REVOKE ALL ON FUNCTION app_hidden.mcp_servers_problem(servers jsonb) FROM PUBLIC
 GRANT ALL ON FUNCTION app_hidden.mcp_servers_problem(servers jsonb) TO sat_visitor;
 
 --
+-- Name: FUNCTION new_webhook_secret(); Type: ACL; Schema: app_hidden; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_hidden.new_webhook_secret() FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.new_webhook_secret() TO sat_visitor;
+
+--
 -- Name: FUNCTION provision_current_user(); Type: ACL; Schema: app_hidden; Owner: -
 --
 
@@ -2303,10 +3151,29 @@ REVOKE ALL ON FUNCTION app_hidden.raise_error(code text, message text, hint text
 GRANT ALL ON FUNCTION app_hidden.raise_error(code text, message text, hint text) TO sat_visitor;
 
 --
+-- Name: FUNCTION record_schedule_parse_usage(provider text, model text, input_tokens integer, output_tokens integer); Type: ACL; Schema: app_hidden; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_hidden.record_schedule_parse_usage(provider text, model text, input_tokens integer, output_tokens integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.record_schedule_parse_usage(provider text, model text, input_tokens integer, output_tokens integer) TO sat_visitor;
+
+--
 -- Name: FUNCTION agent_review_reasons(reasons text[]); Type: ACL; Schema: app_private; Owner: -
 --
 
 REVOKE ALL ON FUNCTION app_private.agent_review_reasons(reasons text[]) FROM PUBLIC;
+
+--
+-- Name: FUNCTION alert_overdue_runs(now_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.alert_overdue_runs(now_at timestamp with time zone) FROM PUBLIC;
+
+--
+-- Name: FUNCTION answer_fingerprint(answer text); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.answer_fingerprint(answer text) FROM PUBLIC;
 
 --
 -- Name: FUNCTION append_run_message(execution_id uuid, role text, content text, metadata jsonb, lease_epoch bigint); Type: ACL; Schema: app_private; Owner: -
@@ -2355,6 +3222,30 @@ GRANT UPDATE(generated_prompt) ON TABLE app_public.scheduled_tasks TO sat_visito
 --
 
 GRANT UPDATE(overlap_policy) ON TABLE app_public.scheduled_tasks TO sat_visitor;
+
+--
+-- Name: COLUMN scheduled_tasks.notify_on; Type: ACL; Schema: app_public; Owner: -
+--
+
+GRANT UPDATE(notify_on) ON TABLE app_public.scheduled_tasks TO sat_visitor;
+
+--
+-- Name: COLUMN scheduled_tasks.notify_overdue; Type: ACL; Schema: app_public; Owner: -
+--
+
+GRANT UPDATE(notify_overdue) ON TABLE app_public.scheduled_tasks TO sat_visitor;
+
+--
+-- Name: COLUMN scheduled_tasks.failure_threshold; Type: ACL; Schema: app_public; Owner: -
+--
+
+GRANT UPDATE(failure_threshold) ON TABLE app_public.scheduled_tasks TO sat_visitor;
+
+--
+-- Name: COLUMN scheduled_tasks.run_memory; Type: ACL; Schema: app_public; Owner: -
+--
+
+GRANT UPDATE(run_memory) ON TABLE app_public.scheduled_tasks TO sat_visitor;
 
 --
 -- Name: FUNCTION assert_task_runnable(task app_public.scheduled_tasks); Type: ACL; Schema: app_private; Owner: -
@@ -2429,10 +3320,28 @@ REVOKE ALL ON FUNCTION app_private.claim_runs(worker_id text, max_runs integer, 
 REVOKE ALL ON FUNCTION app_private.cleanup_executions(now_at timestamp with time zone) FROM PUBLIC;
 
 --
+-- Name: FUNCTION cleanup_notifications(now_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.cleanup_notifications(now_at timestamp with time zone) FROM PUBLIC;
+
+--
+-- Name: FUNCTION complete_notification_diff(event_id uuid, diff text); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.complete_notification_diff(event_id uuid, diff text) FROM PUBLIC;
+
+--
 -- Name: FUNCTION complete_prompt_generation(task_id uuid, generation integer, prompt text, source text, info jsonb, review_reasons text[]); Type: ACL; Schema: app_private; Owner: -
 --
 
 REVOKE ALL ON FUNCTION app_private.complete_prompt_generation(task_id uuid, generation integer, prompt text, source text, info jsonb, review_reasons text[]) FROM PUBLIC;
+
+--
+-- Name: FUNCTION configure_notifications(failure_threshold integer, overdue_seconds integer, max_per_hour integer, email_enabled boolean); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.configure_notifications(failure_threshold integer, overdue_seconds integer, max_per_hour integer, email_enabled boolean) FROM PUBLIC;
 
 --
 -- Name: FUNCTION configure_provider(provider text, max_concurrent integer, requests_per_minute integer, tokens_per_minute integer); Type: ACL; Schema: app_private; Owner: -
@@ -2457,6 +3366,18 @@ REVOKE ALL ON FUNCTION app_private.create_execution(task app_public.scheduled_ta
 --
 
 REVOKE ALL ON FUNCTION app_private.dispatch_occurrences(decisions app_private.dispatch_decision[], now_at timestamp with time zone) FROM PUBLIC;
+
+--
+-- Name: FUNCTION emit_notification(account_id uuid, task_id uuid, execution_id uuid, kind text, title text, summary text, details jsonb, bypass_limit boolean, needs_diff boolean); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.emit_notification(account_id uuid, task_id uuid, execution_id uuid, kind text, title text, summary text, details jsonb, bypass_limit boolean, needs_diff boolean) FROM PUBLIC;
+
+--
+-- Name: FUNCTION enqueue_notification_deliveries(event_id uuid); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.enqueue_notification_deliveries(event_id uuid) FROM PUBLIC;
 
 --
 -- Name: FUNCTION enqueue_prompt_generation(task app_public.scheduled_tasks); Type: ACL; Schema: app_private; Owner: -
@@ -2519,6 +3440,24 @@ REVOKE ALL ON FUNCTION app_private.load_task_for_update(task_id uuid) FROM PUBLI
 REVOKE ALL ON FUNCTION app_private.model_call_refusal(account_id uuid, model text, max_tokens integer, include_allowance boolean, OUT code text, OUT message text) FROM PUBLIC;
 
 --
+-- Name: FUNCTION notification_diff_input(event_id uuid); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.notification_diff_input(event_id uuid) FROM PUBLIC;
+
+--
+-- Name: FUNCTION notification_email(notification_id uuid); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.notification_email(notification_id uuid) FROM PUBLIC;
+
+--
+-- Name: FUNCTION notification_excerpt(body text, max_chars integer); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.notification_excerpt(body text, max_chars integer) FROM PUBLIC;
+
+--
 -- Name: FUNCTION owner_plan_limits(owner_user_id uuid); Type: ACL; Schema: app_private; Owner: -
 --
 
@@ -2549,6 +3488,18 @@ REVOKE ALL ON FUNCTION app_private.prompt_hash(prompt text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION app_private.provider_budget(provider text, OUT available integer, OUT reason text, OUT retry_at timestamp with time zone) FROM PUBLIC;
 
 --
+-- Name: FUNCTION publish_digest(account_id uuid, window_start timestamp with time zone); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.publish_digest(account_id uuid, window_start timestamp with time zone) FROM PUBLIC;
+
+--
+-- Name: FUNCTION publish_due_digests(now_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.publish_due_digests(now_at timestamp with time zone) FROM PUBLIC;
+
+--
 -- Name: FUNCTION reconcile_run_worker(worker_id text, capacity integer, provider text, lease_seconds integer, owned jsonb); Type: ACL; Schema: app_private; Owner: -
 --
 
@@ -2561,10 +3512,22 @@ REVOKE ALL ON FUNCTION app_private.reconcile_run_worker(worker_id text, capacity
 REVOKE ALL ON FUNCTION app_private.record_model_usage(account_id uuid, kind text, provider text, model text, input_tokens integer, output_tokens integer, task_id uuid, execution_id uuid) FROM PUBLIC;
 
 --
+-- Name: FUNCTION record_notification_email(notification_id uuid); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.record_notification_email(notification_id uuid) FROM PUBLIC;
+
+--
 -- Name: FUNCTION record_run_usage(execution_id uuid, model text, input_tokens integer, output_tokens integer); Type: ACL; Schema: app_private; Owner: -
 --
 
 REVOKE ALL ON FUNCTION app_private.record_run_usage(execution_id uuid, model text, input_tokens integer, output_tokens integer) FROM PUBLIC;
+
+--
+-- Name: FUNCTION record_webhook_attempt(delivery_id uuid, ok boolean, status_code integer, error text, retryable boolean, max_attempts integer, retry_base_ms integer, disable_after integer); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.record_webhook_attempt(delivery_id uuid, ok boolean, status_code integer, error text, retryable boolean, max_attempts integer, retry_base_ms integer, disable_after integer) FROM PUBLIC;
 
 --
 -- Name: FUNCTION record_webhook_event(agent_run_id uuid, event_id text, event_type text); Type: ACL; Schema: app_private; Owner: -
@@ -2603,6 +3566,12 @@ REVOKE ALL ON FUNCTION app_private.release_runs(worker_id text, execution_ids uu
 REVOKE ALL ON FUNCTION app_private.retry_execution_later(execution_id uuid, error text, run_after timestamp with time zone, count_attempt boolean, lease_epoch bigint) FROM PUBLIC;
 
 --
+-- Name: FUNCTION run_memory_for_execution(execution_id uuid, max_chars integer); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.run_memory_for_execution(execution_id uuid, max_chars integer) FROM PUBLIC;
+
+--
 -- Name: FUNCTION screen_fold_words(prompt text); Type: ACL; Schema: app_private; Owner: -
 --
 
@@ -2613,6 +3582,12 @@ REVOKE ALL ON FUNCTION app_private.screen_fold_words(prompt text) FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app_private.screen_prompt(prompt text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION seed_notification_settings(failure_threshold integer, overdue_seconds integer, max_per_hour integer, email_enabled boolean); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.seed_notification_settings(failure_threshold integer, overdue_seconds integer, max_per_hour integer, email_enabled boolean) FROM PUBLIC;
 
 --
 -- Name: FUNCTION seed_provider_limits(provider text, max_concurrent integer, requests_per_minute integer, tokens_per_minute integer); Type: ACL; Schema: app_private; Owner: -
@@ -2651,10 +3626,22 @@ REVOKE ALL ON FUNCTION app_private.start_claimed_runs(execution_ids uuid[], exec
 REVOKE ALL ON FUNCTION app_private.start_execution(execution_id uuid, executor text, model text) FROM PUBLIC;
 
 --
+-- Name: FUNCTION suggest_schedule(task_id uuid, generation integer, suggestion jsonb); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.suggest_schedule(task_id uuid, generation integer, suggestion jsonb) FROM PUBLIC;
+
+--
 -- Name: FUNCTION tg__audit(); Type: ACL; Schema: app_private; Owner: -
 --
 
 REVOKE ALL ON FUNCTION app_private.tg__audit() FROM PUBLIC;
+
+--
+-- Name: FUNCTION tg__check_notification_policy(); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.tg__check_notification_policy() FROM PUBLIC;
 
 --
 -- Name: FUNCTION tg__notify_task(); Type: ACL; Schema: app_private; Owner: -
@@ -2780,6 +3767,18 @@ REVOKE ALL ON FUNCTION app_private.tg_scheduled_tasks__dispatch_soon() FROM PUBL
 REVOKE ALL ON FUNCTION app_private.tg_scheduled_tasks__flag_cancels_pending() FROM PUBLIC;
 
 --
+-- Name: FUNCTION tg_scheduled_tasks__forget_notifications(); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.tg_scheduled_tasks__forget_notifications() FROM PUBLIC;
+
+--
+-- Name: FUNCTION tg_scheduled_tasks__reset_run_streak(); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.tg_scheduled_tasks__reset_run_streak() FROM PUBLIC;
+
+--
 -- Name: FUNCTION tg_scheduled_tasks__review_gate(); Type: ACL; Schema: app_private; Owner: -
 --
 
@@ -2798,16 +3797,34 @@ REVOKE ALL ON FUNCTION app_private.tg_scheduled_tasks__schedule_changed() FROM P
 REVOKE ALL ON FUNCTION app_private.tg_scheduled_tasks__user_prompt_edit() FROM PUBLIC;
 
 --
+-- Name: FUNCTION tg_task_executions__fingerprint(); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.tg_task_executions__fingerprint() FROM PUBLIC;
+
+--
 -- Name: FUNCTION tg_task_executions__notify_inserted(); Type: ACL; Schema: app_private; Owner: -
 --
 
 REVOKE ALL ON FUNCTION app_private.tg_task_executions__notify_inserted() FROM PUBLIC;
 
 --
+-- Name: FUNCTION tg_task_executions__notify_run_end(); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.tg_task_executions__notify_run_end() FROM PUBLIC;
+
+--
 -- Name: FUNCTION tg_task_executions__notify_run_stopped(); Type: ACL; Schema: app_private; Owner: -
 --
 
 REVOKE ALL ON FUNCTION app_private.tg_task_executions__notify_run_stopped() FROM PUBLIC;
+
+--
+-- Name: FUNCTION tg_webhook_endpoints__check(); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.tg_webhook_endpoints__check() FROM PUBLIC;
 
 --
 -- Name: FUNCTION usage_period(at timestamp with time zone); Type: ACL; Schema: app_private; Owner: -
@@ -2820,6 +3837,18 @@ REVOKE ALL ON FUNCTION app_private.usage_period(at timestamp with time zone) FRO
 --
 
 REVOKE ALL ON FUNCTION app_private.waits_for_overlap(e app_public.task_executions) FROM PUBLIC;
+
+--
+-- Name: FUNCTION webhook_delivery_to_attempt(delivery_id uuid); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.webhook_delivery_to_attempt(delivery_id uuid) FROM PUBLIC;
+
+--
+-- Name: FUNCTION webhook_event_types(); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.webhook_event_types() FROM PUBLIC;
 
 --
 -- Name: TABLE account_memberships; Type: ACL; Schema: app_public; Owner: -
@@ -2851,6 +3880,18 @@ GRANT SELECT,DELETE ON TABLE app_public.accounts TO sat_visitor;
 --
 
 GRANT UPDATE(name) ON TABLE app_public.accounts TO sat_visitor;
+
+--
+-- Name: COLUMN accounts.notify_on; Type: ACL; Schema: app_public; Owner: -
+--
+
+GRANT UPDATE(notify_on) ON TABLE app_public.accounts TO sat_visitor;
+
+--
+-- Name: COLUMN accounts.notify_overdue; Type: ACL; Schema: app_public; Owner: -
+--
+
+GRANT UPDATE(notify_overdue) ON TABLE app_public.accounts TO sat_visitor;
 
 --
 -- Name: FUNCTION accounts_allowed_models(a app_public.accounts); Type: ACL; Schema: app_public; Owner: -
@@ -3050,6 +4091,26 @@ REVOKE ALL ON FUNCTION app_public.invite_to_account(account_id uuid, email text,
 GRANT ALL ON FUNCTION app_public.invite_to_account(account_id uuid, email text, user_id uuid, account_role text) TO sat_visitor;
 
 --
+-- Name: FUNCTION mark_all_notifications_read(); Type: ACL; Schema: app_public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_public.mark_all_notifications_read() FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.mark_all_notifications_read() TO sat_visitor;
+
+--
+-- Name: TABLE notifications; Type: ACL; Schema: app_public; Owner: -
+--
+
+GRANT SELECT ON TABLE app_public.notifications TO sat_visitor;
+
+--
+-- Name: FUNCTION mark_notification_read(notification_id uuid); Type: ACL; Schema: app_public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_public.mark_notification_read(notification_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.mark_notification_read(notification_id uuid) TO sat_visitor;
+
+--
 -- Name: FUNCTION pause_task(task_id uuid); Type: ACL; Schema: app_public; Owner: -
 --
 
@@ -3071,11 +4132,74 @@ REVOKE ALL ON FUNCTION app_public.resume_task(task_id uuid, planned_next timesta
 GRANT ALL ON FUNCTION app_public.resume_task(task_id uuid, planned_next timestamp with time zone, planned_version integer) TO sat_visitor;
 
 --
+-- Name: TABLE webhook_endpoints; Type: ACL; Schema: app_public; Owner: -
+--
+
+GRANT SELECT,DELETE ON TABLE app_public.webhook_endpoints TO sat_visitor;
+
+--
+-- Name: COLUMN webhook_endpoints.account_id; Type: ACL; Schema: app_public; Owner: -
+--
+
+GRANT INSERT(account_id) ON TABLE app_public.webhook_endpoints TO sat_visitor;
+
+--
+-- Name: COLUMN webhook_endpoints.url; Type: ACL; Schema: app_public; Owner: -
+--
+
+GRANT INSERT(url),UPDATE(url) ON TABLE app_public.webhook_endpoints TO sat_visitor;
+
+--
+-- Name: COLUMN webhook_endpoints.description; Type: ACL; Schema: app_public; Owner: -
+--
+
+GRANT INSERT(description),UPDATE(description) ON TABLE app_public.webhook_endpoints TO sat_visitor;
+
+--
+-- Name: COLUMN webhook_endpoints.event_types; Type: ACL; Schema: app_public; Owner: -
+--
+
+GRANT INSERT(event_types),UPDATE(event_types) ON TABLE app_public.webhook_endpoints TO sat_visitor;
+
+--
+-- Name: COLUMN webhook_endpoints.format; Type: ACL; Schema: app_public; Owner: -
+--
+
+GRANT INSERT(format),UPDATE(format) ON TABLE app_public.webhook_endpoints TO sat_visitor;
+
+--
+-- Name: COLUMN webhook_endpoints.enabled; Type: ACL; Schema: app_public; Owner: -
+--
+
+GRANT INSERT(enabled),UPDATE(enabled) ON TABLE app_public.webhook_endpoints TO sat_visitor;
+
+--
+-- Name: FUNCTION rotate_webhook_secret(endpoint_id uuid); Type: ACL; Schema: app_public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_public.rotate_webhook_secret(endpoint_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.rotate_webhook_secret(endpoint_id uuid) TO sat_visitor;
+
+--
 -- Name: FUNCTION schedule_task(task_id uuid, schedule_type text, scheduled_at timestamp with time zone, cron_expression text, timezone text, max_executions integer, planned_next timestamp with time zone); Type: ACL; Schema: app_public; Owner: -
 --
 
 REVOKE ALL ON FUNCTION app_public.schedule_task(task_id uuid, schedule_type text, scheduled_at timestamp with time zone, cron_expression text, timezone text, max_executions integer, planned_next timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_public.schedule_task(task_id uuid, schedule_type text, scheduled_at timestamp with time zone, cron_expression text, timezone text, max_executions integer, planned_next timestamp with time zone) TO sat_visitor;
+
+--
+-- Name: FUNCTION scheduled_tasks_consecutive_failures(t app_public.scheduled_tasks); Type: ACL; Schema: app_public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_public.scheduled_tasks_consecutive_failures(t app_public.scheduled_tasks) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.scheduled_tasks_consecutive_failures(t app_public.scheduled_tasks) TO sat_visitor;
+
+--
+-- Name: FUNCTION scheduled_tasks_effective_notify_on(t app_public.scheduled_tasks); Type: ACL; Schema: app_public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_public.scheduled_tasks_effective_notify_on(t app_public.scheduled_tasks) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.scheduled_tasks_effective_notify_on(t app_public.scheduled_tasks) TO sat_visitor;
 
 --
 -- Name: FUNCTION scheduled_tasks_original_message_count(t app_public.scheduled_tasks); Type: ACL; Schema: app_public; Owner: -
@@ -3090,6 +4214,20 @@ GRANT ALL ON FUNCTION app_public.scheduled_tasks_original_message_count(t app_pu
 
 REVOKE ALL ON FUNCTION app_public.scheduled_tasks_prompt_regenerating(t app_public.scheduled_tasks) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_public.scheduled_tasks_prompt_regenerating(t app_public.scheduled_tasks) TO sat_visitor;
+
+--
+-- Name: FUNCTION set_email_notifications(enabled boolean); Type: ACL; Schema: app_public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_public.set_email_notifications(enabled boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.set_email_notifications(enabled boolean) TO sat_visitor;
+
+--
+-- Name: FUNCTION unread_notification_count(); Type: ACL; Schema: app_public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_public.unread_notification_count() FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.unread_notification_count() TO sat_visitor;
 
 --
 -- Name: TABLE agent_runs; Type: ACL; Schema: app_public; Owner: -
@@ -3162,6 +4300,12 @@ GRANT INSERT(title),UPDATE(title) ON TABLE app_public.threads TO sat_visitor;
 --
 
 GRANT INSERT(metadata),UPDATE(metadata) ON TABLE app_public.threads TO sat_visitor;
+
+--
+-- Name: TABLE webhook_deliveries; Type: ACL; Schema: app_public; Owner: -
+--
+
+GRANT SELECT ON TABLE app_public.webhook_deliveries TO sat_visitor;
 
 --
 -- Name: DEFAULT PRIVILEGES FOR SEQUENCES; Type: DEFAULT ACL; Schema: app_hidden; Owner: -

@@ -45,8 +45,15 @@ async function functionFiles(url: string, roles: Record<string, string>): Promis
       const key = `${r.schema}/${r.name}.sql`;
       let def = r.def.trimEnd() + ";\n";
       for (const [from, to] of Object.entries(roles)) def = def.replace(new RegExp(`\\b${from}\\b`, "g"), to);
-      const comment = r.comment ? r.comment.split("\n").map((l) => `-- ${l}`.trimEnd()).join("\n") + "\n" : "";
-      const head = files.get(key) ?? `-- ${r.schema}.${r.name}: the definition in force after every committed migration (\`npm run db:dump\`; do not edit).\n`;
+      const comment = r.comment
+        ? r.comment
+            .split("\n")
+            .map((l) => `-- ${l}`.trimEnd())
+            .join("\n") + "\n"
+        : "";
+      const head =
+        files.get(key) ??
+        `-- ${r.schema}.${r.name}: the definition in force after every committed migration (\`npm run db:dump\`; do not edit).\n`;
       files.set(key, `${head}\n${comment}${def}`);
     }
     return files;
@@ -59,7 +66,8 @@ function committedFunctionFiles(): Map<string, string> {
   const files = new Map<string, string>();
   if (!fs.existsSync(FUNCTIONS_DIR)) return files;
   for (const schema of fs.readdirSync(FUNCTIONS_DIR)) {
-    for (const f of fs.readdirSync(path.join(FUNCTIONS_DIR, schema))) files.set(`${schema}/${f}`, fs.readFileSync(path.join(FUNCTIONS_DIR, schema, f), "utf8"));
+    for (const f of fs.readdirSync(path.join(FUNCTIONS_DIR, schema)))
+      files.set(`${schema}/${f}`, fs.readFileSync(path.join(FUNCTIONS_DIR, schema, f), "utf8"));
   }
   return files;
 }
@@ -144,7 +152,11 @@ async function main(): Promise<void> {
     const dump = execFileSync(
       pgDump,
       ["--schema-only", "--no-owner", "--no-sync", "--exclude-schema=graphile_migrate", "--exclude-schema=graphile_worker", u.toString()],
-      { encoding: "utf8", maxBuffer: 64 * 1024 * 1024, env: { ...process.env, PGPASSWORD: u.password ? decodeURIComponent(u.password) : "" } },
+      {
+        encoding: "utf8",
+        maxBuffer: 64 * 1024 * 1024,
+        env: { ...process.env, PGPASSWORD: u.password ? decodeURIComponent(u.password) : "" },
+      },
     );
     const text = normalise(dump, serverMajor, {
       sat_test_owner: "sat_owner",
@@ -156,9 +168,13 @@ async function main(): Promise<void> {
     const committed = fs.existsSync(FILE) ? fs.readFileSync(FILE, "utf8") : "";
     if (check) {
       const committedFunctions = committedFunctionFiles();
-      const stale = [...new Set([...functions.keys(), ...committedFunctions.keys()])].filter((k) => functions.get(k) !== committedFunctions.get(k));
+      const stale = [...new Set([...functions.keys(), ...committedFunctions.keys()])].filter(
+        (k) => functions.get(k) !== committedFunctions.get(k),
+      );
       if (stale.length > 0) {
-        console.error(`data/functions differs from a fresh migration: ${stale.slice(0, 10).join(", ")}${stale.length > 10 ? ", …" : ""}; run \`npm run db:dump\` and commit it`);
+        console.error(
+          `data/functions differs from a fresh migration: ${stale.slice(0, 10).join(", ")}${stale.length > 10 ? ", …" : ""}; run \`npm run db:dump\` and commit it`,
+        );
         process.exitCode = 1;
       } else {
         console.log(`data/functions matches a fresh migration (${functions.size} functions)`);
@@ -168,7 +184,10 @@ async function main(): Promise<void> {
         return;
       }
       const committedMajor = /dumped from PostgreSQL (\d+)/.exec(committed)?.[1];
-      const hint = committedMajor && Number(committedMajor) !== serverMajor ? ` (it was dumped from PostgreSQL ${committedMajor}, this server is ${serverMajor})` : "";
+      const hint =
+        committedMajor && Number(committedMajor) !== serverMajor
+          ? ` (it was dumped from PostgreSQL ${committedMajor}, this server is ${serverMajor})`
+          : "";
       const a = committed.split("\n");
       const b = text.split("\n");
       let i = 0;

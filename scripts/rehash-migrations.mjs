@@ -18,7 +18,10 @@ const dir = path.join(path.dirname(new URL(import.meta.url).pathname), "..", "mi
 const check = process.argv.includes("--check");
 let previous = null;
 let changed = 0;
-for (const file of fs.readdirSync(dir).filter((f) => /^\d{6}.*\.sql$/.test(f)).sort()) {
+for (const file of fs
+  .readdirSync(dir)
+  .filter((f) => /^\d{6}.*\.sql$/.test(f))
+  .sort()) {
   const full = path.join(dir, file);
   const text = fs.readFileSync(full, "utf8");
   const { headers, body } = parseMigrationText(full, text);
@@ -26,7 +29,12 @@ for (const file of fs.readdirSync(dir).filter((f) => /^\d{6}.*\.sql$/.test(f)).s
   const next = { Previous: previous ?? "-", Hash: hash, ...headers };
   next.Previous = previous ?? "-";
   next.Hash = hash;
-  const out = Object.entries(next).map(([k, v]) => `--! ${k}: ${v}`).join("\n") + "\n\n" + body;
+  const out =
+    Object.entries(next)
+      .map(([k, v]) => `--! ${k}: ${v}`)
+      .join("\n") +
+    "\n\n" +
+    body;
   if (out !== text) {
     changed++;
     if (check) console.error(`${file}: headers out of date`);

@@ -4,12 +4,15 @@
  */
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseMcpRegistry, type McpRegistry } from "./agent/mcpRegistry.js";
+import { parseMcpRegistry, type McpRegistry } from "./mcpRegistry.js";
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
 export class ConfigError extends Error {
-  constructor(public readonly variable: string, message: string) {
+  constructor(
+    public readonly variable: string,
+    message: string,
+  ) {
     super(`${variable}: ${message}`);
     this.name = "ConfigError";
   }
@@ -251,9 +254,13 @@ function notificationsConfig(env: Env): NotificationsConfig {
   if (from !== undefined && !/^(?:[^<>]*<)?[^@\s<>]+@[^@\s<>]+>?$/.test(from)) {
     throw new ConfigError("EMAIL_FROM", `must be an email address (optionally "Name <address>"), got "${from}"`);
   }
-  const hosts = (str(env, "WEBHOOK_ALLOWED_HOSTS") ?? "").split(",").map((h) => h.trim().toLowerCase()).filter(Boolean);
+  const hosts = (str(env, "WEBHOOK_ALLOWED_HOSTS") ?? "")
+    .split(",")
+    .map((h) => h.trim().toLowerCase())
+    .filter(Boolean);
   for (const h of hosts) {
-    if (!/^[a-z0-9.:_-]+$/.test(h) || h.length > 253) throw new ConfigError("WEBHOOK_ALLOWED_HOSTS", `must be a comma-separated list of host names or IP addresses, got "${h}"`);
+    if (!/^[a-z0-9.:_-]+$/.test(h) || h.length > 253)
+      throw new ConfigError("WEBHOOK_ALLOWED_HOSTS", `must be a comma-separated list of host names or IP addresses, got "${h}"`);
   }
   return {
     failureThreshold: int(env, "NOTIFY_FAILURE_THRESHOLD", 3, 0, 1000),
@@ -351,7 +358,8 @@ function limitsConfig(env: Env, production: boolean): Config["limits"] {
 function persistedConfig(env: Env): Config["persisted"] {
   const dir = str(env, "GRAPHQL_PERSISTED_OPERATIONS");
   const only = bool(env, "GRAPHQL_PERSISTED_ONLY", false);
-  if (only && !dir) throw new ConfigError("GRAPHQL_PERSISTED_ONLY", "needs GRAPHQL_PERSISTED_OPERATIONS (the directory of allowed operations)");
+  if (only && !dir)
+    throw new ConfigError("GRAPHQL_PERSISTED_ONLY", "needs GRAPHQL_PERSISTED_OPERATIONS (the directory of allowed operations)");
   return { directory: dir ? path.resolve(PROJECT_ROOT, dir) : undefined, only };
 }
 
@@ -363,7 +371,10 @@ function agentConfig(env: Env): Config["agent"] {
   }
   const publicUrl = url(env, "PUBLIC_URL", ["http:", "https:"]);
   if (webhookUrl && !publicUrl) {
-    throw new ConfigError("PUBLIC_URL", "must be set when AGENT_WEBHOOK_URL is set (the runtime calls back to PUBLIC_URL/hooks/agent-runs/:id)");
+    throw new ConfigError(
+      "PUBLIC_URL",
+      "must be set when AGENT_WEBHOOK_URL is set (the runtime calls back to PUBLIC_URL/hooks/agent-runs/:id)",
+    );
   }
   return {
     model: str(env, "AGENT_MODEL", str(env, "LLM_MODEL", "gpt-4o"))!,
@@ -375,7 +386,10 @@ function agentConfig(env: Env): Config["agent"] {
     webhookSecret,
     publicUrl,
     // Validated even without OPENAI_API_KEY (only the OpenAI executor uses it), so a bad value never waits for the first run.
-    mcp: parseMcpRegistry({ MCP_SERVERS: str(env, "MCP_SERVERS"), MCP_ALLOWED_HOSTS: str(env, "MCP_ALLOWED_HOSTS") }, (variable, why) => new ConfigError(variable, why)),
+    mcp: parseMcpRegistry(
+      { MCP_SERVERS: str(env, "MCP_SERVERS"), MCP_ALLOWED_HOSTS: str(env, "MCP_ALLOWED_HOSTS") },
+      (variable, why) => new ConfigError(variable, why),
+    ),
   };
 }
 

@@ -6,13 +6,12 @@
  * Call shape: `log.info(msg, fields)`. Correlation ids:
  * - `log.child({ execution_id, task_id, account_id })` returns a logger whose every line carries those fields;
  * - `withLogContext(fields, fn)` puts fields on every line logged while `fn` runs, across awaits (AsyncLocalStorage):
- *   each HTTP request runs in one carrying its `request_id` (src/requestContext.ts), each agent run in one
+ *   each HTTP request runs in one carrying its `request_id` (src/http/requestContext.ts), each agent run in one
  *   carrying its execution, task and account ids (src/run/pool.ts), so code deep down (SDK retries, MCP) is
  *   correlated without passing a logger around.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import pino from "pino";
-import { isDatabaseUnavailable } from "./db/unavailable.js";
 
 type Level = "debug" | "info" | "warn" | "error";
 type Fields = Record<string, unknown>;
@@ -155,13 +154,4 @@ export function errorFields(err: unknown): Record<string, unknown> {
     return { error: redactString(err.message), ...(typeof code === "string" ? { code } : {}) };
   }
   return { error: redactString(String(err)) };
-}
-
-/**
- * For pg pools' "error" events (an idle connection broke). A connection closed by the server
- * itself (57P01, e.g. during a shutdown or pg_terminate_backend) or lost with the database (reset, refused) is expected
- * during an outage: a warning, not an error; the pool reconnects on the next query.
- */
-export function logPoolError(err: unknown): void {
-  (isDatabaseUnavailable(err) ? log.warn : log.error)("idle database client error", errorFields(err));
 }

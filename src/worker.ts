@@ -10,7 +10,7 @@ import { run, type TaskList, type WorkerEvents } from "graphile-worker";
 import { PROJECT_ROOT, runProviderKey, type Config } from "./config.js";
 import { log } from "./logger.js";
 import { isDatabaseUnavailable } from "./db/unavailable.js";
-import { deliveryTaskList, taskList, runSettings } from "../tasks/index.js";
+import { runSettings } from "./run/settings.js";
 import { RunPool } from "./run/pool.js";
 import { makeRunExecutor } from "./run/execute.js";
 import { modelCallCheck } from "./agent/openaiExecutor.js";
@@ -70,21 +70,23 @@ const ReplaceWorkersAfterOutagePlugin: GraphileConfig.Plugin = {
   worker: {
     middleware: {
       poolWorkerPrematureExit(_next, event) {
-        void event.worker.promise.then(
-          () => null,
-          (err: unknown) => err,
-        ).then((err) => {
-          if (event.workerPool._shuttingDown) return;
-          if (isDatabaseUnavailable(err)) {
-            log.warn("a graphile-worker job loop stopped on a database outage; replacing it", { error: String(err) });
-            setTimeout(() => {
-              if (!event.workerPool._shuttingDown) event.replaceWithNewWorker();
-            }, 1000).unref();
-          } else {
-            log.error("a graphile-worker job loop exited unexpectedly; stopping the worker", { error: String(err) });
-            void event.workerPool.gracefulShutdown("one of the job loops exited unexpectedly");
-          }
-        });
+        void event.worker.promise
+          .then(
+            () => null,
+            (err: unknown) => err,
+          )
+          .then((err) => {
+            if (event.workerPool._shuttingDown) return;
+            if (isDatabaseUnavailable(err)) {
+              log.warn("a graphile-worker job loop stopped on a database outage; replacing it", { error: String(err) });
+              setTimeout(() => {
+                if (!event.workerPool._shuttingDown) event.replaceWithNewWorker();
+              }, 1000).unref();
+            } else {
+              log.error("a graphile-worker job loop exited unexpectedly; stopping the worker", { error: String(err) });
+              void event.workerPool.gracefulShutdown("one of the job loops exited unexpectedly");
+            }
+          });
       },
     },
   },
@@ -93,8 +95,10 @@ const ReplaceWorkersAfterOutagePlugin: GraphileConfig.Plugin = {
 export async function startWorker(opts: {
   ownerUrl: string;
   config: Config;
-  tasks?: TaskList;
-  deliveryTasks?: TaskList;
+  /** The graphile-worker tasks (tasks/index.ts `taskList`): the entry point composes them, the worker only runs them. */
+  tasks: TaskList;
+  /** Notification deliveries (tasks/index.ts `deliveryTaskList`), run in a pool of their own. */
+  deliveryTasks: TaskList;
   /** graphile-worker stopped without stop() being called: the process should exit for its supervisor. */
   onUnexpectedStop?: (reason: string) => void;
 }): Promise<Worker> {
@@ -104,12 +108,22 @@ export async function startWorker(opts: {
   const p = config.run.provider;
   if (p.maxConcurrent !== null || p.requestsPerMinute !== null || p.tokensPerMinute !== null) {
     // the database is the one home of the fleet's shared provider limits: MODEL_* only seeds them
-    const { rows } = await db.query<{ max_concurrent: number | null; requests_per_minute: number | null; tokens_per_minute: number | null }>(
-      "select max_concurrent, requests_per_minute, tokens_per_minute from app_private.seed_provider_limits($1, $2, $3, $4)",
-      [provider, p.maxConcurrent, p.requestsPerMinute, p.tokensPerMinute],
-    );
+    const { rows } = await db.query<{
+      max_concurrent: number | null;
+      requests_per_minute: number | null;
+      tokens_per_minute: number | null;
+    }>("select max_concurrent, requests_per_minute, tokens_per_minute from app_private.seed_provider_limits($1, $2, $3, $4)", [
+      provider,
+      p.maxConcurrent,
+      p.requestsPerMinute,
+      p.tokensPerMinute,
+    ]);
     const inForce = rows[0]!;
-    if (inForce.max_concurrent !== p.maxConcurrent || inForce.requests_per_minute !== p.requestsPerMinute || inForce.tokens_per_minute !== p.tokensPerMinute) {
+    if (
+      inForce.max_concurrent !== p.maxConcurrent ||
+      inForce.requests_per_minute !== p.requestsPerMinute ||
+      inForce.tokens_per_minute !== p.tokensPerMinute
+    ) {
       log.warn("MODEL_* differ from the provider limits in force for the whole fleet; the database's apply", {
         provider,
         in_force: inForce,
@@ -156,7 +170,7 @@ export async function startWorker(opts: {
     connectionString: opts.ownerUrl,
     concurrency: config.worker.concurrency,
     pollInterval: config.worker.pollIntervalMs,
-    taskList: opts.tasks ?? taskList(config),
+    taskList: opts.tasks,
     crontabFile: path.join(PROJECT_ROOT, "crontab"),
     noHandleSignals: true,
     events,
@@ -170,7 +184,7 @@ export async function startWorker(opts: {
     concurrency: config.notifications.deliveryConcurrency,
     maxPoolSize: config.notifications.deliveryConcurrency + 2,
     pollInterval: config.worker.pollIntervalMs,
-    taskList: opts.deliveryTasks ?? deliveryTaskList(config),
+    taskList: opts.deliveryTasks,
     noHandleSignals: true,
     preset: { worker: { completeJobBatchDelay: 0, failJobBatchDelay: 0 }, plugins: [ReplaceWorkersAfterOutagePlugin] },
   });

@@ -1,10 +1,10 @@
 /**
  * dispatch_due_tasks: driven by the crontab every minute (id dispatch_due_tasks). Creates one
  * execution per due occurrence and enqueues its run at the occurrence's own time; see
- * src/scheduler.ts for the policies. Any number of workers may run it at once (SKIP LOCKED).
+ * src/schedule/dispatch.ts for the policies. Any number of workers may run it at once (SKIP LOCKED).
  */
 import type { Task } from "graphile-worker";
-import { dispatchDue } from "../src/scheduler.js";
+import { dispatchDue } from "../src/schedule/dispatch.js";
 import { log } from "../src/logger.js";
 
 export interface DispatchSettings {

@@ -78,10 +78,12 @@ const isPermanent = (err: unknown): err is Error =>
 export function makeGeneratePrompt(settings: PromptSettings): Task {
   return async (payload, helpers) => {
     const { task_id, generation } = assertGeneratePromptPayload(payload);
-    const { rows } = await helpers.query<{ original_messages: ThreadMessage[]; prompt_generation: number; account_id: string; timezone: string }>(
-      "select original_messages, prompt_generation, account_id, timezone from app_public.scheduled_tasks where task_id = $1",
-      [task_id],
-    );
+    const { rows } = await helpers.query<{
+      original_messages: ThreadMessage[];
+      prompt_generation: number;
+      account_id: string;
+      timezone: string;
+    }>("select original_messages, prompt_generation, account_id, timezone from app_public.scheduled_tasks where task_id = $1", [task_id]);
     const task = rows[0];
     if (!task || task.prompt_generation !== generation) return; // deleted, or superseded by a regeneration
 
@@ -91,13 +93,19 @@ export function makeGeneratePrompt(settings: PromptSettings): Task {
     const meter: ModelCallMeter | undefined = provider
       ? {
           async beforeCall() {
-            const { rows: r } = await helpers.query<{ refusal: string | null; available: number | null; reason: string | null; retry_at: Date | null }>(
+            const { rows: r } = await helpers.query<{
+              refusal: string | null;
+              available: number | null;
+              reason: string | null;
+              retry_at: Date | null;
+            }>(
               "select app_private.check_token_allowance($1) as refusal, b.available, b.reason, b.retry_at from app_private.provider_budget($2) b",
               [task.account_id, endpoint],
             );
             if (r[0]?.refusal) throw new SpendLimitError(r[0].refusal);
             // the provider's shared limits (all workers; agent runs too): wait rather than fail
-            if (r[0]?.available === 0) throw new ProviderBusyError(r[0].reason ?? "model provider busy", r[0].retry_at ?? new Date(Date.now() + 5000));
+            if (r[0]?.available === 0)
+              throw new ProviderBusyError(r[0].reason ?? "model provider busy", r[0].retry_at ?? new Date(Date.now() + 5000));
           },
           async afterCall({ model, usage }) {
             await helpers.query("select app_private.record_model_usage($1, 'prompt', $2, $3, $4, $5, $6, null)", [
@@ -143,7 +151,11 @@ export function makeGeneratePrompt(settings: PromptSettings): Task {
             JSON.stringify(info),
             result.injectionReasons,
           ]);
-          await client.query("select app_private.suggest_schedule($1, $2, $3)", [task_id, generation, suggestion ? JSON.stringify(suggestion) : null]);
+          await client.query("select app_private.suggest_schedule($1, $2, $3)", [
+            task_id,
+            generation,
+            suggestion ? JSON.stringify(suggestion) : null,
+          ]);
           await client.query("commit");
         } catch (err) {
           await client.query("rollback").catch(() => undefined);
@@ -151,7 +163,13 @@ export function makeGeneratePrompt(settings: PromptSettings): Task {
         }
       });
       promptGenerations.inc({ outcome: "ready", generator });
-      log.info("prompt generated", { task_id, generation, provider: result.provider, chunks: result.chunks, flagged: result.injectionReasons.length > 0 });
+      log.info("prompt generated", {
+        task_id,
+        generation,
+        provider: result.provider,
+        chunks: result.chunks,
+        flagged: result.injectionReasons.length > 0,
+      });
     } catch (caught) {
       let err = caught;
       if (err instanceof ProviderError && err.status === 429 && err.transient) {
@@ -163,7 +181,12 @@ export function makeGeneratePrompt(settings: PromptSettings): Task {
       if (err instanceof ProviderBusyError) {
         // not the task's fault: run again when the provider has room, without using up an attempt
         promptGenerations.inc({ outcome: "waiting", generator });
-        log.info("prompt generation waits for the model provider", { task_id, generation, reason: err.message, retry_at: err.retryAt.toISOString() });
+        log.info("prompt generation waits for the model provider", {
+          task_id,
+          generation,
+          reason: err.message,
+          retry_at: err.retryAt.toISOString(),
+        });
         await helpers.query(
           "update app_public.scheduled_tasks set prompt_error = $3 where task_id = $1 and prompt_generation = $2 and prompt_status = 'pending'",
           [task_id, generation, `waiting: ${err.message}`],

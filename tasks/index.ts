@@ -2,14 +2,10 @@
  * The worker's task list: one file per task in this folder, file name = task identifier.
  */
 import type { TaskList } from "graphile-worker";
-import { runProviderKey, type Config } from "../src/config.js";
-import { makeOfflineExecutor } from "../src/agent/offlineExecutor.js";
-import { makeOpenAIExecutor } from "../src/agent/openaiExecutor.js";
-import type { AgentExecutor } from "../src/agent/types.js";
+import type { Config } from "../src/config.js";
 import { makeOpenAIProvider } from "../src/llm/providers.js";
 import { expireExecution } from "./expire_execution.js";
 import { makeGeneratePrompt } from "./generate_prompt.js";
-import type { RunSettings } from "../src/run/execute.js";
 import { makeDispatchDueTasks } from "./dispatch_due_tasks.js";
 import { makePlanTask } from "./plan_task.js";
 import { cleanupExecutions } from "./cleanup_executions.js";
@@ -21,20 +17,6 @@ import { checkOverdueRuns } from "./check_overdue_runs.js";
 
 /** max_tokens for prompt generation (the plan's value). */
 export const PROMPT_MAX_TOKENS = 2000;
-
-/** The agent executor: OpenAI when a key is configured, else the labelled offline dry run. */
-export function makeExecutor(config: Config): AgentExecutor {
-  if (!config.llm.apiKey) return makeOfflineExecutor({ defaultModel: config.agent.model });
-  return makeOpenAIExecutor({
-    apiKey: config.llm.apiKey,
-    baseURL: config.llm.baseUrl,
-    defaultModel: config.agent.model,
-    requestTimeoutMs: config.agent.requestTimeoutMs,
-    maxSteps: config.agent.maxSteps,
-    maxTotalTokens: config.agent.maxTotalTokens,
-    mcp: config.agent.mcp,
-  });
-}
 
 export function taskList(config: Config): TaskList {
   const provider = config.llm.apiKey
@@ -71,22 +53,5 @@ export function deliveryTaskList(config: Config): TaskList {
   return {
     deliver_webhook: makeDeliverWebhook(config.notifications.webhooks),
     send_notification_email: makeSendNotificationEmail(config.notifications.email),
-  };
-}
-
-/** How agent runs are executed (the run pool's executor): OpenAI, the offline dry run, or the external webhook runtime. */
-export function runSettings(config: Config): RunSettings {
-  const { webhookUrl, webhookSecret, publicUrl } = config.agent;
-  return {
-    executor: webhookUrl ? null : makeExecutor(config),
-    webhook: webhookUrl && webhookSecret && publicUrl
-      ? { url: webhookUrl, secret: webhookSecret, publicUrl, timeoutMs: config.agent.requestTimeoutMs }
-      : null,
-    defaultModel: config.agent.model,
-    runTimeoutMs: config.agent.runTimeoutMs,
-    maxAttempts: config.run.maxAttempts,
-    retryBaseMs: config.run.retryBaseMs,
-    provider: runProviderKey(config),
-    mcp: config.agent.mcp,
   };
 }

@@ -1,12 +1,12 @@
 /**
  * plan_task: computes next_execution_at for a task whose schedule was set without one — from psql
  * (schedule_task without a planned time, a direct update of the schedule columns) or a psql
- * resume_task. Plans with src/planning.ts, like scheduleTask and resumeTask do in the API.
+ * resume_task. Plans with src/schedule/nextRun.ts, like scheduleTask and resumeTask do in the API.
  * An invalid schedule written in psql marks the task failed with metadata.schedule_error.
  */
 import type { Task } from "graphile-worker";
-import { ScheduleError } from "../src/calendar.js";
-import { planStored, STORED_SCHEDULE_COLUMNS, type StoredSchedule } from "../src/planning.js";
+import { ScheduleError } from "../src/schedule/calendar.js";
+import { planStored, STORED_SCHEDULE_COLUMNS, type StoredSchedule } from "../src/schedule/nextRun.js";
 
 export interface PlanSettings {
   minIntervalSeconds: number;
@@ -31,6 +31,11 @@ export function makePlanTask(settings: PlanSettings): Task {
       await helpers.query("select app_private.fail_schedule($1, $2, $3)", [taskId, task.schedule_version, err.message]);
       return;
     }
-    await helpers.query("select app_private.set_next_execution($1, $2, $3, $4)", [taskId, task.schedule_version, plan.next, plan.scheduledAt]);
+    await helpers.query("select app_private.set_next_execution($1, $2, $3, $4)", [
+      taskId,
+      task.schedule_version,
+      plan.next,
+      plan.scheduledAt,
+    ]);
   };
 }

@@ -5,7 +5,13 @@ const base = { NODE_ENV: "development" };
 
 test("defaults", () => {
   const c = loadConfig({});
-  expect(c).toMatchObject({ databaseUrl: undefined, port: 3000, graphiql: true, production: false, llm: { model: "gpt-4o", apiKey: undefined } });
+  expect(c).toMatchObject({
+    databaseUrl: undefined,
+    port: 3000,
+    graphiql: true,
+    production: false,
+    llm: { model: "gpt-4o", apiKey: undefined },
+  });
   expect(c.roles).toEqual({ owner: "sat_owner", authenticator: "sat_authenticator", visitor: "sat_visitor" });
   expect(c.schedule.minIntervalSeconds).toBe(300);
   expect(c.agent.runTimeoutMs).toBe(15 * 60_000);
@@ -32,7 +38,11 @@ test.each([
   [{ ...base, MCP_SERVERS: '["a"]' }, "MCP_SERVERS", /mapping server names/],
   [{ ...base, MCP_SERVERS: '{"fs": {"command": "x", "cwd": "/"}}' }, "MCP_SERVERS", /allowed keys are command, args, env/],
   [{ ...base, MCP_SERVERS: '{"web": {"url": "ftp://x"}}' }, "MCP_SERVERS", /"url" must be an http\(s\) URL/],
-  [{ ...base, OPENAI_API_KEY: "sk-test", MCP_ALLOWED_HOSTS: "ok.example.com, https://evil.example.com/x" }, "MCP_ALLOWED_HOSTS", /is not a host name/],
+  [
+    { ...base, OPENAI_API_KEY: "sk-test", MCP_ALLOWED_HOSTS: "ok.example.com, https://evil.example.com/x" },
+    "MCP_ALLOWED_HOSTS",
+    /is not a host name/,
+  ],
 ])("%o is refused, naming %s", (env, variable, message) => {
   let error: unknown;
   try {
@@ -55,7 +65,8 @@ test("ROOT_DATABASE_URL, LOG_LEVEL and MCP_* are parsed here, not where they are
     ...base,
     ROOT_DATABASE_URL: "postgres://postgres@127.0.0.1:5432/postgres",
     LOG_LEVEL: "debug",
-    MCP_SERVERS: ' {"fs": {"command": "npx", "args": ["-y", "server-fs"], "env": {"ROOT": "/srv"}}, "web": {"url": "https://tools.example.com/mcp"}} ',
+    MCP_SERVERS:
+      ' {"fs": {"command": "npx", "args": ["-y", "server-fs"], "env": {"ROOT": "/srv"}}, "web": {"url": "https://tools.example.com/mcp"}} ',
     MCP_ALLOWED_HOSTS: "Tools.Example.com, 10.0.0.5:8443,,tools.example.com",
   });
   expect(c.rootDatabaseUrl).toBe("postgres://postgres@127.0.0.1:5432/postgres");
@@ -74,11 +85,26 @@ test("notifications: defaults (failure threshold 3, overdue after 5 min, email o
     overdueAfterSeconds: 300,
     maxPerHour: 30,
     deliveryConcurrency: 10,
-    webhooks: { allowedHosts: [], timeoutMs: 10_000, maxResponseBytes: 65_536, maxAttempts: 8, retryBaseMs: 30_000, disableAfterFailures: 50 },
+    webhooks: {
+      allowedHosts: [],
+      timeoutMs: 10_000,
+      maxResponseBytes: 65_536,
+      maxAttempts: 8,
+      retryBaseMs: 30_000,
+      disableAfterFailures: 50,
+    },
     email: null,
   });
-  const on = loadConfig({ SMTP_URL: "smtp://mail.example.com:25", EMAIL_FROM: "Tasks <tasks@example.com>", WEBHOOK_ALLOWED_HOSTS: "127.0.0.1, Hooks.Internal" });
-  expect(on.notifications.email).toEqual({ smtpUrl: "smtp://mail.example.com:25", from: "Tasks <tasks@example.com>", publicUrl: undefined });
+  const on = loadConfig({
+    SMTP_URL: "smtp://mail.example.com:25",
+    EMAIL_FROM: "Tasks <tasks@example.com>",
+    WEBHOOK_ALLOWED_HOSTS: "127.0.0.1, Hooks.Internal",
+  });
+  expect(on.notifications.email).toEqual({
+    smtpUrl: "smtp://mail.example.com:25",
+    from: "Tasks <tasks@example.com>",
+    publicUrl: undefined,
+  });
   expect(on.notifications.webhooks.allowedHosts).toEqual(["127.0.0.1", "hooks.internal"]);
   for (const [env, variable] of [
     [{ SMTP_URL: "smtp://mail.example.com" }, "EMAIL_FROM"],

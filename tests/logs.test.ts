@@ -6,7 +6,7 @@ import { Writable } from "node:stream";
 import crypto from "node:crypto";
 import { errorFields, log, setLogDestination, setLogLevel } from "../src/logger.js";
 import { loadConfig } from "../src/config.js";
-import type { ApiServer } from "../src/server.js";
+import type { ApiServer } from "../src/http/server.js";
 import { makeOfflineExecutor } from "../src/agent/offlineExecutor.js";
 import { startTestServer } from "./helpers/api.js";
 import { closePools, createUser, superuserPool } from "./helpers/db.js";

@@ -6,7 +6,7 @@
 import http from "node:http";
 import type { TaskList } from "graphile-worker";
 import { ConfigError, loadConfig } from "../src/config.js";
-import type { ApiServer } from "../src/server.js";
+import type { ApiServer } from "../src/http/server.js";
 import { makeOfflineExecutor } from "../src/agent/offlineExecutor.js";
 import { sampleDatabase, startMetricsServer, type MetricsServer } from "../src/metrics.js";
 import { makeGeneratePrompt } from "../tasks/generate_prompt.js";

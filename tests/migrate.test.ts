@@ -37,7 +37,8 @@ async function freshDatabase(tag: string): Promise<{ name: string; url: string }
 /** Runs `npm run db:migrate` in a child process with only DATABASE_URL (plus `extra`) pointing it at the database. */
 function dbMigrate(databaseUrl: string, extra: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: "warn", ...extra };
-  for (const k of ["ROOT_DATABASE_URL", "AUTH_DATABASE_URL", "OPENAI_API_KEY", "MCP_SERVERS", "MCP_ALLOWED_HOSTS"]) if (!(k in extra)) delete env[k];
+  for (const k of ["ROOT_DATABASE_URL", "AUTH_DATABASE_URL", "OPENAI_API_KEY", "MCP_SERVERS", "MCP_ALLOWED_HOSTS"])
+    if (!(k in extra)) delete env[k];
   // The npm that runs this suite (npm_execpath), else the one on PATH.
   const [file, args] = process.env.npm_execpath
     ? [process.execPath, [process.env.npm_execpath, "run", "-s", "db:migrate"]]
@@ -59,10 +60,16 @@ async function state(database: string) {
               (select count(*)::int from pg_catalog.pg_tables where schemaname = 'graphile_migrate' and tablename = 'migrations') as migrate_table`,
     );
     const row = rows[0] as { worker_schema: boolean; jobs_view: boolean; tasks_table: boolean; migrate_table: number };
-    const migrations = row.migrate_table ? ((await c.query("select count(*)::int as n from graphile_migrate.migrations")).rows[0] as { n: number }).n : 0;
+    const migrations = row.migrate_table
+      ? ((await c.query("select count(*)::int as n from graphile_migrate.migrations")).rows[0] as { n: number }).n
+      : 0;
     // The placeholders were filled with the configured roles: the visitor may use the API schema.
     const visitor = row.tasks_table
-      ? ((await c.query("select has_schema_privilege($1, 'app_public', 'usage') as ok", [process.env.DATABASE_VISITOR])).rows[0] as { ok: boolean }).ok
+      ? (
+          (await c.query("select has_schema_privilege($1, 'app_public', 'usage') as ok", [process.env.DATABASE_VISITOR])).rows[0] as {
+            ok: boolean;
+          }
+        ).ok
       : false;
     return { workerSchema: row.worker_schema, jobsView: row.jobs_view, tasksTable: row.tasks_table, migrations, visitor };
   }, database);

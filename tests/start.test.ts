@@ -32,12 +32,24 @@ test("npm start with no DATABASE_URL: embedded PostgreSQL, migrations, GraphQL, 
     expect(await (await fetch(`${base}/readyz`)).json()).toEqual({ status: "ready" });
     const { jwtSecret } = JSON.parse(fs.readFileSync(path.join(dataDir, "secrets.json"), "utf8"));
     const sub = "6f1c1f5e-6a43-4f4c-9d1b-5a0e1c1a2b3c";
-    const token = await new SignJWT({ email: "me@example.com" }).setProtectedHeader({ alg: "HS256" }).setSubject(sub).setExpirationTime("5m").sign(new TextEncoder().encode(jwtSecret));
-    const res = await fetch(first.url, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify({ query: "{ currentUser { rowId } }" }) });
+    const token = await new SignJWT({ email: "me@example.com" })
+      .setProtectedHeader({ alg: "HS256" })
+      .setSubject(sub)
+      .setExpirationTime("5m")
+      .sign(new TextEncoder().encode(jwtSecret));
+    const res = await fetch(first.url, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: "{ currentUser { rowId } }" }),
+    });
     expect(await res.json()).toEqual({ data: { currentUser: { rowId: sub } } });
   } finally {
     const code = await stop(first.child);
-    expect({ code, errors: first.lines.filter((l) => /"level":"error"/.test(l)), tail: code === 0 && !first.lines.some((l) => /"level":"error"/.test(l)) ? [] : first.lines.slice(-25) }).toEqual({ code: 0, errors: [], tail: [] });
+    expect({
+      code,
+      errors: first.lines.filter((l) => /"level":"error"/.test(l)),
+      tail: code === 0 && !first.lines.some((l) => /"level":"error"/.test(l)) ? [] : first.lines.slice(-25),
+    }).toEqual({ code: 0, errors: [], tail: [] });
   }
   expect(first.lines.join("\n")).toMatch(/"msg":"stopped"/);
   expect(fs.existsSync(path.join(dataDir, "postgres", "postmaster.pid"))).toBe(false); // the database is down

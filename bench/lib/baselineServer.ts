@@ -3,15 +3,15 @@
  * verify the JWT (the same verifier, with the same verified-token cache, as the API), one
  * transaction on a pooled connection (20, as the API's pool) with `role` = visitor and the claims
  * set (one round trip: `begin; select set_config(…)`), the SQL PostGraphile generates for the
- * workload (bench/api.ts prints both), commit, JSON out. W5 calls src/calendar.ts directly.
+ * workload (bench/api.ts prints both), commit, JSON out. W5 calls src/schedule/calendar.ts directly.
  *
  * Routes: POST /w1, /w2, /w3 (offset or cursor), /pause, /resume, /w5 with a JSON body of variables.
  * Env: BASELINE_AUTH_URL, JWT_SECRET, DATABASE_VISITOR, PORT.
  */
 import http from "node:http";
 import pg from "pg";
-import { AuthError, makeVerifier, pgSettingsFor } from "../../src/auth.js";
-import { describeSchedule, previewOccurrences, validateSchedule, type ScheduleSpec } from "../../src/calendar.js";
+import { AuthError, makeVerifier, pgSettingsFor } from "../../src/http/auth.js";
+import { describeSchedule, previewOccurrences, validateSchedule, type ScheduleSpec } from "../../src/schedule/calendar.js";
 
 const pool = new pg.Pool({ connectionString: process.env.BASELINE_AUTH_URL, max: 20 });
 pool.on("error", () => undefined);
@@ -20,7 +20,11 @@ const visitor = process.env.DATABASE_VISITOR ?? "sat_visitor";
 
 type Vars = Record<string, unknown>;
 
-async function inTransaction<T>(claims: Awaited<ReturnType<typeof verify>>, readOnly: boolean, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+async function inTransaction<T>(
+  claims: Awaited<ReturnType<typeof verify>>,
+  readOnly: boolean,
+  fn: (c: pg.PoolClient) => Promise<T>,
+): Promise<T> {
   const client = await pool.connect();
   try {
     const settings = client.escapeLiteral(JSON.stringify(Object.entries(pgSettingsFor(claims, visitor))));
@@ -74,11 +78,15 @@ const handlers: Record<string, (c: pg.PoolClient, v: Vars) => Promise<unknown>> 
     if (!row) return { scheduledTaskByTaskId: null };
     // "{{id,status,ts},…}": the text form of a text[][] (no quoting needed for these values except the timestamp's quotes)
     const inner = String(row[4]).slice(2, -2);
-    const nodes = inner ? inner.split("},{").map((e) => {
-      const [executionId, status, createdAt] = e.split(",").map((x) => x.replace(/^"|"$/g, ""));
-      return { executionId, status, createdAt };
-    }) : [];
-    return { scheduledTaskByTaskId: { taskId: row[0], name: row[1], status: row[2], nextExecutionAt: row[3], taskExecutionsByTaskId: { nodes } } };
+    const nodes = inner
+      ? inner.split("},{").map((e) => {
+          const [executionId, status, createdAt] = e.split(",").map((x) => x.replace(/^"|"$/g, ""));
+          return { executionId, status, createdAt };
+        })
+      : [];
+    return {
+      scheduledTaskByTaskId: { taskId: row[0], name: row[1], status: row[2], nextExecutionAt: row[3], taskExecutionsByTaskId: { nodes } },
+    };
   },
   // allScheduledTasks(condition: {accountId}, orderBy: CREATED_AT_DESC, first: 20, offset | after) { nodes {…} pageInfo {…} }
   async w3(c, v) {
@@ -96,14 +104,30 @@ const handlers: Record<string, (c: pg.PoolClient, v: Vars) => Promise<unknown>> 
     });
     const nodes = page.rows.slice(0, 20).map((r) => ({ taskId: r[0], name: r[1], createdAt: r[2] }));
     const last = nodes[nodes.length - 1];
-    return { allScheduledTasks: { nodes, pageInfo: { endCursor: last ? Buffer.from(JSON.stringify([last.createdAt, last.taskId])).toString("base64") : null, hasNextPage: page.rows.length > 20 } } };
+    return {
+      allScheduledTasks: {
+        nodes,
+        pageInfo: {
+          endCursor: last ? Buffer.from(JSON.stringify([last.createdAt, last.taskId])).toString("base64") : null,
+          hasNextPage: page.rows.length > 20,
+        },
+      },
+    };
   },
   async pause(c, v) {
-    const { rows } = await c.query({ rowMode: "array", text: `select __t__."task_id", __t__."status" from "app_public"."pause_task"($1::"uuid") as __t__`, values: [v.id] });
+    const { rows } = await c.query({
+      rowMode: "array",
+      text: `select __t__."task_id", __t__."status" from "app_public"."pause_task"($1::"uuid") as __t__`,
+      values: [v.id],
+    });
     return { pauseTask: { result: { taskId: rows[0]![0], status: rows[0]![1] } } };
   },
   async resume(c, v) {
-    const { rows } = await c.query({ rowMode: "array", text: `select __t__."task_id", __t__."status" from "app_public"."resume_task"($1::"uuid") as __t__`, values: [v.id] });
+    const { rows } = await c.query({
+      rowMode: "array",
+      text: `select __t__."task_id", __t__."status" from "app_public"."resume_task"($1::"uuid") as __t__`,
+      values: [v.id],
+    });
     return { resumeTask: { result: { taskId: rows[0]![0], status: rows[0]![1] } } };
   },
 };
@@ -112,7 +136,12 @@ function preview(v: Vars) {
   const spec: ScheduleSpec = { scheduleType: "cron", scheduledAt: null, cronExpression: String(v.cron), timezone: String(v.timezone) };
   const now = new Date();
   validateSchedule(spec, { now, minIntervalSeconds: 300 });
-  return { previewSchedule: { description: describeSchedule(spec), occurrences: previewOccurrences(spec, now, Number(v.count ?? 5)).map((d) => d.toISOString()) } };
+  return {
+    previewSchedule: {
+      description: describeSchedule(spec),
+      occurrences: previewOccurrences(spec, now, Number(v.count ?? 5)).map((d) => d.toISOString()),
+    },
+  };
 }
 
 function send(res: http.ServerResponse, status: number, body: unknown) {

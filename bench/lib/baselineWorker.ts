@@ -7,7 +7,8 @@
 import pg from "pg";
 import { run } from "graphile-worker";
 import { makeOpenAIExecutor } from "../../src/agent/openaiExecutor.js";
-import { makeRunExecutor, type StartedRun } from "../../src/run/execute.js";
+import { makeRunExecutor } from "../../src/run/execute.js";
+import type { StartedRun } from "../../src/run/types.js";
 
 const db = new pg.Pool({ connectionString: process.env.DATABASE_URL!, max: 20 });
 const executor = makeOpenAIExecutor({
@@ -19,7 +20,14 @@ const executor = makeOpenAIExecutor({
   maxTotalTokens: 100_000,
   mcp: { servers: {}, allowedHosts: [] },
 });
-const execute = makeRunExecutor(db, { executor, webhook: null, defaultModel: "bench-model", runTimeoutMs: 600_000, maxAttempts: 4, provider: "baseline" });
+const execute = makeRunExecutor(db, {
+  executor,
+  webhook: null,
+  defaultModel: "bench-model",
+  runTimeoutMs: 600_000,
+  maxAttempts: 4,
+  provider: "baseline",
+});
 const runner = await run({
   connectionString: process.env.DATABASE_URL!,
   concurrency: Number(process.env.BASELINE_CONCURRENCY ?? 100),
@@ -28,12 +36,17 @@ const runner = await run({
   taskList: {
     bench_slot_run: async (payload) => {
       const { execution_id } = payload as { execution_id: string };
-      const { rows } = await db.query<{ s: StartedRun | null }>("select app_private.start_execution($1, 'openai', 'bench-model') as s", [execution_id]);
+      const { rows } = await db.query<{ s: StartedRun | null }>("select app_private.start_execution($1, 'openai', 'bench-model') as s", [
+        execution_id,
+      ]);
       if (rows[0]?.s) await execute(rows[0].s, new AbortController().signal, () => null);
     },
   },
 });
 process.stdout.write("ready\n");
 process.on("SIGTERM", () => {
-  void runner.stop().then(() => db.end()).then(() => process.exit(0));
+  void runner
+    .stop()
+    .then(() => db.end())
+    .then(() => process.exit(0));
 });

@@ -4,7 +4,7 @@
  */
 import crypto from "node:crypto";
 import type pg from "pg";
-import { nextOccurrence, type ScheduleSpec } from "../../src/calendar.js";
+import { nextOccurrence, type ScheduleSpec } from "../../src/schedule/calendar.js";
 
 export interface Fixture {
   userId: string;
@@ -20,7 +20,10 @@ export async function createFixture(su: pg.ClientBase): Promise<Fixture> {
     "insert into app_public.accounts (id, name, personal_account, primary_owner_user_id, plan) values ($1, 'bench', false, $2, 'enterprise')",
     [accountId, userId],
   );
-  await su.query("insert into app_public.account_memberships (account_id, user_id, account_role) values ($1, $2, 'owner')", [accountId, userId]);
+  await su.query("insert into app_public.account_memberships (account_id, user_id, account_role) values ($1, $2, 'owner')", [
+    accountId,
+    userId,
+  ]);
   const { rows } = await su.query<{ thread_id: string }>(
     "insert into app_public.threads (account_id, title) values ($1, 'bench thread') returning thread_id",
     [accountId],
@@ -165,7 +168,9 @@ export function checkScheduleMixes(n: number): void {
   const check = (t: TaskRow) => {
     const next = nextOccurrence(specOfRow(t), before);
     if (next?.getTime() !== DUE_MINUTE.getTime()) {
-      throw new Error(`bench bug: ${JSON.stringify(t)} next after ${before.toISOString()} is ${next?.toISOString()}, not ${DUE_MINUTE.toISOString()}`);
+      throw new Error(
+        `bench bug: ${JSON.stringify(t)} next after ${before.toISOString()} is ${next?.toISOString()}, not ${DUE_MINUTE.toISOString()}`,
+      );
     }
   };
   throughputTasks("daily", n).forEach(check);
@@ -188,7 +193,9 @@ export function prng(seed: number): () => number {
 }
 
 /** What a dispatch left behind: executions, distinct tasks, distinct occurrences (task, scheduled_for) and pending runs. */
-export async function countRows(client: pg.ClientBase): Promise<{ executions: number; distinctTasks: number; occurrences: number; pending: number }> {
+export async function countRows(
+  client: pg.ClientBase,
+): Promise<{ executions: number; distinctTasks: number; occurrences: number; pending: number }> {
   const { rows } = await client.query<{ executions: number; tasks: number; occurrences: number; pending: number }>(
     `select count(*)::int as executions, count(distinct task_id)::int as tasks,
             count(distinct (task_id, scheduled_for))::int as occurrences, count(*) filter (where status = 'pending')::int as pending

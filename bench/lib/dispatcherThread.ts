@@ -1,19 +1,16 @@
 /**
  * One dispatcher in its own JavaScript thread (worker_threads), with its own connection: two of
  * these behave like two worker processes each running dispatch_due_tasks, so the calendar work
- * (decide()) of two dispatchers can use two cores. Runs the real src/scheduler.ts dispatchDue.
+ * (decide()) of two dispatchers can use two cores. Runs the real src/schedule/dispatch.ts dispatchDue.
  */
 import { parentPort, Worker, workerData } from "node:worker_threads";
 import pg from "pg";
-import { dispatchDue, type DispatchOptions, type DispatchResult } from "../../src/scheduler.js";
+import { dispatchDue, type DispatchOptions, type DispatchResult } from "../../src/schedule/dispatch.js";
 import { track } from "./env.js";
 import { emptyPhases, timedClient, type PhaseTimes } from "./phases.js";
 
 type ToThread = { type: "run"; opts: DispatchOptions } | { type: "stop" };
-type FromThread =
-  | { type: "ready" }
-  | { type: "done"; result: DispatchResult; phases: PhaseTimes }
-  | { type: "error"; message: string };
+type FromThread = { type: "ready" } | { type: "done"; result: DispatchResult; phases: PhaseTimes } | { type: "error"; message: string };
 
 interface ThreadInit {
   url: string;

@@ -195,7 +195,10 @@ export function machineInfo(): string[] {
   const cpus = os.cpus();
   return [
     `cpus: ${cpus.length} x ${cpus[0]?.model.trim() ?? "?"}`,
-    `memory: ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB total, load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`,
+    `memory: ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB total, load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}`,
     `os: ${os.type()} ${os.release()} ${os.arch()}`,
     `node: ${process.version}`,
   ];
@@ -203,5 +206,8 @@ export function machineInfo(): string[] {
 
 /** Load average: the bench shares the machine with whatever else runs on it. */
 export function loadLine(): string {
-  return `  (machine load average 1/5/15 min at section start: ${os.loadavg().map((l) => l.toFixed(2)).join(" / ")}, ${os.cpus().length} CPUs)`;
+  return `  (machine load average 1/5/15 min at section start: ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" / ")}, ${os.cpus().length} CPUs)`;
 }

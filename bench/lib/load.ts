@@ -86,7 +86,13 @@ function machineTicks(): { busy: number; total: number } {
 
 const HZ = 100;
 
-export async function runLoad(opts: { url: string; connections: number; durationSec: number; request: LoadRequest | LoadRequest[]; serverPid: number }): Promise<LoadResult> {
+export async function runLoad(opts: {
+  url: string;
+  connections: number;
+  durationSec: number;
+  request: LoadRequest | LoadRequest[];
+  serverPid: number;
+}): Promise<LoadResult> {
   const pids = processTree(opts.serverPid);
   const cpu0 = pids.reduce((a, p) => a + ticksOf(p), 0);
   const m0 = machineTicks();
@@ -122,7 +128,9 @@ export async function runLoad(opts: { url: string; connections: number; duration
         request.after?.(context);
       },
     })),
-  }) as unknown as Promise<autocannon.Result> & { on(event: "response", fn: (client: unknown, status: number, bytes: number, responseTime: number) => void): void };
+  }) as unknown as Promise<autocannon.Result> & {
+    on(event: "response", fn: (client: unknown, status: number, bytes: number, responseTime: number) => void): void;
+  };
   instance.on("response", (_client: unknown, _status: number, _bytes: number, responseTime: number) => {
     latencies.push(responseTime);
   });

@@ -15,7 +15,13 @@ let peakInFlight = 0;
 let arrivals: number[] = [];
 
 function chunk(id: string, delta: object, finish: string | null) {
-  return { id, object: "chat.completion.chunk", created: Math.floor(Date.now() / 1000), model: "bench-model", choices: [{ index: 0, delta, finish_reason: finish }] };
+  return {
+    id,
+    object: "chat.completion.chunk",
+    created: Math.floor(Date.now() / 1000),
+    model: "bench-model",
+    choices: [{ index: 0, delta, finish_reason: finish }],
+  };
 }
 
 const server = http.createServer((req, res) => {
@@ -47,7 +53,14 @@ const server = http.createServer((req, res) => {
     if (!body.stream) {
       setTimeout(() => {
         res.writeHead(200, { "content-type": "application/json" }).end(
-          JSON.stringify({ id, object: "chat.completion", created: 0, model: "bench-model", choices: [{ index: 0, message: { role: "assistant", content: "Done: all good." }, finish_reason: "stop" }], usage }),
+          JSON.stringify({
+            id,
+            object: "chat.completion",
+            created: 0,
+            model: "bench-model",
+            choices: [{ index: 0, message: { role: "assistant", content: "Done: all good." }, finish_reason: "stop" }],
+            usage,
+          }),
         );
       }, latencyMs);
       return;
@@ -58,7 +71,9 @@ const server = http.createServer((req, res) => {
       res.write(`data: ${JSON.stringify(chunk(id, { content: "Done: " }, null))}\n\n`);
       res.write(`data: ${JSON.stringify(chunk(id, { content: "all good." }, null))}\n\n`);
       res.write(`data: ${JSON.stringify(chunk(id, {}, "stop"))}\n\n`);
-      res.write(`data: ${JSON.stringify({ id, object: "chat.completion.chunk", created: 0, model: "bench-model", choices: [], usage })}\n\n`);
+      res.write(
+        `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created: 0, model: "bench-model", choices: [], usage })}\n\n`,
+      );
       res.end("data: [DONE]\n\n");
     }, latencyMs);
   });

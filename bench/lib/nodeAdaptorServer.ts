@@ -1,5 +1,5 @@
 /**
- * bench/api.ts's "no express" variant: the API's own PostGraphile preset (src/server.ts makePreset,
+ * bench/api.ts's "no express" variant: the API's own PostGraphile preset (src/http/server.ts makePreset,
  * same pool settings, same verifier and provisioning) served by grafserv's plain Node adaptor on a
  * bare node:http server. Only /graphql (POST) and /readyz; no request ids, metrics, logs or rate
  * limits: what express and those middlewares cost at most, measured against `src/main.ts server`.
@@ -11,13 +11,18 @@ import pg from "pg";
 import { postgraphile } from "postgraphile";
 import { PgSubscriber } from "postgraphile/adaptors/pg";
 import { grafserv } from "postgraphile/grafserv/node";
-import { AuthError, makeProvisioner, makeVerifier, type VerifiedClaims } from "../../src/auth.js";
+import { AuthError, makeProvisioner, makeVerifier, type VerifiedClaims } from "../../src/http/auth.js";
 import { loadConfig } from "../../src/config.js";
-import { makePreset } from "../../src/server.js";
+import { makePreset } from "../../src/http/server.js";
 
 const config = loadConfig(process.env);
 const authUrl = process.env.AUTH_DATABASE_URL!;
-const authPool = new pg.Pool({ connectionString: authUrl, max: 20, connectionTimeoutMillis: 5000, options: "-c plan_cache_mode=force_custom_plan" });
+const authPool = new pg.Pool({
+  connectionString: authUrl,
+  max: 20,
+  connectionTimeoutMillis: 5000,
+  options: "-c plan_cache_mode=force_custom_plan",
+});
 authPool.on("error", () => undefined);
 const subscriberPool = new pg.Pool({ connectionString: authUrl, max: 1 });
 subscriberPool.on("error", () => undefined);

@@ -1,5 +1,5 @@
 /**
- * Where dispatchDue's time goes, measured around the real src/scheduler.ts (never a copy of it):
+ * Where dispatchDue's time goes, measured around the real src/schedule/dispatch.ts (never a copy of it):
  * - timedClient(): wraps the dispatcher's connection and times each query by kind (begin, claim,
  *   dispatch_occurrences, commit); what remains of the wall time is JavaScript (calendar decide(),
  *   JSON encoding) and the event loop.
@@ -95,7 +95,10 @@ function normalise(text: string): string {
  * Turns auto_explain on for `client` (must be a superuser connection: LOAD) with NOTICE output,
  * and collects statement durations and trigger times until stop() is called.
  */
-export async function startStatementProfile(client: pg.Client, minDurationMs = 0): Promise<{
+export async function startStatementProfile(
+  client: pg.Client,
+  minDurationMs = 0,
+): Promise<{
   stop: () => Promise<{ statements: StatementProfile[]; triggers: TriggerProfile[]; plans: string[] }>;
 }> {
   const statements = new Map<string, StatementProfile>();

@@ -40,9 +40,17 @@ export class Report {
   table(headers: string[], rows: Cell[][]): void {
     const cells = rows.map((r) => r.map((c) => (typeof c === "number" ? fmtNum(c) : c)));
     const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((r) => (r[i] ?? "").length)));
-    const numeric = headers.map((_, i) => rows.length > 0 && rows.every((r) => typeof r[i] === "number" || /^[-+]?[\d,.]+( ?[a-z%/]+)?$|^[\d.]+x$|^n\/a$|^-$/.test(String(r[i] ?? ""))));
+    const numeric = headers.map(
+      (_, i) =>
+        rows.length > 0 &&
+        rows.every((r) => typeof r[i] === "number" || /^[-+]?[\d,.]+( ?[a-z%/]+)?$|^[\d.]+x$|^n\/a$|^-$/.test(String(r[i] ?? ""))),
+    );
     const fmtRow = (r: string[]) =>
-      "  " + r.map((c, i) => (numeric[i] ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join("  ").trimEnd();
+      "  " +
+      r
+        .map((c, i) => (numeric[i] ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0)))
+        .join("  ")
+        .trimEnd();
     this.line(fmtRow(headers));
     this.line("  " + widths.map((w) => "-".repeat(w)).join("  "));
     for (const r of cells) this.line(fmtRow(r));
@@ -103,7 +111,10 @@ export function stats(values: number[]): Stats {
 }
 
 export function median(values: number[]): number {
-  return percentile([...values].sort((a, b) => a - b), 50);
+  return percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
 }
 
 export function passMiss(ok: boolean): string {

@@ -20,10 +20,10 @@ import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js"
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { RequestOptions } from "@modelcontextprotocol/sdk/shared/protocol.js";
 import { AgentError, type McpServerRef } from "./types.js";
-import { httpUrl, isPlainObject, type McpRegistry, type McpServerConfig } from "./mcpRegistry.js";
+import { httpUrl, isPlainObject, type McpRegistry, type McpServerConfig } from "../mcpRegistry.js";
 
 // The registry is configuration: parsed and validated by loadConfig (src/config.ts) through ./mcpRegistry.ts.
-export { parseMcpRegistry, type McpRegistry, type McpServerConfig } from "./mcpRegistry.js";
+export { parseMcpRegistry, type McpRegistry, type McpServerConfig } from "../mcpRegistry.js";
 
 export interface McpTool {
   type: "function";
@@ -111,11 +111,7 @@ export async function connectMcpTools(
     if (opts.signal?.aborted) throw new AgentError("run aborted", false, "aborted");
     const server = servers[failedAt]!;
     const reason = (results[failedAt] as PromiseRejectedResult).reason as unknown;
-    throw new AgentError(
-      `could not connect to MCP server "${server.label}": ${errorText(reason)}`,
-      server.source === "url",
-      "tool",
-    );
+    throw new AgentError(`could not connect to MCP server "${server.label}": ${errorText(reason)}`, server.source === "url", "tool");
   }
 
   const byName = new Map<string, { client: Client; tool: string }>();
@@ -168,11 +164,7 @@ export async function connectMcpTools(
         return { text: `Tool "${name}" expects its arguments as a JSON object.`, isError: true };
       }
       try {
-        const res = await entry.client.callTool(
-          { name: entry.tool, arguments: args ?? {} },
-          undefined,
-          signal ? { signal } : undefined,
-        );
+        const res = await entry.client.callTool({ name: entry.tool, arguments: args ?? {} }, undefined, signal ? { signal } : undefined);
         return { text: cap(resultText(res)), isError: res.isError === true };
       } catch (err) {
         if (signal?.aborted) throw err;
@@ -230,7 +222,11 @@ function resultText(res: CallToolResult): string {
         parts.push(`[${part.type} content: ${part.mimeType}, ${Math.floor((part.data.length * 3) / 4)} bytes, not shown]`);
         break;
       case "resource":
-        parts.push("text" in part.resource ? `[resource ${part.resource.uri}]\n${part.resource.text}` : `[binary resource ${part.resource.uri}${part.resource.mimeType ? ` (${part.resource.mimeType})` : ""}, not shown]`);
+        parts.push(
+          "text" in part.resource
+            ? `[resource ${part.resource.uri}]\n${part.resource.text}`
+            : `[binary resource ${part.resource.uri}${part.resource.mimeType ? ` (${part.resource.mimeType})` : ""}, not shown]`,
+        );
         break;
       case "resource_link":
         parts.push(`[resource link: ${part.name} ${part.uri}]`);
@@ -244,7 +240,9 @@ function resultText(res: CallToolResult): string {
 }
 
 function cap(text: string): string {
-  return text.length <= MAX_TOOL_RESULT_CHARS ? text : `${text.slice(0, MAX_TOOL_RESULT_CHARS)}\n…[truncated ${text.length - MAX_TOOL_RESULT_CHARS} characters]`;
+  return text.length <= MAX_TOOL_RESULT_CHARS
+    ? text
+    : `${text.slice(0, MAX_TOOL_RESULT_CHARS)}\n…[truncated ${text.length - MAX_TOOL_RESULT_CHARS} characters]`;
 }
 
 function sanitize(name: string): string {

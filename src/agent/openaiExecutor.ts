@@ -128,9 +128,7 @@ export function makeOpenAIExecutor(cfg: OpenAIExecutorConfig): AgentExecutor {
       };
 
       const toolset: McpToolset =
-        agent.mcpServers.length > 0
-          ? await connectMcpTools(agent.mcpServers, cfg.mcp, agent.tools, { signal })
-          : NO_TOOLS;
+        agent.mcpServers.length > 0 ? await connectMcpTools(agent.mcpServers, cfg.mcp, agent.tools, { signal }) : NO_TOOLS;
       try {
         for (let step = 1; ; step++) {
           if (signal.aborted) throw fail(aborted());
@@ -141,7 +139,13 @@ export function makeOpenAIExecutor(cfg: OpenAIExecutorConfig): AgentExecutor {
             try {
               gate = await checkModelCall(executionId, model, agent.maxTokens);
             } catch (err) {
-              throw fail(new AgentError(`could not check the plan before model call ${step}: ${err instanceof Error ? err.message : String(err)}`, true, "database"));
+              throw fail(
+                new AgentError(
+                  `could not check the plan before model call ${step}: ${err instanceof Error ? err.message : String(err)}`,
+                  true,
+                  "database",
+                ),
+              );
             }
             if (gate.refusal) throw fail(new AgentError(`refused by the plan before model call ${step}: ${gate.refusal}`, false, "plan"));
             if (agent.maxTokens === null && gate.maxTokensCeiling !== null) maxTokens = Math.min(DEFAULT_MAX_TOKENS, gate.maxTokensCeiling);
@@ -169,7 +173,9 @@ export function makeOpenAIExecutor(cfg: OpenAIExecutorConfig): AgentExecutor {
           usage.totalTokens += stepUsage.totalTokens;
 
           if (out.finishReason === "length") {
-            throw fail(new AgentError(`model output was cut off at max_tokens (${maxTokens}); raise the agent's max_tokens`, false, "max_tokens"));
+            throw fail(
+              new AgentError(`model output was cut off at max_tokens (${maxTokens}); raise the agent's max_tokens`, false, "max_tokens"),
+            );
           }
           if (out.finishReason === "content_filter") {
             throw fail(new AgentError("model output was blocked by the content filter", false, "provider"));
@@ -188,10 +194,19 @@ export function makeOpenAIExecutor(cfg: OpenAIExecutorConfig): AgentExecutor {
           await emit({
             role: "assistant",
             content: out.text,
-            metadata: { ...meterOf(stepUsage, out.model ?? model),  tool_calls: out.toolCalls.map((c) => ({ id: c.id, name: c.name, arguments: c.arguments })) },
+            metadata: {
+              ...meterOf(stepUsage, out.model ?? model),
+              tool_calls: out.toolCalls.map((c) => ({ id: c.id, name: c.name, arguments: c.arguments })),
+            },
           });
           if (usage.totalTokens > cfg.maxTotalTokens) {
-            throw fail(new AgentError(`agent stopped after using ${usage.totalTokens} tokens (limit ${cfg.maxTotalTokens}) without a final answer`, false, "max_tokens"));
+            throw fail(
+              new AgentError(
+                `agent stopped after using ${usage.totalTokens} tokens (limit ${cfg.maxTotalTokens}) without a final answer`,
+                false,
+                "max_tokens",
+              ),
+            );
           }
           if (step >= maxSteps) {
             throw fail(new AgentError(`agent stopped after ${maxSteps} steps without a final answer`, false, "max_steps"));

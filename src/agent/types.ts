@@ -48,7 +48,7 @@ export interface RunMessage {
   metadata: Record<string, unknown>;
 }
 
-import type { McpRegistry } from "./mcpRegistry.js";
+import type { McpRegistry } from "../mcpRegistry.js";
 
 /** Token usage; one type shared with prompt generation (src/llm/openaiClient.ts). */
 export type { Usage } from "../llm/openaiClient.js";
@@ -122,4 +122,3 @@ export class AgentError extends Error {
     this.name = "AgentError";
   }
 }
-

@@ -51,7 +51,8 @@ export async function dispatchToWebhook(settings: WebhookSettings, run: WebhookR
       method: "POST",
       header: SIGNATURE_HEADER,
       signature: `t=<unix seconds>,v2=<hex HMAC-SHA256 with the shared secret of "<t>.POST.${callbackPath(run.agentRunId)}.<raw body>">`,
-      event_id: "required in every event body: a string (1-200 characters) unique within this run; a repeated event_id is acknowledged and ignored",
+      event_id:
+        "required in every event body: a string (1-200 characters) unique within this run; a repeated event_id is acknowledged and ignored",
       events: ["message", "completed", "failed"],
     },
     deadline: new Date(Date.now() + run.runTimeoutMs).toISOString(),
@@ -61,7 +62,10 @@ export async function dispatchToWebhook(settings: WebhookSettings, run: WebhookR
   try {
     res = await fetch(settings.url, {
       method: "POST",
-      headers: { "content-type": "application/json", [SIGNATURE_HEADER]: signRequest(settings.secret, { method: "POST", path: new URL(settings.url).pathname, body }) },
+      headers: {
+        "content-type": "application/json",
+        [SIGNATURE_HEADER]: signRequest(settings.secret, { method: "POST", path: new URL(settings.url).pathname, body }),
+      },
       body,
       signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
     });

@@ -9,7 +9,7 @@ import { log } from "../logger.js";
 
 /** graphile-worker's own pool (its default maxPoolSize). */
 const GRAPHILE_WORKER_POOL = 10;
-/** The API's pools (src/server.ts): visitor requests, the subscription LISTEN client, the agent runtime's callbacks. */
+/** The API's pools (src/http/server.ts): visitor requests, the subscription LISTEN client, the agent runtime's callbacks. */
 export const API_POOL = 20;
 const API_SUBSCRIBER_POOL = 1;
 const API_OWNER_POOL = 5;
@@ -30,7 +30,11 @@ export function connectionNeeds(part: "all" | "server" | "worker", config: Confi
 }
 
 /** Compares this process's pools with max_connections minus the reserved ones and what is already in use. */
-export async function checkConnectionBudget(url: string, part: "all" | "server" | "worker", config: Config): Promise<{ fits: boolean; message: string }> {
+export async function checkConnectionBudget(
+  url: string,
+  part: "all" | "server" | "worker",
+  config: Config,
+): Promise<{ fits: boolean; message: string }> {
   const client = new pg.Client({ connectionString: url });
   client.on("error", () => undefined);
   await client.connect();

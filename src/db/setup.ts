@@ -29,12 +29,7 @@ async function ensureRole(client: pg.Client, name: string, options: string, pass
 }
 
 /** Idempotent: creates the three roles and the database owned by the owner role. */
-export async function ensureRolesAndDatabase(
-  rootUrl: string,
-  database: string,
-  config: Config,
-  passwords: RolePasswords,
-): Promise<void> {
+export async function ensureRolesAndDatabase(rootUrl: string, database: string, config: Config, passwords: RolePasswords): Promise<void> {
   const { owner, authenticator, visitor } = config.roles;
   const root = new pg.Client({ connectionString: rootUrl });
   await root.connect();

@@ -4,6 +4,8 @@
  * (class 08), too many connections (53300), and node-postgres's own "connection terminated" errors.
  * Looks through `cause` / `originalError` chains, since GraphQL and graphile wrap errors.
  */
+import { errorFields, log } from "../logger.js";
+
 const CODES = new Set([
   "ECONNREFUSED",
   "ECONNRESET",
@@ -30,7 +32,11 @@ export function isTooManyConnections(err: unknown): boolean {
     if (!e || typeof e !== "object" || seen.has(e)) continue;
     seen.add(e);
     const { code, message, cause, originalError } = e as { code?: unknown; message?: unknown; cause?: unknown; originalError?: unknown };
-    if (code === "53300" || (typeof message === "string" && /too many clients already|remaining connection slots are reserved/i.test(message))) return true;
+    if (
+      code === "53300" ||
+      (typeof message === "string" && /too many clients already|remaining connection slots are reserved/i.test(message))
+    )
+      return true;
     queue.push(cause, originalError);
   }
   return false;
@@ -55,4 +61,13 @@ export function isDatabaseUnavailable(err: unknown): boolean {
     queue.push(cause, originalError, ...(Array.isArray(errors) ? errors : [])); // AggregateError (e.g. ::1 and 127.0.0.1 refused)
   }
   return false;
+}
+
+/**
+ * For pg pools' "error" events (an idle connection broke). A connection closed by the server
+ * itself (57P01, e.g. during a shutdown or pg_terminate_backend) or lost with the database (reset, refused) is expected
+ * during an outage: a warning, not an error; the pool reconnects on the next query.
+ */
+export function logPoolError(err: unknown): void {
+  (isDatabaseUnavailable(err) ? log.warn : log.error)("idle database client error", errorFields(err));
 }

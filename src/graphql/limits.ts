@@ -55,7 +55,12 @@ const maskSuggestions = (() => {
  * "Did you mean" hints). graphql-armor's messages start "Syntax Error: "; that prefix is
  * dropped, since these are limits, not syntax errors.
  */
-function withErrorShape(rule: ValidationRule, extensions: Record<string, unknown> | null, stripSuggestions: boolean, hint = ""): ValidationRule {
+function withErrorShape(
+  rule: ValidationRule,
+  extensions: Record<string, unknown> | null,
+  stripSuggestions: boolean,
+  hint = "",
+): ValidationRule {
   return (context: ValidationContext): ASTVisitor => {
     const shaped = Object.create(context) as ValidationContext;
     shaped.reportError = (error: GraphQLError) => {
@@ -99,9 +104,24 @@ function limitExtensions(setting: string, max: number) {
 
 export function limitValidationRules(limits: GraphQLLimits): ValidationRule[] {
   const rules: ValidationRule[] = [
-    withErrorShape(maxAliasesRule({ n: limits.maxAliases, ...report }), limitExtensions("GRAPHQL_MAX_ALIASES", limits.maxAliases), false, ` At most ${limits.maxAliases} aliases are allowed per operation.`),
-    withErrorShape(maxDepthRule({ n: limits.maxDepth, ...report }), limitExtensions("GRAPHQL_MAX_DEPTH", limits.maxDepth), false, ` Selections may nest at most ${limits.maxDepth} levels deep.`),
-    withErrorShape(maxTokensRule(limits.maxTokens), limitExtensions("GRAPHQL_MAX_TOKENS", limits.maxTokens), false, ` A document may have at most ${limits.maxTokens} tokens.`),
+    withErrorShape(
+      maxAliasesRule({ n: limits.maxAliases, ...report }),
+      limitExtensions("GRAPHQL_MAX_ALIASES", limits.maxAliases),
+      false,
+      ` At most ${limits.maxAliases} aliases are allowed per operation.`,
+    ),
+    withErrorShape(
+      maxDepthRule({ n: limits.maxDepth, ...report }),
+      limitExtensions("GRAPHQL_MAX_DEPTH", limits.maxDepth),
+      false,
+      ` Selections may nest at most ${limits.maxDepth} levels deep.`,
+    ),
+    withErrorShape(
+      maxTokensRule(limits.maxTokens),
+      limitExtensions("GRAPHQL_MAX_TOKENS", limits.maxTokens),
+      false,
+      ` A document may have at most ${limits.maxTokens} tokens.`,
+    ),
     // The cost with the page size every connection really gets (src/graphql/cost.ts); checked again with the variables.
     costLimitValidationRule(limits),
   ];
@@ -213,7 +233,8 @@ export function makePageSizePlugin(limits: Pick<GraphQLLimits, "defaultPageSize"
               const $page = lambda($given, ([first, last, before]) => {
                 const f = check("first", coordinate, first);
                 const l = check("last", coordinate, last);
-                if (f === null && l === null) return before != null ? { first: null, last: defaultPageSize } : { first: defaultPageSize, last: null };
+                if (f === null && l === null)
+                  return before != null ? { first: null, last: defaultPageSize } : { first: defaultPageSize, last: null };
                 return { first: f, last: l };
               });
               $conn.setFirst(lambda($page, (p) => p.first));

@@ -1,6 +1,6 @@
 /**
  * scheduleTask, resumeTask, previewSchedule and ScheduledTask.upcomingExecutions / scheduleDescription.
- * Calendar math (validation, DST, next times) is src/calendar.ts and planning src/planning.ts (the same
+ * Calendar math (validation, DST, next times) is src/schedule/calendar.ts and planning src/schedule/nextRun.ts (the same
  * function the plan_task worker job uses); the mutations plan in TypeScript, then call
  * app_public.schedule_task / resume_task in the same transaction as the caller (visitor role, RLS, the
  * SQL checks: access, status, prompt ready, review), so both answer with nextExecutionAt filled in.
@@ -8,8 +8,15 @@
 import { extendSchema, gql } from "postgraphile/utils";
 import { context, lambda, object, SafeError } from "postgraphile/grafast";
 import { withPgClientTransaction } from "postgraphile/@dataplan/pg";
-import { describeSchedule, occurrencesAfter, previewOccurrences, ScheduleError, type ScheduleSpec, type ScheduleType } from "../calendar.js";
-import { planSchedule, planStored, STORED_SCHEDULE_COLUMNS, validatedSpec, type StoredSchedule } from "../planning.js";
+import {
+  describeSchedule,
+  occurrencesAfter,
+  previewOccurrences,
+  ScheduleError,
+  type ScheduleSpec,
+  type ScheduleType,
+} from "../schedule/calendar.js";
+import { planSchedule, planStored, STORED_SCHEDULE_COLUMNS, validatedSpec, type StoredSchedule } from "../schedule/nextRun.js";
 import type pg from "pg";
 import type { PromptProvider } from "../llm/providers.js";
 import { makeSqlMeter, parseSchedule } from "../schedule/model.js";
@@ -228,13 +235,19 @@ export function makeSchedulingPlugin(opts: SchedulingPluginOptions) {
               const $input = fieldArgs.getRaw("input");
               const $taskId = withPgClientTransaction(tasks.executor, $input, async (client, raw) => {
                 const input = raw as SpecInput & { taskId: string; maxExecutions?: number | null };
-                const plan = checked(() =>
-                  planSchedule(input, { now: now(), minIntervalSeconds: opts.minIntervalSeconds, mode: "new" }),
-                );
+                const plan = checked(() => planSchedule(input, { now: now(), minIntervalSeconds: opts.minIntervalSeconds, mode: "new" }));
                 const { spec } = plan;
                 const { rows } = await client.query<{ task_id: string }>({
                   text: "select (app_public.schedule_task($1, $2, $3, $4, $5, $6, $7)).task_id as task_id",
-                  values: [input.taskId, spec.scheduleType, plan.scheduledAt, spec.cronExpression, spec.timezone, input.maxExecutions ?? null, plan.next],
+                  values: [
+                    input.taskId,
+                    spec.scheduleType,
+                    plan.scheduledAt,
+                    spec.cronExpression,
+                    spec.timezone,
+                    input.maxExecutions ?? null,
+                    plan.next,
+                  ],
                 });
                 return rows[0]!.task_id;
               });
@@ -283,7 +296,8 @@ export function makeSchedulingPlugin(opts: SchedulingPluginOptions) {
               const $settings = context().get("pgSettings");
               return lambda(object({ args: $args, settings: $settings }), async ({ args, settings }) => {
                 const pgSettings = (settings ?? {}) as Record<string, string>;
-                if (!pgSettings["jwt.claims.sub"]) throw new SafeError("parseSchedule requires a signed-in user (Authorization: Bearer <JWT>)", { code: "ST401" });
+                if (!pgSettings["jwt.claims.sub"])
+                  throw new SafeError("parseSchedule requires a signed-in user (Authorization: Bearer <JWT>)", { code: "ST401" });
                 const a = args as { text: string; timezone: string | null; now: string | null; count: number | null };
                 const count = checkCount(a.count, maxCount);
                 const at = a.now ? new Date(a.now) : now();
@@ -311,7 +325,10 @@ export function makeSchedulingPlugin(opts: SchedulingPluginOptions) {
                 count: fieldArgs.getRaw("count"),
                 maxExecutions: fieldArgs.getRaw("maxExecutions"),
               });
-              const $sub = lambda(context().get("pgSettings"), (settings) => (settings as Record<string, string> | null)?.["jwt.claims.sub"] ?? null);
+              const $sub = lambda(
+                context().get("pgSettings"),
+                (settings) => (settings as Record<string, string> | null)?.["jwt.claims.sub"] ?? null,
+              );
               return lambda(object({ args: $args, sub: $sub }), ({ args, sub }) => {
                 // Calendar math is CPU work: only signed-in users may ask for it (and are rate limited).
                 if (!sub) throw new SafeError("previewSchedule requires a signed-in user (Authorization: Bearer <JWT>)", { code: "ST401" });
@@ -319,7 +336,10 @@ export function makeSchedulingPlugin(opts: SchedulingPluginOptions) {
                 const count = checkCount(a.count, maxCount);
                 const max = a.maxExecutions ?? null;
                 if (max !== null && (!Number.isInteger(max) || max < 1)) {
-                  throw new SafeError(`maxExecutions must be a positive number of runs or null (got ${max})`, { code: "ST003", field: "maxExecutions" });
+                  throw new SafeError(`maxExecutions must be a positive number of runs or null (got ${max})`, {
+                    code: "ST003",
+                    field: "maxExecutions",
+                  });
                 }
                 return onOwnTurn(() => {
                   const at = now();
@@ -346,10 +366,23 @@ export function makeSchedulingPlugin(opts: SchedulingPluginOptions) {
                 count: fieldArgs.getRaw("count"),
               });
               return lambda($row, (row) => {
-                const r = row as { status: string; type: ScheduleType | null; at: string | null; cron: string | null; tz: string; next: string | null; count: number | null };
+                const r = row as {
+                  status: string;
+                  type: ScheduleType | null;
+                  at: string | null;
+                  cron: string | null;
+                  tz: string;
+                  next: string | null;
+                  count: number | null;
+                };
                 const count = checkCount(r.count, maxCount);
                 if (r.status !== "active" || !r.type || !r.next) return [];
-                const spec: ScheduleSpec = { scheduleType: r.type, scheduledAt: r.at ? new Date(r.at) : null, cronExpression: r.cron, timezone: r.tz };
+                const spec: ScheduleSpec = {
+                  scheduleType: r.type,
+                  scheduledAt: r.at ? new Date(r.at) : null,
+                  cronExpression: r.cron,
+                  timezone: r.tz,
+                };
                 const next = new Date(r.next);
                 return onOwnTurn(() => [next, ...occurrencesAfter(spec, next, count - 1)].map((d) => d.toISOString()));
               });
@@ -381,4 +414,3 @@ export function makeSchedulingPlugin(opts: SchedulingPluginOptions) {
     };
   });
 }
-

@@ -115,8 +115,7 @@ function toItems(messages: ThreadMessage[], assistantExcerptChars: number): Data
 }
 
 /** JSON of one item; a literal data marker inside content is escaped (\u003c) so data cannot close its own block. */
-const itemJson = (item: DataItem): string =>
-  JSON.stringify(item).replace(/<(?=\/?(?:conversation_data|partial_prompts)\b)/gi, "\\u003c");
+const itemJson = (item: DataItem): string => JSON.stringify(item).replace(/<(?=\/?(?:conversation_data|partial_prompts)\b)/gi, "\\u003c");
 
 function renderData(tag: Tag, items: DataItem[]): string {
   const preface = tag === "conversation_data" ? CONVERSATION_PREFACE : PARTIALS_PREFACE;
@@ -220,7 +219,10 @@ async function modelGenerate(provider: PromptProvider, items: DataItem[], opts: 
     Math.max(renderData("conversation_data", []).length, renderData("partial_prompts", []).length);
   if (dataChars < 2 * (opts.maxTokens * CHARS_PER_TOKEN + 200)) {
     const needed = Math.ceil(
-      (2 * (opts.maxTokens * CHARS_PER_TOKEN + 200) + (budgetChars - dataChars) + TASK_GENERATION_SYSTEM_PROMPT.length + DATA_HANDLING_NOTE.length) /
+      (2 * (opts.maxTokens * CHARS_PER_TOKEN + 200) +
+        (budgetChars - dataChars) +
+        TASK_GENERATION_SYSTEM_PROMPT.length +
+        DATA_HANDLING_NOTE.length) /
         CHARS_PER_TOKEN +
         opts.maxTokens +
         MARGIN_TOKENS,
@@ -273,7 +275,11 @@ export async function generateTaskPrompt(
   const reasons = messages.filter((m) => m.role === "user" || m.role === "assistant").flatMap((m) => detectInjection(m.content));
 
   const out = opts.provider
-    ? { source: "model" as const, provider: opts.provider.name, ...(await modelGenerate(opts.provider, toItems(messages, opts.assistantExcerptChars), opts)) }
+    ? {
+        source: "model" as const,
+        provider: opts.provider.name,
+        ...(await modelGenerate(opts.provider, toItems(messages, opts.assistantExcerptChars), opts)),
+      }
     : {
         source: "offline" as const,
         provider: "offline",

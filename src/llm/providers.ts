@@ -99,7 +99,9 @@ export function makeOpenAIProvider(cfg: OpenAIProviderConfig): PromptProvider {
             model: cfg.model,
             messages,
             max_tokens: opts.maxTokens,
-            ...(opts.jsonSchema ? { response_format: { type: "json_schema" as const, json_schema: { ...opts.jsonSchema, strict: true } } } : {}),
+            ...(opts.jsonSchema
+              ? { response_format: { type: "json_schema" as const, json_schema: { ...opts.jsonSchema, strict: true } } }
+              : {}),
           },
           { signal: opts.signal },
         );
@@ -160,9 +162,15 @@ export function offlineGenerate(messages: Array<{ role: string; content: string 
   const user = messages.filter((m) => m.role === "user" && m.content.trim() !== "").map((m) => m.content.trim());
   const [objective, ...context] = user;
   if (objective === undefined) throw new NoUserMessageError();
-  const sentences = [...new Set(user.flatMap((m) => m.split(/(?<=[.!?])\s+|\n+/)).map((s) => s.trim()).filter(Boolean))];
-  const bullets = (items: string[], empty: string) =>
-    items.length ? items.map((s) => `- ${s.replace(/\n/g, "\n  ")}`).join("\n") : empty;
+  const sentences = [
+    ...new Set(
+      user
+        .flatMap((m) => m.split(/(?<=[.!?])\s+|\n+/))
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+  ];
+  const bullets = (items: string[], empty: string) => (items.length ? items.map((s) => `- ${s.replace(/\n/g, "\n  ")}`).join("\n") : empty);
   return [
     "[Offline draft — assembled from your messages without an LLM; review before scheduling]",
     "",
@@ -173,9 +181,15 @@ export function offlineGenerate(messages: Array<{ role: string; content: string 
     bullets(context, "(no further messages)"),
     "",
     "## Requirements",
-    bullets(sentences.filter((s) => REQUIREMENT.test(s)), "(none stated)"),
+    bullets(
+      sentences.filter((s) => REQUIREMENT.test(s)),
+      "(none stated)",
+    ),
     "",
     "## Deliverables",
-    bullets(sentences.filter((s) => DELIVERABLE.test(s)), "- Complete the objective above and report the result."),
+    bullets(
+      sentences.filter((s) => DELIVERABLE.test(s)),
+      "- Complete the objective above and report the result.",
+    ),
   ].join("\n");
 }

@@ -32,9 +32,7 @@ export function stripInvisible(text: string): string {
  * @throws PromptTooLongError when the result is longer than maxLength.
  */
 export function normalizePrompt(text: string, maxLength: number = MAX_PROMPT_CHARS): string {
-  const clean = stripInvisible(text.replace(/\r\n?/g, "\n").replace(CONTROL, ""))
-    .normalize("NFC")
-    .trim();
+  const clean = stripInvisible(text.replace(/\r\n?/g, "\n").replace(CONTROL, "")).normalize("NFC").trim();
   if (clean.length > maxLength) throw new PromptTooLongError(clean.length, maxLength);
   return clean;
 }
@@ -57,7 +55,10 @@ const DATA = JSON.parse(fs.readFileSync(path.join(dataDir, "screening-data.json"
 const SHARED = JSON.parse(fs.readFileSync(path.join(dataDir, "screening-rules.json"), "utf8")) as ScreeningRules;
 
 const charClass = (ranges: Array<[number, number]>) =>
-  new RegExp(`[${ranges.map(([a, b]) => (a === b ? `\\u{${a.toString(16)}}` : `\\u{${a.toString(16)}}-\\u{${b.toString(16)}}`)).join("")}]`, "gu");
+  new RegExp(
+    `[${ranges.map(([a, b]) => (a === b ? `\\u{${a.toString(16)}}` : `\\u{${a.toString(16)}}-\\u{${b.toString(16)}}`)).join("")}]`,
+    "gu",
+  );
 const IGNORABLE = charClass(DATA.defaultIgnorable);
 const MARKS = charClass(DATA.nonspacingMarks);
 const CONFUSABLE = new Map<string, string>();
@@ -106,7 +107,7 @@ const folded = (rule: Rule): Rule & { on: "folded" } => ({ ...rule, on: "folded"
 const PHRASE_RULES: Array<Rule & { on: "words" | "folded" }> = [
   word(OVERRIDE),
   word(YOU_ARE_NOW),
-  folded(re("role_hijack: announces replacement instructions (\"new instructions:\")", /\bnew\s+(?:system\s+)?instructions?\s*:/i)),
+  folded(re('role_hijack: announces replacement instructions ("new instructions:")', /\bnew\s+(?:system\s+)?instructions?\s*:/i)),
   folded(
     re(
       "fake_role_marker: line impersonating a system message",
@@ -163,9 +164,6 @@ const HIDDEN_RULES: Rule[] = [
  */
 export function detectInjection(text: string): string[] {
   const forms = { folded: foldText(text), words: foldWords(text) };
-  const reasons = [
-    ...PHRASE_RULES.filter((r) => r.test(forms[r.on])),
-    ...HIDDEN_RULES.filter((r) => r.test(text)),
-  ].map((r) => r.reason);
+  const reasons = [...PHRASE_RULES.filter((r) => r.test(forms[r.on])), ...HIDDEN_RULES.filter((r) => r.test(text))].map((r) => r.reason);
   return [...new Set(reasons)];
 }

@@ -14,56 +14,16 @@
  * (app_private.back_off_provider) and does not use up an attempt. Permanent errors fail at once.
  */
 import type pg from "pg";
-import { AgentError, type AgentConfig, type AgentExecutor, type HistoryMessage, type Usage } from "../agent/types.js";
-import { dispatchToWebhook, type WebhookSettings } from "../agent/webhookRuntime.js";
+import { AgentError, type AgentConfig, type HistoryMessage, type Usage } from "../agent/types.js";
+import { dispatchToWebhook } from "../agent/webhookRuntime.js";
 import { resolveMcpServers } from "../agent/mcp.js";
 import { DEFAULT_MAX_TOKENS } from "../agent/openaiExecutor.js";
-import type { McpRegistry } from "../agent/mcpRegistry.js";
+import type { McpRegistry } from "../mcpRegistry.js";
 import { log } from "../logger.js";
 import { executionDuration, executionsTotal } from "../metrics.js";
-import type { StopReason } from "./pool.js";
+import type { RunSettings, StartedRun, StopReason } from "./types.js";
 import { writeWithRetry } from "./retry.js";
 import { RunWriter } from "./writes.js";
-
-export interface StartedRun {
-  execution_id: string;
-  task_id: string;
-  account_id: string;
-  thread_id: string;
-  agent_run_id: string;
-  attempts: number;
-  /** Fencing token of this holder's lease: every write of the run names it, and a stale one is refused. */
-  lease_epoch: number;
-  /** manual | schedule: set by the run pool (metrics labels); absent when a caller does not know it. */
-  trigger_type?: string;
-  /** Run memory (app_private.run_memory_for_execution): the previous run's answer, told to the agent, not stored in the thread. */
-  memory?: string;
-  agent: {
-    system_prompt: string | null;
-    model: string | null;
-    temperature: number | null;
-    max_tokens: number | null;
-    tools: string[];
-    mcp_servers: AgentConfig["mcpServers"];
-  } | null;
-  history: HistoryMessage[];
-}
-
-export interface RunSettings {
-  executor: AgentExecutor | null;
-  webhook: WebhookSettings | null;
-  defaultModel: string;
-  runTimeoutMs: number;
-  maxAttempts: number;
-  /** Provider key for the shared limits (same as the pool's). */
-  provider: string;
-  /** First retry delay; doubles per attempt, at most 10 minutes. */
-  retryBaseMs?: number;
-  /** Back-off after a 429 without Retry-After. */
-  rateLimitBackoffMs?: number;
-  /** The operator's MCP registry (MCP_SERVERS, MCP_ALLOWED_HOSTS); default: the executor's, else empty. */
-  mcp?: McpRegistry;
-}
 
 const NO_MCP: McpRegistry = { servers: {}, allowedHosts: [] };
 
@@ -127,9 +87,12 @@ export function makeRunExecutor(db: pg.Pool, settings: RunSettings) {
       const input = (usage?.promptTokens ?? 0) - metered.promptTokens;
       const output = (usage?.completionTokens ?? 0) - metered.completionTokens;
       if (input <= 0 && output <= 0) return;
-      await q("record_run_usage", "select app_private.record_run_usage($1, $2, $3, $4)", [execution_id, agent.model ?? settings.defaultModel, Math.max(input, 0), Math.max(output, 0)]).catch(
-        (err) => rlog.warn("could not record the run's token usage", { error: String(err) }),
-      );
+      await q("record_run_usage", "select app_private.record_run_usage($1, $2, $3, $4)", [
+        execution_id,
+        agent.model ?? settings.defaultModel,
+        Math.max(input, 0),
+        Math.max(output, 0),
+      ]).catch((err) => rlog.warn("could not record the run's token usage", { error: String(err) }));
     };
 
     // The agent's MCP entries are resolved against the operator's registry before any executor (the external
@@ -142,7 +105,10 @@ export function makeRunExecutor(db: pg.Pool, settings: RunSettings) {
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       log.warn("run refused: MCP servers not allowed", { ...ctx, error: message });
-      await q("refuse_execution", "select app_private.refuse_execution($1, $2)", [execution_id, `refused before running (not billed): ${message}`]);
+      await q("refuse_execution", "select app_private.refuse_execution($1, $2)", [
+        execution_id,
+        `refused before running (not billed): ${message}`,
+      ]);
       return;
     }
 
@@ -205,7 +171,14 @@ export function makeRunExecutor(db: pg.Pool, settings: RunSettings) {
             metered.promptTokens += u.promptTokens ?? 0;
             metered.completionTokens += u.completionTokens ?? 0;
           }
-          const stored = await writer.write({ op: "append", execution_id, lease_epoch: started.lease_epoch, role: m.role, content: m.content, metadata: m.metadata });
+          const stored = await writer.write({
+            op: "append",
+            execution_id,
+            lease_epoch: started.lease_epoch,
+            role: m.role,
+            content: m.content,
+            metadata: m.metadata,
+          });
           // no longer ours (cancelled, or taken over after a lost lease): stop here, the holder answers
           if (!stored) throw new RunNoLongerHeld();
         },
@@ -238,7 +211,11 @@ export function makeRunExecutor(db: pg.Pool, settings: RunSettings) {
       if (reason === "shutdown") return void count("shutdown"); // handed back by the pool's stop()
       if (timedOut) {
         count("failed");
-        await finish("failed", { duration_ms: Date.now() - t0, executor: executorKind, attempts: started.attempts }, `timed out after ${Math.round(settings.runTimeoutMs / 1000)} s (AGENT_RUN_TIMEOUT_MS)`);
+        await finish(
+          "failed",
+          { duration_ms: Date.now() - t0, executor: executorKind, attempts: started.attempts },
+          `timed out after ${Math.round(settings.runTimeoutMs / 1000)} s (AGENT_RUN_TIMEOUT_MS)`,
+        );
         return;
       }
       return failOrRetry(err);
@@ -256,14 +233,11 @@ export function makeRunExecutor(db: pg.Pool, settings: RunSettings) {
         const until = new Date(Date.now() + waitMs);
         rlog.warn("model provider rate limited; the provider pauses for every worker", { retry_in_ms: waitMs });
         count("rate_limited");
-        await q("back_off_provider", "select app_private.back_off_provider($1, $2, $3), app_private.retry_execution_later($4, $5, $2, false, $6)", [
-          settings.provider,
-          until,
-          message,
-          execution_id,
-          message,
-          started.lease_epoch,
-        ]);
+        await q(
+          "back_off_provider",
+          "select app_private.back_off_provider($1, $2, $3), app_private.retry_execution_later($4, $5, $2, false, $6)",
+          [settings.provider, until, message, execution_id, message, started.lease_epoch],
+        );
         return;
       }
       if (transient && started.attempts < settings.maxAttempts) {
@@ -271,7 +245,12 @@ export function makeRunExecutor(db: pg.Pool, settings: RunSettings) {
         const waitMs = Math.max(backoff, retryAfterMs ?? 0);
         rlog.warn("execution attempt failed, will retry", { attempt: started.attempts, retry_in_ms: waitMs, error: message });
         count("retry");
-        await q("retry_execution_later", "select app_private.retry_execution_later($1, $2, $3, true, $4)", [execution_id, message, new Date(Date.now() + waitMs), started.lease_epoch]);
+        await q("retry_execution_later", "select app_private.retry_execution_later($1, $2, $3, true, $4)", [
+          execution_id,
+          message,
+          new Date(Date.now() + waitMs),
+          started.lease_epoch,
+        ]);
         return;
       }
       rlog.warn("execution failed", { error: message });

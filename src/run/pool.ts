@@ -27,9 +27,7 @@ import pg from "pg";
 import { log, withLogContext } from "../logger.js";
 import { executionStartLateness, runLeaseEvents, trackRunPool, untrackRunPool } from "../metrics.js";
 import { writeWithRetry } from "./retry.js";
-import type { StartedRun } from "./execute.js";
-
-export type StopReason = "cancelled" | "shutdown" | "lost";
+import type { StartedRun, StopReason } from "./types.js";
 
 export interface RunPoolOptions {
   /** Owner connections for claims and run writes (shared by every run of this process). */
@@ -196,7 +194,9 @@ export class RunPool {
     this.claimFailing = false;
     log.info("run pool reached the database again");
     await this.opts.db
-      .query("select graphile_worker.add_job('dispatch_due_tasks', '{}'::json, job_key := 'dispatch_due_tasks:after_outage', max_attempts := 1)")
+      .query(
+        "select graphile_worker.add_job('dispatch_due_tasks', '{}'::json, job_key := 'dispatch_due_tasks:after_outage', max_attempts := 1)",
+      )
       .catch((err) => log.warn("could not ask for a dispatch after the outage", { error: String(err) }));
   }
 
@@ -219,14 +219,19 @@ export class RunPool {
         try {
           // m: each run's trigger and start lateness, read in the same statement (its snapshot: before start_execution)
           // a deadlock or an outage rolls back only this statement: it is retried (for up to 30 s), not handed back at once
-          const { rows } = await writeWithRetry("prepare runs", () => this.opts.db.query<{ s: StartedRun[]; m: Record<string, RunStartInfo> | null }>(
-            `select app_private.start_claimed_runs($1::uuid[], $2, $3, $4) as s,
+          const { rows } = await writeWithRetry(
+            "prepare runs",
+            () =>
+              this.opts.db.query<{ s: StartedRun[]; m: Record<string, RunStartInfo> | null }>(
+                `select app_private.start_claimed_runs($1::uuid[], $2, $3, $4) as s,
                     (select jsonb_object_agg(e.execution_id, jsonb_build_object('trigger_type', e.trigger_type, 'first_start', e.attempts = 0,
                               'lateness_s', extract(epoch from coalesce(e.started_at, now()) - coalesce(e.scheduled_for, e.created_at)),
                               'memory', app_private.run_memory_for_execution(e.execution_id)))
                        from app_public.task_executions e where e.execution_id = any($1::uuid[])) as m`,
-            [chunk, this.opts.executorKind, this.opts.defaultModel, this.workerId],
-          ), 30_000);
+                [chunk, this.opts.executorKind, this.opts.defaultModel, this.workerId],
+              ),
+            30_000,
+          );
           const started = new Set(rows[0]!.s.map((r) => r.execution_id));
           for (const id of chunk) if (!started.has(id)) this.owned.delete(id); // cancelled, refused or no longer ours
           for (const run of rows[0]!.s) {
@@ -244,7 +249,11 @@ export class RunPool {
           log.warn("preparing runs failed; handing them back", { error: String(err), count: chunk.length });
           for (const id of chunk) this.owned.delete(id);
           await this.opts.db
-            .query("select app_private.release_runs($1, $2::uuid[], $3)", [this.workerId, chunk, `could not prepare the run: ${String(err)}`])
+            .query("select app_private.release_runs($1, $2::uuid[], $3)", [
+              this.workerId,
+              chunk,
+              `could not prepare the run: ${String(err)}`,
+            ])
             .catch(() => undefined);
         } finally {
           this.preparing -= chunk.length;
@@ -255,6 +264,7 @@ export class RunPool {
   }
 
   private launch(run: StartedRun): void {
+    if (this.stopping) return; // prepared while stopping: release_run_worker hands it back with the others
     if (this.runs.has(run.execution_id)) {
       runLeaseEvents.inc({ event: "duplicate_refused" });
       log.error("refusing to start a second copy of a run this process already runs", { execution_id: run.execution_id });
@@ -288,13 +298,10 @@ export class RunPool {
   private heartbeat(): Promise<void> {
     return this.inTurn(async () => {
       const owned = Object.fromEntries(this.owned);
-      const { rows } = await this.opts.db.query<{ r: { released: number; lost: string[] } }>("select app_private.reconcile_run_worker($1, $2, $3, $4, $5) as r", [
-        this.workerId,
-        this.opts.capacity,
-        this.opts.provider,
-        this.opts.leaseSeconds,
-        JSON.stringify(owned),
-      ]);
+      const { rows } = await this.opts.db.query<{ r: { released: number; lost: string[] } }>(
+        "select app_private.reconcile_run_worker($1, $2, $3, $4, $5) as r",
+        [this.workerId, this.opts.capacity, this.opts.provider, this.opts.leaseSeconds, JSON.stringify(owned)],
+      );
       if (this.leaseStale) log.info("run pool lease renewed", { worker_id: this.workerId });
       this.leaseStale = false;
       const { released, lost } = rows[0]!.r;
@@ -372,6 +379,7 @@ export class RunPool {
     if (this.wakeTimer) clearTimeout(this.wakeTimer);
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     await this.claiming?.catch(() => undefined);
+    await Promise.all(this.preparations); // claimed runs being prepared: not launched once stopping (see launch)
     for (const id of this.runs.keys()) this.stopRun(id, "shutdown");
     const settled = Promise.all([...this.runs.values()].map((r) => r.done));
     await Promise.race([settled, new Promise((r) => setTimeout(r, this.opts.stopTimeoutMs ?? 5000).unref())]);

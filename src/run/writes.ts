@@ -16,7 +16,14 @@ import { withoutLogContext } from "../logger.js";
 
 export type RunWrite =
   | { op: "append"; execution_id: string; lease_epoch: number; role: string; content: string; metadata: Record<string, unknown> }
-  | { op: "finish"; execution_id: string; lease_epoch: number; status: "completed" | "failed"; results: Record<string, unknown>; error: string | null };
+  | {
+      op: "finish";
+      execution_id: string;
+      lease_epoch: number;
+      status: "completed" | "failed";
+      results: Record<string, unknown>;
+      error: string | null;
+    };
 
 interface Pending {
   write: RunWrite;

@@ -11,7 +11,7 @@
  * meter for an API request, as the signed-in user (app_hidden.charge_schedule_parse / record_schedule_parse_usage).
  */
 import type pg from "pg";
-import { SCHEDULE_TYPES, zonedInstant, zonedTime, type ScheduleType } from "../calendar.js";
+import { SCHEDULE_TYPES, zonedInstant, zonedTime, type ScheduleType } from "./calendar.js";
 import { estimateTokens, type MeteredCall } from "../llm/generate.js";
 import { ProviderError, type PromptProvider } from "../llm/providers.js";
 import { judge, parseScheduleWords, type ParseAnswer, type WordsOptions, type WordsSpec } from "./words.js";

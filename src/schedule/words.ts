@@ -2,7 +2,7 @@
  * Schedules in words: a deterministic grammar that reads what people type ("every weekday at 9am",
  * "every 2 hours from 9 to 5 on weekdays", "the last Friday of the month at 17:30", "tomorrow at 8",
  * "in 3 hours", "9am Tokyo time for the next 5 days") and answers with an ordinary schedule spec
- * (once / daily / weekly / monthly / cron + timezone + maxExecutions). The calendar (src/calendar.ts)
+ * (once / daily / weekly / monthly / cron + timezone + maxExecutions). The calendar (src/schedule/calendar.ts)
  * stays the only judge of what a spec means: every spec produced here is validated and previewed by it.
  *
  * Three answers, never a silent guess:
@@ -25,7 +25,7 @@ import {
   zonedTime,
   type ScheduleSpec,
   type ZonedTime,
-} from "../calendar.js";
+} from "./calendar.js";
 
 export interface WordsSpec extends ScheduleSpec {
   /** Stop after this many runs (from "3 times", "for the next 5 days", "until Friday"); null = no limit. */

@@ -6,7 +6,10 @@ import { ORDER_FIXTURE, startMcpHttpServer } from "../helpers/mcpServer.js";
 describe("parseMcpRegistry", () => {
   test("reads stdio and url servers and the allowed hosts", () => {
     const reg = parseMcpRegistry({
-      MCP_SERVERS: JSON.stringify({ calc: { command: "node", args: ["calc.js"], env: { MODE: "x" } }, docs: { url: "https://mcp.example.com/mcp" } }),
+      MCP_SERVERS: JSON.stringify({
+        calc: { command: "node", args: ["calc.js"], env: { MODE: "x" } },
+        docs: { url: "https://mcp.example.com/mcp" },
+      }),
       MCP_ALLOWED_HOSTS: " MCP.Example.com , tools.internal,,",
     });
     expect(reg).toEqual({
@@ -30,7 +33,10 @@ describe("parseMcpRegistry", () => {
   });
 
   test("host:port entries", () => {
-    expect(parseMcpRegistry({ MCP_ALLOWED_HOSTS: "tools.internal:8443,[::1]:3000" }).allowedHosts).toEqual(["tools.internal:8443", "[::1]:3000"]);
+    expect(parseMcpRegistry({ MCP_ALLOWED_HOSTS: "tools.internal:8443,[::1]:3000" }).allowedHosts).toEqual([
+      "tools.internal:8443",
+      "[::1]:3000",
+    ]);
   });
 
   test("malformed MCP_ALLOWED_HOSTS names the variable", () => {
@@ -84,18 +90,39 @@ describe("connectMcpTools security: nothing is spawned or fetched for a ref the 
 test("several servers: tools prefixed <server>__<tool>; allow-list by either name; results joined, non-text summarised", async () => {
   const http = await startMcpHttpServer();
   const registry: McpRegistry = { servers: { calc: mcpStdioCommand(), web: { url: http.url } }, allowedHosts: [] };
-  const tools = await connectMcpTools([{ name: "calc" }, { name: "web" }, { name: "calc" }], registry, ["add", "web__lookup_order", "web__chart", "fail"]);
+  const tools = await connectMcpTools([{ name: "calc" }, { name: "web" }, { name: "calc" }], registry, [
+    "add",
+    "web__lookup_order",
+    "web__chart",
+    "fail",
+  ]);
   try {
-    expect(tools.tools.map((t) => t.function.name).sort()).toEqual(["calc__add", "calc__fail", "web__add", "web__chart", "web__fail", "web__lookup_order"]);
+    expect(tools.tools.map((t) => t.function.name).sort()).toEqual([
+      "calc__add",
+      "calc__fail",
+      "web__add",
+      "web__chart",
+      "web__fail",
+      "web__lookup_order",
+    ]);
     const add = tools.tools.find((t) => t.function.name === "calc__add")!;
     expect(add.function).toMatchObject({ description: "Add two numbers", parameters: { type: "object", required: ["a", "b"] } });
     for (const t of tools.tools) expect(t.function.name).toMatch(/^[a-zA-Z0-9_-]{1,64}$/);
 
     expect(await tools.call("calc__add", { a: 2, b: 3 })).toEqual({ text: "5", isError: false });
-    expect(await tools.call("web__lookup_order", { id: "A-1" })).toEqual({ text: JSON.stringify({ id: "A-1", ...ORDER_FIXTURE }), isError: false });
-    expect(await tools.call("web__chart", {})).toEqual({ text: expect.stringMatching(/^caption: sales by month\n\[image content: image\/png, \d+ bytes, not shown\]$/), isError: false });
+    expect(await tools.call("web__lookup_order", { id: "A-1" })).toEqual({
+      text: JSON.stringify({ id: "A-1", ...ORDER_FIXTURE }),
+      isError: false,
+    });
+    expect(await tools.call("web__chart", {})).toEqual({
+      text: expect.stringMatching(/^caption: sales by month\n\[image content: image\/png, \d+ bytes, not shown\]$/),
+      isError: false,
+    });
     expect(await tools.call("calc__fail", {})).toEqual({ text: expect.stringMatching(/always fails/), isError: true });
-    expect(await tools.call("calc__lookup_order", { id: "x" })).toMatchObject({ isError: true, text: expect.stringMatching(/not available/) });
+    expect(await tools.call("calc__lookup_order", { id: "x" })).toMatchObject({
+      isError: true,
+      text: expect.stringMatching(/not available/),
+    });
     expect(await tools.call("web__add", "2+3")).toMatchObject({ isError: true, text: expect.stringMatching(/JSON object/) });
   } finally {
     await tools.close();
@@ -111,7 +138,9 @@ test("a user URL ref on an allowed host:port connects; another port of that host
   try {
     expect(tools.tools.map((t) => t.function.name)).toEqual(["lookup_order"]);
     expect(await tools.call("lookup_order", { id: "B-2" })).toMatchObject({ isError: false, text: expect.stringContaining('"id":"B-2"') });
-    await expect(connectMcpTools([{ url: `http://127.0.0.1:${Number(port) + 1}/mcp` }], registry, [])).rejects.toMatchObject({ code: "mcp_config" });
+    await expect(connectMcpTools([{ url: `http://127.0.0.1:${Number(port) + 1}/mcp` }], registry, [])).rejects.toMatchObject({
+      code: "mcp_config",
+    });
   } finally {
     await tools.close();
     await http.close();
@@ -131,7 +160,11 @@ test("close() ends the stdio child; an aborted tool call throws", async () => {
 });
 
 test("a stdio server that cannot start is a non-transient tool error", async () => {
-  const err: unknown = await connectMcpTools([{ name: "x" }], { servers: { x: { command: "/nonexistent/mcp-server" } }, allowedHosts: [] }, []).then(
+  const err: unknown = await connectMcpTools(
+    [{ name: "x" }],
+    { servers: { x: { command: "/nonexistent/mcp-server" } }, allowedHosts: [] },
+    [],
+  ).then(
     () => undefined,
     (e: unknown) => e,
   );

@@ -12,7 +12,11 @@ test("a labelled dry run: one assistant message, the recorded request, no model 
   expect(exec.kind).toBe("offline");
   const res = await exec.run({
     history: [{ role: "user", content: TASK }],
-    agent: agent({ temperature: 0.3, tools: ["lookup_order"], mcpServers: [{ name: "/bin/sh -c evil" }, { url: "https://mcp.example.com/mcp" }] }),
+    agent: agent({
+      temperature: 0.3,
+      tools: ["lookup_order"],
+      mcpServers: [{ name: "/bin/sh -c evil" }, { url: "https://mcp.example.com/mcp" }],
+    }),
     signal: new AbortController().signal,
     onMessage: async (m) => {
       messages.push(m);
@@ -60,12 +64,23 @@ test("uses the agent's model and system prompt; honours an aborted signal", asyn
     onMessage: async () => undefined,
   });
   expect(res.model).toBe("gpt-4o-mini");
-  expect(res.request).toMatchObject({ model: "gpt-4o-mini", max_tokens: 100, messages: [{ role: "system", content: "Be brief." }, { role: "user", content: "hi" }] });
+  expect(res.request).toMatchObject({
+    model: "gpt-4o-mini",
+    max_tokens: 100,
+    messages: [
+      { role: "system", content: "Be brief." },
+      { role: "user", content: "hi" },
+    ],
+  });
 
   const ctrl = new AbortController();
   ctrl.abort();
-  await expect(exec.run({ history: [{ role: "user", content: "hi" }], agent: agent(), signal: ctrl.signal, onMessage: async () => undefined })).rejects.toMatchObject({
+  await expect(
+    exec.run({ history: [{ role: "user", content: "hi" }], agent: agent(), signal: ctrl.signal, onMessage: async () => undefined }),
+  ).rejects.toMatchObject({
     code: "aborted",
   });
-  await expect(exec.run({ history: [], agent: agent(), signal: new AbortController().signal, onMessage: async () => undefined })).rejects.toBeInstanceOf(AgentError);
+  await expect(
+    exec.run({ history: [], agent: agent(), signal: new AbortController().signal, onMessage: async () => undefined }),
+  ).rejects.toBeInstanceOf(AgentError);
 });

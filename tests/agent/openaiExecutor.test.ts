@@ -31,7 +31,12 @@ const executor = (over: Partial<OpenAIExecutorConfig> = {}) =>
 
 const agent = agentConfig;
 
-function runOf(exec: ReturnType<typeof executor>, cfg: AgentConfig, history: HistoryMessage[] = [{ role: "user", content: TASK }], signal = new AbortController().signal) {
+function runOf(
+  exec: ReturnType<typeof executor>,
+  cfg: AgentConfig,
+  history: HistoryMessage[] = [{ role: "user", content: TASK }],
+  signal = new AbortController().signal,
+) {
   const messages: RunMessage[] = [];
   const result = exec.run({
     history,
@@ -55,16 +60,33 @@ async function failure(p: Promise<unknown>): Promise<AgentError> {
 }
 
 test("streams a text answer through the SDK: one final message, usage, request shape", async () => {
-  fake.enqueue({ kind: "stream", chunks: ["The answer ", "is ", "5."], usage: { prompt_tokens: 40, completion_tokens: 4, total_tokens: 44 } });
+  fake.enqueue({
+    kind: "stream",
+    chunks: ["The answer ", "is ", "5."],
+    usage: { prompt_tokens: 40, completion_tokens: 4, total_tokens: 44 },
+  });
   const history: HistoryMessage[] = [
     { role: "user", content: TASK },
     { role: "system", content: "operational note: attempt 2" },
   ];
   const { messages, result } = runOf(executor(), agent({ temperature: 0.2, maxTokens: 300 }), history);
 
-  expect(await result).toEqual({ finalAnswer: "The answer is 5.", messageCount: 1, usage: { promptTokens: 40, completionTokens: 4, totalTokens: 44 }, model: "gpt-4o", steps: 1, dryRun: false });
+  expect(await result).toEqual({
+    finalAnswer: "The answer is 5.",
+    messageCount: 1,
+    usage: { promptTokens: 40, completionTokens: 4, totalTokens: 44 },
+    model: "gpt-4o",
+    steps: 1,
+    dryRun: false,
+  });
   // each assistant message carries its model call's usage, metered by the run stage
-  expect(messages).toEqual([{ role: "assistant", content: "The answer is 5.", metadata: { final: true, model: "gpt-4o", usage: { promptTokens: 40, completionTokens: 4 } } }]);
+  expect(messages).toEqual([
+    {
+      role: "assistant",
+      content: "The answer is 5.",
+      metadata: { final: true, model: "gpt-4o", usage: { promptTokens: 40, completionTokens: 4 } },
+    },
+  ]);
   expect(fake.requests).toHaveLength(1);
   const body = fake.requests[0]!.body;
   expect(fake.requests[0]!.headers.authorization).toBe(`Bearer ${API_KEY}`);
@@ -92,18 +114,41 @@ test("agent's system prompt and model are used; max_tokens defaults to 4096; tem
 
 test("tool-call round trip with the stdio MCP server", async () => {
   fake.enqueue(
-    { kind: "toolCall", name: "add", arguments: { a: 2, b: 3 }, id: "call_add_1", usage: { prompt_tokens: 100, completion_tokens: 10, total_tokens: 110 } },
+    {
+      kind: "toolCall",
+      name: "add",
+      arguments: { a: 2, b: 3 },
+      id: "call_add_1",
+      usage: { prompt_tokens: 100, completion_tokens: 10, total_tokens: 110 },
+    },
     { kind: "stream", chunks: ["The sum ", "is 5."], usage: { prompt_tokens: 150, completion_tokens: 5, total_tokens: 155 } },
   );
   const exec = executor({ mcp: { servers: { calc: mcpStdioCommand() }, allowedHosts: [] } });
   const { messages, result } = runOf(exec, agent({ mcpServers: [{ name: "calc" }] }));
   const res = await result;
 
-  expect(res).toMatchObject({ finalAnswer: "The sum is 5.", messageCount: 3, steps: 2, usage: { promptTokens: 250, completionTokens: 15, totalTokens: 265 } });
+  expect(res).toMatchObject({
+    finalAnswer: "The sum is 5.",
+    messageCount: 3,
+    steps: 2,
+    usage: { promptTokens: 250, completionTokens: 15, totalTokens: 265 },
+  });
   expect(messages).toEqual([
-    { role: "assistant", content: "", metadata: { tool_calls: [{ id: "call_add_1", name: "add", arguments: '{"a":2,"b":3}' }], model: "gpt-4o", usage: { promptTokens: 100, completionTokens: 10 } } },
+    {
+      role: "assistant",
+      content: "",
+      metadata: {
+        tool_calls: [{ id: "call_add_1", name: "add", arguments: '{"a":2,"b":3}' }],
+        model: "gpt-4o",
+        usage: { promptTokens: 100, completionTokens: 10 },
+      },
+    },
     { role: "tool", content: "5", metadata: { tool_call_id: "call_add_1", name: "add", arguments: '{"a":2,"b":3}', is_error: false } },
-    { role: "assistant", content: "The sum is 5.", metadata: { final: true, model: "gpt-4o", usage: { promptTokens: 150, completionTokens: 5 } } },
+    {
+      role: "assistant",
+      content: "The sum is 5.",
+      metadata: { final: true, model: "gpt-4o", usage: { promptTokens: 150, completionTokens: 5 } },
+    },
   ]);
 
   const [first, second] = fake.requests.map((r) => r.body);
@@ -111,7 +156,11 @@ test("tool-call round trip with the stdio MCP server", async () => {
   expect(toolNames).toEqual(expect.arrayContaining(["add", "lookup_order", "fail"])); // one server: no prefix
   expect(second!.messages.slice(1)).toEqual([
     { role: "user", content: TASK },
-    { role: "assistant", content: null, tool_calls: [{ id: "call_add_1", type: "function", function: { name: "add", arguments: '{"a":2,"b":3}' } }] },
+    {
+      role: "assistant",
+      content: null,
+      tool_calls: [{ id: "call_add_1", type: "function", function: { name: "add", arguments: '{"a":2,"b":3}' } }],
+    },
     { role: "tool", tool_call_id: "call_add_1", content: "5" },
   ]);
 });
@@ -130,7 +179,11 @@ test("tools over streamable HTTP; a not-allowed tool and a failing tool become i
     expect((await result).finalAnswer).toBe("Could not look it up.");
 
     const tools = messages.filter((m) => m.role === "tool");
-    expect(tools.map((m) => [m.metadata.tool_call_id, m.metadata.is_error])).toEqual([["c1", true], ["c2", true], ["c3", true]]);
+    expect(tools.map((m) => [m.metadata.tool_call_id, m.metadata.is_error])).toEqual([
+      ["c1", true],
+      ["c2", true],
+      ["c3", true],
+    ]);
     expect(tools[0]!.content).toMatch(/"lookup_order" is not available.*Available tools: add, fail/);
     expect(tools[1]!.content).toMatch(/always fails/);
     expect(tools[2]!.content).toMatch(/not valid JSON/);
@@ -160,7 +213,12 @@ test("max steps: stops after N model calls without running the last step's tools
 });
 
 test("max tokens: the run-level cap stops the loop", async () => {
-  fake.responder = () => ({ kind: "toolCall", name: "anything", arguments: {}, usage: { prompt_tokens: 600, completion_tokens: 10, total_tokens: 610 } });
+  fake.responder = () => ({
+    kind: "toolCall",
+    name: "anything",
+    arguments: {},
+    usage: { prompt_tokens: 600, completion_tokens: 10, total_tokens: 610 },
+  });
   const { messages, result } = runOf(executor({ maxTotalTokens: 1000 }), agent());
   const err = await failure(result);
   expect(err).toMatchObject({ code: "max_tokens", transient: false });
@@ -245,7 +303,11 @@ test("a connection reset in the middle of the stream is transient; nothing half-
 
 test("429 / 503 with Retry-After: the error carries retryAfterMs (seconds, HTTP date, retry-after-ms)", async () => {
   fake.enqueue({ kind: "status", status: 429, headers: { "retry-after": "30" } });
-  expect(await failure(runOf(executor(), agent()).result)).toMatchObject({ transient: true, message: "OpenAI rate limit (429)", retryAfterMs: 30_000 });
+  expect(await failure(runOf(executor(), agent()).result)).toMatchObject({
+    transient: true,
+    message: "OpenAI rate limit (429)",
+    retryAfterMs: 30_000,
+  });
 
   fake.enqueue({ kind: "status", status: 503, headers: { "retry-after": new Date(Date.now() + 120_000).toUTCString() } });
   const dated = await failure(runOf(executor(), agent()).result);
@@ -266,7 +328,10 @@ test("401 → non-transient, without the key in the message; context length → 
   const err = await failure(runOf(executor(), agent()).result);
   expect(err).toMatchObject({ transient: false, code: "provider", message: "OpenAI rejected the API key (401)" });
   fake.enqueue({ kind: "contextLength" });
-  expect(await failure(runOf(executor(), agent()).result)).toMatchObject({ transient: false, message: expect.stringMatching(/context_length_exceeded/) });
+  expect(await failure(runOf(executor(), agent()).result)).toMatchObject({
+    transient: false,
+    message: expect.stringMatching(/context_length_exceeded/),
+  });
   expect(fake.requests).toHaveLength(2);
 });
 
@@ -275,7 +340,16 @@ test("resume: prior assistant/tool messages become a valid request; orphan tool 
   const history: HistoryMessage[] = [
     { role: "user", content: "Check order A-1" },
     { role: "tool", content: "orphan", metadata: { tool_call_id: "nope" } },
-    { role: "assistant", content: "Looking it up.", metadata: { tool_calls: [{ id: "c1", name: "lookup_order", arguments: { id: "A-1" } }, { id: "c2", name: "add", arguments: "{}" }] } },
+    {
+      role: "assistant",
+      content: "Looking it up.",
+      metadata: {
+        tool_calls: [
+          { id: "c1", name: "lookup_order", arguments: { id: "A-1" } },
+          { id: "c2", name: "add", arguments: "{}" },
+        ],
+      },
+    },
     { role: "tool", content: '{"status":"shipped"}', metadata: { tool_call_id: "c1", name: "lookup_order", is_error: false } },
     { role: "tool", content: "duplicate", metadata: { tool_call_id: "c1" } },
   ];
@@ -317,6 +391,11 @@ test("an MCP ref the registry does not allow fails before any model call", async
 test("errors thrown by onMessage propagate unchanged", async () => {
   fake.enqueue({ kind: "stream", chunks: ["done"] });
   const boom = new TypeError("db down");
-  const p = executor().run({ history: [{ role: "user", content: TASK }], agent: agent(), signal: new AbortController().signal, onMessage: async () => Promise.reject(boom) });
+  const p = executor().run({
+    history: [{ role: "user", content: TASK }],
+    agent: agent(),
+    signal: new AbortController().signal,
+    onMessage: async () => Promise.reject(boom),
+  });
   await expect(p).rejects.toBe(boom);
 });

@@ -23,18 +23,30 @@ test("sign → verify round trip", () => {
 
 test("tampered body or wrong secret → signature mismatch", () => {
   const header = signPayload(SECRET, BODY, NOW);
-  expect(verifySignature(SECRET, BODY.replace('"5"', '"6"'), header, { nowSeconds: NOW })).toEqual({ ok: false, reason: "signature mismatch" });
+  expect(verifySignature(SECRET, BODY.replace('"5"', '"6"'), header, { nowSeconds: NOW })).toEqual({
+    ok: false,
+    reason: "signature mismatch",
+  });
   expect(verifySignature("another-secret", BODY, header, { nowSeconds: NOW })).toEqual({ ok: false, reason: "signature mismatch" });
   // re-stamping a captured signature with a fresh timestamp does not work: the timestamp is signed
   const sig = header.split("v1=")[1];
-  expect(verifySignature(SECRET, BODY, `t=${NOW + 100},v1=${sig}`, { nowSeconds: NOW + 100 })).toEqual({ ok: false, reason: "signature mismatch" });
+  expect(verifySignature(SECRET, BODY, `t=${NOW + 100},v1=${sig}`, { nowSeconds: NOW + 100 })).toEqual({
+    ok: false,
+    reason: "signature mismatch",
+  });
 });
 
 test("stale or future timestamps beyond the tolerance are rejected", () => {
   const header = signPayload(SECRET, BODY, NOW);
   expect(verifySignature(SECRET, BODY, header, { nowSeconds: NOW + 300 })).toEqual({ ok: true });
-  expect(verifySignature(SECRET, BODY, header, { nowSeconds: NOW + 301 })).toMatchObject({ ok: false, reason: expect.stringMatching(/too old/) });
-  expect(verifySignature(SECRET, BODY, header, { nowSeconds: NOW - 301 })).toMatchObject({ ok: false, reason: expect.stringMatching(/future/) });
+  expect(verifySignature(SECRET, BODY, header, { nowSeconds: NOW + 301 })).toMatchObject({
+    ok: false,
+    reason: expect.stringMatching(/too old/),
+  });
+  expect(verifySignature(SECRET, BODY, header, { nowSeconds: NOW - 301 })).toMatchObject({
+    ok: false,
+    reason: expect.stringMatching(/future/),
+  });
   expect(verifySignature(SECRET, BODY, header, { nowSeconds: NOW + 50, toleranceSeconds: 30 })).toMatchObject({ ok: false });
 });
 

@@ -28,10 +28,22 @@ test("a killed embedded postmaster is restarted (crash recovery); once the resta
     expect(await readyz(base)).toBe(200);
     const first = postmasterPid();
     process.kill(first, "SIGKILL");
-    await waitFor(() => lines.some((l) => /restarting it \(crash recovery\)/.test(l)), { timeoutMs: 10_000, intervalMs: 50, what: "the restart line" });
-    await waitFor(() => lines.some((l) => /embedded PostgreSQL is back after a restart/.test(l)), { timeoutMs: 60_000, intervalMs: 100, what: "the database to be back" });
+    await waitFor(() => lines.some((l) => /restarting it \(crash recovery\)/.test(l)), {
+      timeoutMs: 10_000,
+      intervalMs: 50,
+      what: "the restart line",
+    });
+    await waitFor(() => lines.some((l) => /embedded PostgreSQL is back after a restart/.test(l)), {
+      timeoutMs: 60_000,
+      intervalMs: 100,
+      what: "the database to be back",
+    });
     expect(postmasterPid()).not.toBe(first);
-    const ready = await waitFor(async () => (await readyz(base)) === 200, { timeoutMs: 60_000, intervalMs: 200, what: "/readyz to be ready again" }).catch(async (err: Error) => {
+    const ready = await waitFor(async () => (await readyz(base)) === 200, {
+      timeoutMs: 60_000,
+      intervalMs: 200,
+      what: "/readyz to be ready again",
+    }).catch(async (err: Error) => {
       const body = await fetch(`${base}/readyz`).then((r) => r.text(), String);
       if (process.env.SUPERVISE_LOG) fs.writeFileSync(process.env.SUPERVISE_LOG, lines.join("\n"));
       throw new Error(`${err.message}; /readyz says ${body}; last lines:\n${lines.slice(-15).join("\n")}`);
@@ -44,7 +56,9 @@ test("a killed embedded postmaster is restarted (crash recovery); once the resta
     expect(code).toBe(1);
     const errors = lines.filter((l) => /"level":"error"/.test(l));
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatch(/stopped unexpectedly \(signal SIGKILL\) and 1 restart\(s\) did not keep it up \(EMBEDDED_PG_MAX_RESTARTS=1\)/);
+    expect(errors[0]).toMatch(
+      /stopped unexpectedly \(signal SIGKILL\) and 1 restart\(s\) did not keep it up \(EMBEDDED_PG_MAX_RESTARTS=1\)/,
+    );
   } finally {
     if (child.exitCode === null) {
       child.kill("SIGKILL");

@@ -25,7 +25,11 @@ test("a folder of another major: one line naming both majors, pg_upgrade and rem
   expect(err).toBeInstanceOf(EmbeddedStartError);
   const message = (err as Error).message;
   expect(message.split("\n")).toHaveLength(1);
-  expect(message).toMatch(new RegExp(`^the embedded data folder ${databaseDir} was initialised by PostgreSQL 15, this version runs PostgreSQL 17: .*pg_upgrade.*remove ${dir}`));
+  expect(message).toMatch(
+    new RegExp(
+      `^the embedded data folder ${databaseDir} was initialised by PostgreSQL 15, this version runs PostgreSQL 17: .*pg_upgrade.*remove ${dir}`,
+    ),
+  );
   expect(fs.readFileSync(path.join(databaseDir, "PG_VERSION"), "utf8")).toBe("15\n");
   expect(() => checkDataFolderVersion(databaseDir, 15)).not.toThrow();
 });

@@ -20,7 +20,10 @@ async function overlapping(client: pg.ClientBase, policy: string) {
   await client.query("update app_private.plan_limits set max_concurrent_executions = null");
   const u = await createUser(client);
   const t = await seedTenant(client, u.personalAccountId);
-  await client.query("update app_public.scheduled_tasks set overlap_policy = $2, execution_count = 2 where task_id = $1", [t.taskId, policy]);
+  await client.query("update app_public.scheduled_tasks set overlap_policy = $2, execution_count = 2 where task_id = $1", [
+    t.taskId,
+    policy,
+  ]);
   const insert = async (status: string, secondsAgo: number) =>
     (
       await client.query(
@@ -36,7 +39,12 @@ async function overlapping(client: pg.ClientBase, policy: string) {
 }
 
 const row = async (client: pg.ClientBase, id: string) =>
-  (await client.query("select status, error_message, wait_reason, results, execution_context from app_public.task_executions where execution_id = $1", [id])).rows[0];
+  (
+    await client.query(
+      "select status, error_message, wait_reason, results, execution_context from app_public.task_executions where execution_id = $1",
+      [id],
+    )
+  ).rows[0];
 
 test("the dispatcher no longer judges overlap: a prepared occurrence stays pending until it is due", () =>
   withRollback(async (client) => {
@@ -68,7 +76,10 @@ test("buffer_one: the first due occurrence waits and runs right after the runnin
   withRollback(async (client) => {
     const { taskId, running, due } = await overlapping(client, "buffer_one");
     expect(await claim(client)).toEqual([]);
-    expect(await row(client, due)).toMatchObject({ status: "pending", wait_reason: "waiting for the previous execution to end (overlap policy: buffer_one)" });
+    expect(await row(client, due)).toMatchObject({
+      status: "pending",
+      wait_reason: "waiting for the previous execution to end (overlap policy: buffer_one)",
+    });
     // another occurrence comes due meanwhile: only one is buffered
     const { rows } = await client.query(
       `insert into app_public.task_executions (task_id, account_id, status, trigger_type, scheduled_for)
@@ -76,7 +87,10 @@ test("buffer_one: the first due occurrence waits and runs right after the runnin
       [taskId],
     );
     expect(await claim(client)).toEqual([]);
-    expect(await row(client, rows[0].execution_id)).toMatchObject({ status: "cancelled", error_message: expect.stringMatching(/buffer_one/) });
+    expect(await row(client, rows[0].execution_id)).toMatchObject({
+      status: "cancelled",
+      error_message: expect.stringMatching(/buffer_one/),
+    });
     await client.query("select app_private.finish_execution($1, 'completed', '{}', null)", [running]);
     expect(await claim(client)).toEqual([due]);
     expect((await row(client, due)).execution_context.overlap).toMatchObject({ policy: "buffer_one", waited_for: running });
@@ -122,6 +136,8 @@ test("a manual run is refused (ST009) while a run is going or due, but not becau
 test("the policy is validated: an unknown one names the allowed values", () =>
   withRollback(async (client) => {
     const { taskId } = await overlapping(client, "skip");
-    const err = await client.query("update app_public.scheduled_tasks set overlap_policy = 'queue_all' where task_id = $1", [taskId]).catch((e: Error & { constraint?: string }) => e);
+    const err = await client
+      .query("update app_public.scheduled_tasks set overlap_policy = 'queue_all' where task_id = $1", [taskId])
+      .catch((e: Error & { constraint?: string }) => e);
     expect((err as { constraint?: string }).constraint).toBe("scheduled_tasks_overlap_policy_check");
   }));

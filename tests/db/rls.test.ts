@@ -23,28 +23,50 @@ interface TableCase {
 const cases: TableCase[] = [
   { table: "accounts", pk: "id", row: (t) => t.accountId, update: "name = 'hijacked'", insertInto: null, movable: false },
   {
-    table: "account_memberships", pk: "account_id", row: (t) => t.accountId, update: "account_role = 'member'",
-    insertInto: (b) => ["insert into app_public.account_memberships (account_id, user_id, account_role) values ($1, app_hidden.current_user_id(), 'owner')", [b.accountId]],
+    table: "account_memberships",
+    pk: "account_id",
+    row: (t) => t.accountId,
+    update: "account_role = 'member'",
+    insertInto: (b) => [
+      "insert into app_public.account_memberships (account_id, user_id, account_role) values ($1, app_hidden.current_user_id(), 'owner')",
+      [b.accountId],
+    ],
     movable: false,
   },
   {
-    table: "agents", pk: "agent_id", row: (t) => t.agentId, update: "name = 'hijacked'",
+    table: "agents",
+    pk: "agent_id",
+    row: (t) => t.agentId,
+    update: "name = 'hijacked'",
     insertInto: (b) => ["insert into app_public.agents (account_id, name) values ($1, 'x')", [b.accountId]],
     movable: true,
   },
   {
-    table: "threads", pk: "thread_id", row: (t) => t.threadId, update: "title = 'hijacked'",
+    table: "threads",
+    pk: "thread_id",
+    row: (t) => t.threadId,
+    update: "title = 'hijacked'",
     insertInto: (b) => ["insert into app_public.threads (account_id, title) values ($1, 'x')", [b.accountId]],
     movable: false,
   },
   {
-    table: "messages", pk: "message_id", row: (t) => t.messageId, update: "content = 'hijacked'",
+    table: "messages",
+    pk: "message_id",
+    row: (t) => t.messageId,
+    update: "content = 'hijacked'",
     insertInto: (b) => ["insert into app_public.messages (thread_id, role, content) values ($1, 'user', 'x')", [b.threadId]],
     movable: false,
   },
   { table: "agent_runs", pk: "id", row: (t) => t.agentRunId, update: "status = 'failed'", insertInto: null, movable: false },
   { table: "scheduled_tasks", pk: "task_id", row: (t) => t.taskId, update: "name = 'hijacked'", insertInto: null, movable: false },
-  { table: "task_executions", pk: "execution_id", row: (t) => t.executionId, update: "status = 'failed'", insertInto: null, movable: false },
+  {
+    table: "task_executions",
+    pk: "execution_id",
+    row: (t) => t.executionId,
+    update: "status = 'failed'",
+    insertInto: null,
+    movable: false,
+  },
 ];
 
 async function setup(client: pg.ClientBase) {
@@ -72,7 +94,10 @@ describe.each(cases)("RLS on app_public.$table", (c) => {
       await as(client, alice.id);
       expect(await count(client, c.table, c.pk, c.row(a))).toBeGreaterThan(0);
       expect(await count(client, c.table, c.pk, c.row(b))).toBe(0);
-      const { rows } = await client.query(`select count(*)::int as n from app_public.${c.table} where ${c.table === "accounts" ? "id" : "account_id"} = $1`, [b.accountId]);
+      const { rows } = await client.query(
+        `select count(*)::int as n from app_public.${c.table} where ${c.table === "accounts" ? "id" : "account_id"} = $1`,
+        [b.accountId],
+      );
       expect(rows[0].n).toBe(0);
     }));
 

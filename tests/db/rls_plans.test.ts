@@ -21,8 +21,16 @@ import { as, asRoot, createUser, superuserPool, closePools, type TestUser } from
 
 const BIG_TABLES = ["scheduled_tasks", "task_executions", "messages"];
 const EXPOSED_TABLES = [
-  "users", "accounts", "account_memberships", "account_invitations", "agents", "agent_runs",
-  "threads", "messages", "scheduled_tasks", "task_executions",
+  "users",
+  "accounts",
+  "account_memberships",
+  "account_invitations",
+  "agents",
+  "agent_runs",
+  "threads",
+  "messages",
+  "scheduled_tasks",
+  "task_executions",
 ];
 // What decides the plan is the planner's estimate of a tenant's rows: 10 (its fixed guess for the
 // policy's array) x rows per account. 10,000 accounts as in the issue's deployment; tasks in 2,000
@@ -104,10 +112,15 @@ beforeAll(async () => {
     `insert into app_public.accounts (id, name, personal_account, primary_owner_user_id)
      select account_id, 'Account ' || n, n > 1, user_id from plan_accounts`,
   );
-  await client.query(`insert into app_public.account_memberships (account_id, user_id, account_role) select account_id, user_id, 'owner' from plan_accounts`);
+  await client.query(
+    `insert into app_public.account_memberships (account_id, user_id, account_role) select account_id, user_id, 'owner' from plan_accounts`,
+  );
   // Account n = 1 is a team account the visitor is a member of, and the big one.
   const teamAccountId = (await client.query(`select account_id from plan_accounts where n = 1`)).rows[0].account_id as string;
-  await client.query(`insert into app_public.account_memberships (account_id, user_id, account_role) values ($1, $2, 'member')`, [teamAccountId, visitor.id]);
+  await client.query(`insert into app_public.account_memberships (account_id, user_id, account_role) values ($1, $2, 'member')`, [
+    teamAccountId,
+    visitor.id,
+  ]);
   await client.query(`insert into plan_accounts values (0, $1, $2)`, [visitor.personalAccountId, visitor.id]);
   // an agent and a pending invitation per account
   await client.query(`insert into app_public.agents (account_id, name) select account_id, 'Agent ' || n from plan_accounts`);
@@ -121,14 +134,18 @@ beforeAll(async () => {
        select a.n, a.account_id, k, gen_random_uuid() as thread_id from plan_accounts a, generate_series(1, $1::int) k`,
     [THREADS_PER_ACCOUNT],
   );
-  await client.query(`insert into app_public.threads (thread_id, account_id, title) select thread_id, account_id, 'Thread ' || k from plan_threads`);
+  await client.query(
+    `insert into app_public.threads (thread_id, account_id, title) select thread_id, account_id, 'Thread ' || k from plan_threads`,
+  );
   await client.query(
     `insert into app_public.messages (thread_id, account_id, role, content)
      select t.thread_id, t.account_id, case when m % 2 = 1 then 'user' else 'assistant' end, 'message ' || m
        from plan_threads t, generate_series(1, $1::int) m`,
     [MESSAGES_PER_THREAD],
   );
-  await client.query(`insert into app_public.agent_runs (account_id, thread_id, status) select account_id, thread_id, 'completed' from plan_threads`);
+  await client.query(
+    `insert into app_public.agent_runs (account_id, thread_id, status) select account_id, thread_id, 'completed' from plan_threads`,
+  );
   // Tasks are created over time by all accounts at once (interleaved on disk, as in production):
   // accounts n = 0 (the visitor's personal one) and 2..TASK_ACCOUNTS take turns; the big
   // account's 20,000 come on top. 4 in 5 are active.
@@ -152,9 +169,14 @@ beforeAll(async () => {
        from app_public.scheduled_tasks`,
   );
   const viewerKeys = async (n: number, accountId: string) => {
-    const taskId = (await client.query(
-      `select task_id from app_public.scheduled_tasks where account_id = $1 order by created_at desc limit 1`, [accountId])).rows[0].task_id as string;
-    const { rows: [acc] } = await client.query(`select account_id from plan_accounts where n = $1`, [n]);
+    const taskId = (
+      await client.query(`select task_id from app_public.scheduled_tasks where account_id = $1 order by created_at desc limit 1`, [
+        accountId,
+      ])
+    ).rows[0].task_id as string;
+    const {
+      rows: [acc],
+    } = await client.query(`select account_id from plan_accounts where n = $1`, [n]);
     await client.query(
       `insert into app_public.task_executions (task_id, account_id, status, trigger_type, created_at)
        select $1, $2, 'completed', 'manual', now() - g * interval '1 hour' from generate_series(1, 200) g`,
@@ -172,12 +194,22 @@ beforeAll(async () => {
                               app_public.agents, app_public.agent_runs, app_public.threads, app_public.messages,
                               app_public.scheduled_tasks, app_public.task_executions`);
   team = {
-    name: "team member (20,000 + 100 tasks)", userId: visitor.id, accountId: teamAccountId, taskId: teamKeys.taskId,
-    threadId: teamKeys.threadId, cursor: await cursorOf(teamAccountId, 979), visible: await visibleTo(visitor.id),
+    name: "team member (20,000 + 100 tasks)",
+    userId: visitor.id,
+    accountId: teamAccountId,
+    taskId: teamKeys.taskId,
+    threadId: teamKeys.threadId,
+    cursor: await cursorOf(teamAccountId, 979),
+    visible: await visibleTo(visitor.id),
   };
   small = {
-    name: "small tenant (100 tasks)", userId: smallUser, accountId: smallAccount, taskId: smallKeys.taskId,
-    threadId: smallKeys.threadId, cursor: await cursorOf(smallAccount, 49), visible: await visibleTo(smallUser),
+    name: "small tenant (100 tasks)",
+    userId: smallUser,
+    accountId: smallAccount,
+    taskId: smallKeys.taskId,
+    threadId: smallKeys.threadId,
+    cursor: await cursorOf(smallAccount, 49),
+    visible: await visibleTo(smallUser),
   };
 }, 180_000);
 
@@ -323,8 +355,13 @@ const shapes: Shape[] = [
   // the other exposed tables: a count and the default first page each
   ...(
     [
-      ["users", "id"], ["accounts", "id"], ["account_memberships", "account_id\", __x__.\"user_id"], ["account_invitations", "invitation_id"],
-      ["agents", "agent_id"], ["agent_runs", "id"], ["threads", "thread_id"],
+      ["users", "id"],
+      ["accounts", "id"],
+      ["account_memberships", 'account_id", __x__."user_id'],
+      ["account_invitations", "invitation_id"],
+      ["agents", "agent_id"],
+      ["agent_runs", "id"],
+      ["threads", "thread_id"],
     ] as const
   ).flatMap(([table, pk]): Shape[] => [
     {
@@ -401,7 +438,8 @@ function overReads(plan: PlanNode, visible: Record<string, number>): string[] {
       found.push(`${type} on ${table}${node["Index Name"] ? ` using ${node["Index Name"]}` : ""}: read ${read}, visible ${visible[table]}`);
     }
     // a Bitmap Heap Scan's index scans belong to its table
-    for (const child of node.Plans ?? []) walk(child, type === "Bitmap Heap Scan" || type === "BitmapAnd" || type === "BitmapOr" ? table : undefined);
+    for (const child of node.Plans ?? [])
+      walk(child, type === "Bitmap Heap Scan" || type === "BitmapAnd" || type === "BitmapOr" ? table : undefined);
   };
   walk(plan);
   return found;
@@ -420,11 +458,14 @@ async function planOf(shape: Shape, viewer: Viewer, analyze = false): Promise<Pl
 }
 
 test("the data set is the realistic size, and the visitor sees only their accounts' share", async () => {
-  const { rows: [root] } = await client.query(
+  const {
+    rows: [root],
+  } = await client.query(
     `select (select count(*) from app_public.scheduled_tasks)::int as tasks,
             (select count(*) from app_public.task_executions)::int as executions,
             (select count(*) from app_public.messages)::int as messages,
-            (select count(*) filter (where status = 'active') * 100 / count(*) from app_public.scheduled_tasks)::int as active_pct`);
+            (select count(*) filter (where status = 'active') * 100 / count(*) from app_public.scheduled_tasks)::int as active_pct`,
+  );
   expect(root.tasks).toBe(TASK_ACCOUNTS * TASKS_PER_ACCOUNT + BIG_ACCOUNT_TASKS);
   expect(root.executions).toBeGreaterThanOrEqual(root.tasks);
   expect(root.messages).toBeGreaterThanOrEqual(100_000);

@@ -25,7 +25,11 @@ async function pendingRuns(client: pg.ClientBase, accountId: string, n: number, 
   return ids;
 }
 
-async function claim(client: pg.ClientBase, max: number, worker = "w1"): Promise<{ ids: string[]; next_due_at: string | null; waiting_reason: string | null }> {
+async function claim(
+  client: pg.ClientBase,
+  max: number,
+  worker = "w1",
+): Promise<{ ids: string[]; next_due_at: string | null; waiting_reason: string | null }> {
   await client.query("select app_private.heartbeat_run_worker($1, 100, $2, 30)", [worker, PROVIDER]);
   return (await client.query("select app_private.claim_runs($1, $2, $3) as r", [worker, max, PROVIDER])).rows[0].r;
 }
@@ -35,7 +39,10 @@ async function teamAccount(client: pg.ClientBase, ownerId: string): Promise<stri
     "insert into app_public.accounts (name, primary_owner_user_id, personal_account) values ('Team', $1, false) returning id",
     [ownerId],
   );
-  await client.query("insert into app_public.account_memberships (account_id, user_id, account_role) values ($1, $2, 'owner')", [rows[0].id, ownerId]);
+  await client.query("insert into app_public.account_memberships (account_id, user_id, account_role) values ($1, $2, 'owner')", [
+    rows[0].id,
+    ownerId,
+  ]);
   return rows[0].id;
 }
 
@@ -64,12 +71,17 @@ test("plan concurrency caps count every account of the paying owner; the waiting
     const teamRuns = await pendingRuns(client, team, 2);
     const got = await claim(client, 10);
     expect(got.ids).toHaveLength(2); // not 2 per account
-    const { rows } = await client.query("select execution_id, status, wait_reason from app_public.task_executions where execution_id = any($1)", [[...personal, ...teamRuns]]);
+    const { rows } = await client.query(
+      "select execution_id, status, wait_reason from app_public.task_executions where execution_id = any($1)",
+      [[...personal, ...teamRuns]],
+    );
     const waiting = rows.filter((r) => r.status === "pending");
     expect(waiting).toHaveLength(2);
     for (const w of waiting) expect(w.wait_reason).toMatch(/plan allows 2 runs at a time/);
     // one finishes: the next starts
-    await client.query("update app_public.task_executions set status = 'completed', lease_owner = null where execution_id = $1", [got.ids[0]]);
+    await client.query("update app_public.task_executions set status = 'completed', lease_owner = null where execution_id = $1", [
+      got.ids[0],
+    ]);
     expect((await claim(client, 10)).ids).toHaveLength(1);
   }));
 
@@ -95,7 +107,9 @@ test("provider limits: max concurrent requests across workers, a 429 back-off pa
     expect(other.ids).toHaveLength(0);
     expect(other.waiting_reason).toMatch(/2 runs at a time/);
     // a 429: nothing starts until the back-off ends, whatever the capacity
-    await client.query("update app_public.task_executions set status = 'completed', lease_owner = null where execution_id = any($1)", [runs]);
+    await client.query("update app_public.task_executions set status = 'completed', lease_owner = null where execution_id = any($1)", [
+      runs,
+    ]);
     const [late] = await pendingRuns(client, users[0]!.personalAccountId, 1);
     await client.query("select app_private.back_off_provider($1, now() + interval '30 seconds', 'OpenAI rate limit (429)')", [PROVIDER]);
     const paused = await claim(client, 10);
@@ -137,7 +151,9 @@ test("leases: runs of a worker whose lease expired go back to pending and are cl
     // a graceful stop hands back at once
     const { rows: released } = await client.query("select app_private.release_run_worker('w2', 'stopping') as n");
     expect(released[0].n).toBe(1);
-    const { rows } = await client.query("select status, lease_owner, wait_reason from app_public.task_executions where execution_id = $1", [id]);
+    const { rows } = await client.query("select status, lease_owner, wait_reason from app_public.task_executions where execution_id = $1", [
+      id,
+    ]);
     expect(rows[0]).toEqual({ status: "pending", lease_owner: null, wait_reason: "stopping" });
   }));
 
@@ -151,18 +167,28 @@ test("pick_runs (the claim's fair-share and cap step) chooses without claiming: 
     const { rows } = await client.query("select app_private.pick_runs(clock_timestamp(), 3) as ids");
     // the big account's oldest, the small account's only run, then the big account's second (its cap is 2)
     expect(new Set(rows[0].ids)).toEqual(new Set([bigRuns[0], s1, bigRuns[1]]));
-    const { rows: still } = await client.query("select count(*)::int as n from app_public.task_executions where execution_id = any($1) and status = 'pending'", [[...bigRuns, s1]]);
+    const { rows: still } = await client.query(
+      "select count(*)::int as n from app_public.task_executions where execution_id = any($1) and status = 'pending'",
+      [[...bigRuns, s1]],
+    );
     expect(still[0].n).toBe(6); // nothing claimed
-    const { rows: waiting } = await client.query("select wait_reason from app_public.task_executions where execution_id = $1", [bigRuns[2]]);
+    const { rows: waiting } = await client.query("select wait_reason from app_public.task_executions where execution_id = $1", [
+      bigRuns[2],
+    ]);
     expect(waiting[0].wait_reason).toMatch(/plan allows 2 runs at a time/);
   }));
 
 test("provider limits have one home: a worker's MODEL_* seed them once, a second worker's different values do not overwrite them", () =>
   withRollback(async (client) => {
     const key = "test-provider-seed";
-    const first = await client.query("select max_concurrent, requests_per_minute from app_private.seed_provider_limits($1, 5, 100, null)", [key]);
+    const first = await client.query("select max_concurrent, requests_per_minute from app_private.seed_provider_limits($1, 5, 100, null)", [
+      key,
+    ]);
     expect(first.rows[0]).toEqual({ max_concurrent: 5, requests_per_minute: 100 });
-    const second = await client.query("select max_concurrent, requests_per_minute from app_private.seed_provider_limits($1, 50, 1000, null)", [key]);
+    const second = await client.query(
+      "select max_concurrent, requests_per_minute from app_private.seed_provider_limits($1, 50, 1000, null)",
+      [key],
+    );
     expect(second.rows[0]).toEqual({ max_concurrent: 5, requests_per_minute: 100 }); // the database wins
     await client.query("select app_private.configure_provider($1, 7, null, null)", [key]); // the operator's change, for the whole fleet
     const after = await client.query("select max_concurrent from app_private.seed_provider_limits($1, 50, 1000, null)", [key]);

@@ -5,7 +5,7 @@
 import http from "node:http";
 import crypto from "node:crypto";
 import { exportJWK, exportSPKI, generateKeyPair, SignJWT, UnsecuredJWT } from "jose";
-import type { ApiServer } from "../../src/server.js";
+import type { ApiServer } from "../../src/http/server.js";
 import { gql, signToken, startTestServer } from "../helpers/api.js";
 
 const ME = "{ currentUser { rowId email } }";
@@ -63,7 +63,10 @@ test("HS256 with the secret: the user is provisioned with a personal account", a
 });
 
 test("RS256 and ES256 from the JWKS are accepted", async () => {
-  for (const [alg, key, kid] of [["RS256", rsa.privateKey, "rsa1"], ["ES256", es.privateKey, "es1"]] as const) {
+  for (const [alg, key, kid] of [
+    ["RS256", rsa.privateKey, "rsa1"],
+    ["ES256", es.privateKey, "es1"],
+  ] as const) {
     const sub = crypto.randomUUID();
     const token = await base(sub).setProtectedHeader({ alg, kid }).setExpirationTime("5m").sign(key);
     const res = await gql(server, ME, {}, token);
@@ -74,8 +77,17 @@ test("RS256 and ES256 from the JWKS are accepted", async () => {
 
 test("expired beyond the 30 s tolerance → 401; within it → accepted", async () => {
   const now = Math.floor(Date.now() / 1000);
-  await expect401(await base().setProtectedHeader({ alg: "HS256" }).setExpirationTime(now - 60).sign(secret()), /exp/);
-  const ok = await base().setProtectedHeader({ alg: "HS256" }).setExpirationTime(now - 10).sign(secret());
+  await expect401(
+    await base()
+      .setProtectedHeader({ alg: "HS256" })
+      .setExpirationTime(now - 60)
+      .sign(secret()),
+    /exp/,
+  );
+  const ok = await base()
+    .setProtectedHeader({ alg: "HS256" })
+    .setExpirationTime(now - 10)
+    .sign(secret());
   expect((await gql(server, ME, {}, ok)).status).toBe(200);
 });
 
@@ -84,15 +96,26 @@ test("missing exp → 401", async () => {
 });
 
 test("alg none → 401", async () => {
-  const token = new UnsecuredJWT({ email: "x@y.z" }).setSubject(crypto.randomUUID()).setIssuer("https://issuer.test").setAudience("sat-api").setExpirationTime("5m").encode();
+  const token = new UnsecuredJWT({ email: "x@y.z" })
+    .setSubject(crypto.randomUUID())
+    .setIssuer("https://issuer.test")
+    .setAudience("sat-api")
+    .setExpirationTime("5m")
+    .encode();
   await expect401(token, /not accepted/);
 });
 
 test("wrong key → 401", async () => {
-  const token = await base().setProtectedHeader({ alg: "HS256" }).setExpirationTime("5m").sign(new TextEncoder().encode("another-secret-that-is-long-enough-123456"));
+  const token = await base()
+    .setProtectedHeader({ alg: "HS256" })
+    .setExpirationTime("5m")
+    .sign(new TextEncoder().encode("another-secret-that-is-long-enough-123456"));
   await expect401(token, /signature/);
   const other = await generateKeyPair("RS256");
-  await expect401(await base().setProtectedHeader({ alg: "RS256", kid: "rsa1" }).setExpirationTime("5m").sign(other.privateKey), /signature/);
+  await expect401(
+    await base().setProtectedHeader({ alg: "RS256", kid: "rsa1" }).setExpirationTime("5m").sign(other.privateKey),
+    /signature/,
+  );
 });
 
 test("HS/RS confusion: HS256 signed with the RSA public key → 401", async () => {
@@ -102,24 +125,52 @@ test("HS/RS confusion: HS256 signed with the RSA public key → 401", async () =
 });
 
 test("wrong issuer or audience → 401", async () => {
-  const t1 = await new SignJWT({}).setSubject(crypto.randomUUID()).setIssuer("https://evil.test").setAudience("sat-api").setExpirationTime("5m").setProtectedHeader({ alg: "HS256" }).sign(secret());
+  const t1 = await new SignJWT({})
+    .setSubject(crypto.randomUUID())
+    .setIssuer("https://evil.test")
+    .setAudience("sat-api")
+    .setExpirationTime("5m")
+    .setProtectedHeader({ alg: "HS256" })
+    .sign(secret());
   await expect401(t1, /iss/);
-  const t2 = await new SignJWT({}).setSubject(crypto.randomUUID()).setIssuer("https://issuer.test").setAudience("other").setExpirationTime("5m").setProtectedHeader({ alg: "HS256" }).sign(secret());
+  const t2 = await new SignJWT({})
+    .setSubject(crypto.randomUUID())
+    .setIssuer("https://issuer.test")
+    .setAudience("other")
+    .setExpirationTime("5m")
+    .setProtectedHeader({ alg: "HS256" })
+    .sign(secret());
   await expect401(t2, /aud/);
 });
 
 test("sub must be a UUID; garbage and bad headers → 401", async () => {
-  const t = await new SignJWT({}).setSubject("alice").setIssuer("https://issuer.test").setAudience("sat-api").setExpirationTime("5m").setProtectedHeader({ alg: "HS256" }).sign(secret());
+  const t = await new SignJWT({})
+    .setSubject("alice")
+    .setIssuer("https://issuer.test")
+    .setAudience("sat-api")
+    .setExpirationTime("5m")
+    .setProtectedHeader({ alg: "HS256" })
+    .sign(secret());
   await expect401(t, /sub/);
   await expect401("not-a-jwt", /malformed/);
-  const res = await fetch(`${server.url}/graphql`, { method: "POST", headers: { authorization: "Basic abc", "content-type": "application/json" }, body: "{}" });
+  const res = await fetch(`${server.url}/graphql`, {
+    method: "POST",
+    headers: { authorization: "Basic abc", "content-type": "application/json" },
+    body: "{}",
+  });
   expect(res.status).toBe(401);
 });
 
 test("claims other than sub/email never reach the database (role claim is ignored)", async () => {
   const sub = crypto.randomUUID();
   const token = await base(sub).setProtectedHeader({ alg: "HS256" }).setExpirationTime("5m").sign(secret());
-  const evil = await new SignJWT({ role: "postgres", "jwt.claims.sub": "x" }).setSubject(sub).setIssuer("https://issuer.test").setAudience("sat-api").setExpirationTime("5m").setProtectedHeader({ alg: "HS256" }).sign(secret());
+  const evil = await new SignJWT({ role: "postgres", "jwt.claims.sub": "x" })
+    .setSubject(sub)
+    .setIssuer("https://issuer.test")
+    .setAudience("sat-api")
+    .setExpirationTime("5m")
+    .setProtectedHeader({ alg: "HS256" })
+    .sign(secret());
   expect((await gql(server, ME, {}, token)).data?.currentUser?.rowId).toBe(sub);
   const res = await gql(server, "{ allScheduledTasks { totalCount } allAccounts { totalCount } }", {}, evil);
   expect(res.data).toEqual({ allScheduledTasks: { totalCount: 0 }, allAccounts: { totalCount: 1 } });

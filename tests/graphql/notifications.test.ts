@@ -5,7 +5,7 @@
  */
 import { createClient, type Client } from "graphql-ws";
 import WebSocket from "ws";
-import type { ApiServer } from "../../src/server.js";
+import type { ApiServer } from "../../src/http/server.js";
 import { gql, startTestServer } from "../helpers/api.js";
 import { closePools, superuserPool } from "../helpers/db.js";
 import { apiUser, createThreadWithMessages, type TestUserToken } from "../helpers/flows.js";

@@ -4,7 +4,7 @@
  * grammar cannot read, structured output validated by the calendar, metered in model_usage (kind 'schedule'),
  * rate limited per plan (ST013), and `ambiguous` (never a guess) offline or when the model answers nonsense.
  */
-import type { ApiServer } from "../../src/server.js";
+import type { ApiServer } from "../../src/http/server.js";
 import { gql, startTestServer } from "../helpers/api.js";
 import { closePools, superuserPool, VISITOR } from "../helpers/db.js";
 import { FakeOpenAI } from "../helpers/fakeOpenAI.js";

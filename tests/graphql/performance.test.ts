@@ -11,7 +11,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type pg from "pg";
-import type { ApiServer } from "../../src/server.js";
+import type { ApiServer } from "../../src/http/server.js";
 import { loadConfig, ConfigError } from "../../src/config.js";
 import { isQueryOperation } from "../../src/graphql/transaction.js";
 import { loadPersistedOperations, PersistedOperationsError, sha256Hex } from "../../src/graphql/persisted.js";
@@ -35,7 +35,7 @@ beforeAll(async () => {
     const query = client.query.bind(client) as (...a: unknown[]) => unknown;
     (client as unknown as { query: (...a: unknown[]) => unknown }).query = (...args: unknown[]) => {
       const first = args[0];
-      const text = typeof first === "string" ? first : (first as { text?: string })?.text ?? "";
+      const text = typeof first === "string" ? first : ((first as { text?: string })?.text ?? "");
       statements.push({ client: ids.get(client)!, text });
       return query(...args);
     };
@@ -66,12 +66,19 @@ function record<T>(fn: () => Promise<T>) {
 test("a list and its totalCount: one connection, one read-only repeatable-read transaction, 5 statements", async () => {
   const u = await newUser();
   for (const name of ["one", "two", "three"]) {
-    const r = await gql(server, `mutation($n: String!) { createThread(input: { thread: { title: $n } }) { thread { threadId } } }`, { n: name }, u.token);
+    const r = await gql(
+      server,
+      `mutation($n: String!) { createThread(input: { thread: { title: $n } }) { thread { threadId } } }`,
+      { n: name },
+      u.token,
+    );
     expect(r.errors).toBeUndefined();
   }
-  const { result, statements: sql, acquires: n } = await record(() =>
-    gql(server, `{ allThreads(first: 2) { totalCount nodes { title } } }`, {}, u.token),
-  )();
+  const {
+    result,
+    statements: sql,
+    acquires: n,
+  } = await record(() => gql(server, `{ allThreads(first: 2) { totalCount nodes { title } } }`, {}, u.token))();
   expect(result.errors).toBeUndefined();
   expect(result.data!.allThreads.totalCount).toBe(3);
   expect(result.data!.allThreads.nodes).toHaveLength(2);
@@ -86,14 +93,28 @@ test("a list and its totalCount: one connection, one read-only repeatable-read t
 
 test("nested lists of one query share the transaction too; a query without SQL takes no connection", async () => {
   const u = await newUser();
-  const { result, acquires: n, statements: sql } = await record(() =>
-    gql(server, `{ allAccounts { totalCount nodes { rowId } } allThreads { totalCount } allScheduledTasks(first: 5) { totalCount nodes { taskId } } }`, {}, u.token),
+  const {
+    result,
+    acquires: n,
+    statements: sql,
+  } = await record(() =>
+    gql(
+      server,
+      `{ allAccounts { totalCount nodes { rowId } } allThreads { totalCount } allScheduledTasks(first: 5) { totalCount nodes { taskId } } }`,
+      {},
+      u.token,
+    ),
   )();
   expect(result.errors).toBeUndefined();
   expect(n).toBe(1);
   expect(sql.filter((s) => /^begin/.test(s.text))).toHaveLength(1);
   const preview = await record(() =>
-    gql(server, `{ previewSchedule(scheduleType: "cron", cronExpression: "0 9 * * *", timezone: "Europe/London", count: 2) { occurrences } }`, {}, u.token),
+    gql(
+      server,
+      `{ previewSchedule(scheduleType: "cron", cronExpression: "0 9 * * *", timezone: "Europe/London", count: 2) { occurrences } }`,
+      {},
+      u.token,
+    ),
   )();
   expect(preview.result.errors).toBeUndefined();
   expect(preview.acquires).toBe(0);
@@ -164,7 +185,9 @@ describe("persisted operations", () => {
     try {
       const token = await signToken({ sub: crypto.randomUUID() });
       expect((await post(both, { documentId: hash }, token)).body).toEqual({ data: { allThreads: { totalCount: 0 } } });
-      expect((await post(both, { query: "{ allThreads { totalCount } }" }, token)).body).toEqual({ data: { allThreads: { totalCount: 0 } } });
+      expect((await post(both, { query: "{ allThreads { totalCount } }" }, token)).body).toEqual({
+        data: { allThreads: { totalCount: 0 } },
+      });
     } finally {
       await both.close();
     }

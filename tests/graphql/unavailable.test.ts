@@ -10,7 +10,7 @@ import { createClient } from "graphql-ws";
 import pg from "pg";
 import WebSocket from "ws";
 import { checkConnectionBudget } from "../../src/db/connections.js";
-import { DATABASE_UNAVAILABLE, TOO_MANY_CONNECTIONS, maskError, startServer, type ApiServer } from "../../src/server.js";
+import { DATABASE_UNAVAILABLE, TOO_MANY_CONNECTIONS, maskError, startServer, type ApiServer } from "../../src/http/server.js";
 import { isDatabaseUnavailable, isTooManyConnections } from "../../src/db/unavailable.js";
 import { waitFor } from "../helpers/waitFor.js";
 import { createThreadWithMessages } from "../helpers/flows.js";
@@ -68,7 +68,14 @@ test("database down → 503 DATABASE_UNAVAILABLE and /readyz 503; back up → 20
 
 test("isDatabaseUnavailable: connection-class errors only", () => {
   const pgErr = (code: string) => Object.assign(new Error("x"), { code });
-  for (const e of [pgErr("ECONNREFUSED"), pgErr("57P01"), pgErr("57P03"), pgErr("08006"), new Error("Connection terminated unexpectedly"), new AggregateError([pgErr("ECONNREFUSED")])]) {
+  for (const e of [
+    pgErr("ECONNREFUSED"),
+    pgErr("57P01"),
+    pgErr("57P03"),
+    pgErr("08006"),
+    new Error("Connection terminated unexpectedly"),
+    new AggregateError([pgErr("ECONNREFUSED")]),
+  ]) {
     expect(isDatabaseUnavailable(e)).toBe(true);
   }
   expect(isDatabaseUnavailable(new Error("wrapped", { cause: pgErr("08001") }))).toBe(true);
@@ -91,7 +98,10 @@ test("connection exhaustion (53300) is its own code, not an outage: TOO_MANY_CON
     expect((refused as { code?: string }).code).toBe("53300");
     expect(isTooManyConnections(refused)).toBe(true);
     const masked = maskError(new GraphQLError("x", { originalError: refused as Error }));
-    expect({ code: masked.extensions.code, message: masked.message }).toEqual({ code: TOO_MANY_CONNECTIONS, message: expect.stringMatching(/max_connections/) });
+    expect({ code: masked.extensions.code, message: masked.message }).toEqual({
+      code: TOO_MANY_CONNECTIONS,
+      message: expect.stringMatching(/max_connections/),
+    });
   } finally {
     await root.query(`drop role if exists ${role}`);
     await root.end();
@@ -102,7 +112,9 @@ test("at start each process compares its pools with max_connections and says cle
   const config = loadConfig({ ...process.env, RUN_DB_CONNECTIONS: "200" });
   const tooMany = await checkConnectionBudget(process.env.TEST_SUPERUSER_URL!, "all", config);
   expect(tooMany.fits).toBe(false);
-  expect(tooMany.message).toMatch(/may open up to \d+ database connections \(api 20, api_subscriptions 1, .*run_pool 200, run_pool_listen 1\) but only \d+ are free \(max_connections \d+/);
+  expect(tooMany.message).toMatch(
+    /may open up to \d+ database connections \(api 20, api_subscriptions 1, .*run_pool 200, run_pool_listen 1\) but only \d+ are free \(max_connections \d+/,
+  );
   const ok = await checkConnectionBudget(process.env.TEST_SUPERUSER_URL!, "server", loadConfig({ ...process.env }));
   expect(ok).toMatchObject({ fits: true });
 });
@@ -110,13 +122,27 @@ test("at start each process compares its pools with max_connections and says cle
 test("a subscription cut by the database ends with DATABASE_UNAVAILABLE, so clients resubscribe", async () => {
   const token = await signToken({ sub: crypto.randomUUID() });
   const { threadId } = await createThreadWithMessages(server, token, [["user", "Post the standup summary."]]);
-  const exported = await gql(server, `mutation($t: UUID!) { exportThread(input: { threadId: $t }) { result { taskId } } }`, { t: threadId }, token);
+  const exported = await gql(
+    server,
+    `mutation($t: UUID!) { exportThread(input: { threadId: $t }) { result { taskId } } }`,
+    { t: threadId },
+    token,
+  );
   const taskId = exported.data!.exportThread.result.taskId as string;
-  const client = createClient({ url: server.url.replace("http", "ws") + "/graphql", webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0 });
+  const client = createClient({
+    url: server.url.replace("http", "ws") + "/graphql",
+    webSocketImpl: WebSocket,
+    connectionParams: { authorization: `Bearer ${token}` },
+    retryAttempts: 0,
+  });
   const events: Array<{ error?: unknown; data?: unknown }> = [];
   client.subscribe(
     { query: `subscription($id: UUID!) { taskUpdated(taskId: $id) { event } }`, variables: { id: taskId } },
-    { next: (v) => void events.push(v as { data?: unknown }), error: (e) => void events.push({ error: e }), complete: () => events.push({ data: "complete" }) },
+    {
+      next: (v) => void events.push(v as { data?: unknown }),
+      error: (e) => void events.push({ error: e }),
+      complete: () => events.push({ data: "complete" }),
+    },
   );
   try {
     await new Promise((r) => setTimeout(r, 1000)); // subscribed

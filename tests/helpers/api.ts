@@ -1,7 +1,7 @@
 /** Starts the real API (express + PostGraphile) on a free port against the test database. */
 import { SignJWT } from "jose";
 import { loadConfig } from "../../src/config.js";
-import { startServer, type ApiServer } from "../../src/server.js";
+import { startServer, type ApiServer } from "../../src/http/server.js";
 
 export async function startTestServer(overrides: Record<string, string | undefined> = {}): Promise<ApiServer> {
   const config = loadConfig({ ...process.env, PORT: "0", GRAPHIQL: "false", ...overrides });
@@ -13,7 +13,10 @@ export async function startTestServer(overrides: Record<string, string | undefin
   });
 }
 
-export async function signToken(claims: { sub: string; email?: string; [k: string]: unknown }, opts: { secret?: string; expiresIn?: string | number } = {}): Promise<string> {
+export async function signToken(
+  claims: { sub: string; email?: string; [k: string]: unknown },
+  opts: { secret?: string; expiresIn?: string | number } = {},
+): Promise<string> {
   const { sub, ...rest } = claims;
   return new SignJWT(rest)
     .setProtectedHeader({ alg: "HS256" })

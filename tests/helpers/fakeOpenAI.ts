@@ -95,13 +95,17 @@ export class FakeOpenAI {
     for await (const chunk of req) raw += String(chunk);
     const path = (req.url ?? "").split("?")[0] ?? "";
     if (req.method !== "POST" || !/^(\/v1)?\/chat\/completions$/.test(path)) {
-      return json(res, 404, { error: { message: `Unknown request URL: ${req.method} ${path}`, type: "invalid_request_error", code: "unknown_url" } });
+      return json(res, 404, {
+        error: { message: `Unknown request URL: ${req.method} ${path}`, type: "invalid_request_error", code: "unknown_url" },
+      });
     }
     let body: ChatRequestBody;
     try {
       body = JSON.parse(raw) as ChatRequestBody;
     } catch {
-      return json(res, 400, { error: { message: "We could not parse the JSON body of your request.", type: "invalid_request_error", code: null } });
+      return json(res, 400, {
+        error: { message: "We could not parse the JSON body of your request.", type: "invalid_request_error", code: null },
+      });
     }
     this.requests.push({ method: req.method, path, headers: req.headers, body });
     this.respond(body, this.queue.shift() ?? this.responder?.(body) ?? this.defaultReply(body), req, res);
@@ -161,9 +165,19 @@ export class FakeOpenAI {
     const tc = out.toolCall;
     if (!body.stream) {
       const message = tc
-        ? { role: "assistant", content: null, refusal: null, tool_calls: [{ id: tc.id, type: tc.type, function: { name: tc.name, arguments: tc.arguments } }] }
+        ? {
+            role: "assistant",
+            content: null,
+            refusal: null,
+            tool_calls: [{ id: tc.id, type: tc.type, function: { name: tc.name, arguments: tc.arguments } }],
+          }
         : { role: "assistant", content: out.content ?? "", refusal: null };
-      return json(res, 200, { ...base, object: "chat.completion", choices: [{ index: 0, message, logprobs: null, finish_reason: finishReason }], usage: u }, { "x-request-id": id });
+      return json(
+        res,
+        200,
+        { ...base, object: "chat.completion", choices: [{ index: 0, message, logprobs: null, finish_reason: finishReason }], usage: u },
+        { "x-request-id": id },
+      );
     }
 
     const withUsage = body.stream_options?.include_usage === true;
@@ -175,7 +189,16 @@ export class FakeOpenAI {
     });
     const events: object[] = [];
     if (tc) {
-      events.push(chunk({ role: "assistant", content: null, tool_calls: [{ index: 0, id: tc.id, type: "function", function: { name: tc.name, arguments: "" } }] }, null));
+      events.push(
+        chunk(
+          {
+            role: "assistant",
+            content: null,
+            tool_calls: [{ index: 0, id: tc.id, type: "function", function: { name: tc.name, arguments: "" } }],
+          },
+          null,
+        ),
+      );
       const step = Math.max(1, Math.ceil(tc.arguments.length / 3));
       for (let i = 0; i < tc.arguments.length; i += step) {
         events.push(chunk({ tool_calls: [{ index: 0, function: { arguments: tc.arguments.slice(i, i + step) } }] }, null));
@@ -212,13 +235,26 @@ export class FakeOpenAI {
   private reset(body: ChatRequestBody, id: string, res: ServerResponse, chunks: string[], afterChunks: number): void {
     const base = { id, created: Math.floor(Date.now() / 1000), model: body.model, system_fingerprint: "fp_fake" };
     if (body.stream) {
-      res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive", "x-request-id": id });
+      res.writeHead(200, {
+        "content-type": "text/event-stream",
+        "cache-control": "no-cache",
+        connection: "keep-alive",
+        "x-request-id": id,
+      });
       for (const d of chunks.slice(0, afterChunks)) {
-        const e = { ...base, object: "chat.completion.chunk", choices: [{ index: 0, delta: { content: d }, logprobs: null, finish_reason: null }] };
+        const e = {
+          ...base,
+          object: "chat.completion.chunk",
+          choices: [{ index: 0, delta: { content: d }, logprobs: null, finish_reason: null }],
+        };
         res.write(`data: ${JSON.stringify(e)}\n\n`);
       }
     } else {
-      const full = JSON.stringify({ ...base, object: "chat.completion", choices: [{ index: 0, message: { role: "assistant", content: chunks.join("") }, finish_reason: "stop" }] });
+      const full = JSON.stringify({
+        ...base,
+        object: "chat.completion",
+        choices: [{ index: 0, message: { role: "assistant", content: chunks.join("") }, finish_reason: "stop" }],
+      });
       res.writeHead(200, { "content-type": "application/json", "content-length": String(Buffer.byteLength(full)), "x-request-id": id });
       res.write(full.slice(0, Math.floor(full.length / 2)));
     }
@@ -251,7 +287,11 @@ function defaultErrorBody(status: number, authorization: string | undefined): ob
   const masked = key.length > 8 ? `${key.slice(0, 6)}****${key.slice(-4)}` : "****";
   const table: Record<number, [string, string, string | null]> = {
     400: ["Invalid request.", "invalid_request_error", null],
-    401: [`Incorrect API key provided: ${masked}. You can find your API key at https://platform.openai.com/account/api-keys.`, "invalid_request_error", "invalid_api_key"],
+    401: [
+      `Incorrect API key provided: ${masked}. You can find your API key at https://platform.openai.com/account/api-keys.`,
+      "invalid_request_error",
+      "invalid_api_key",
+    ],
     403: ["You are not allowed to use this model.", "invalid_request_error", "model_not_found"],
     404: ["The model does not exist or you do not have access to it.", "invalid_request_error", "model_not_found"],
     429: ["Rate limit reached for requests.", "requests", "rate_limit_exceeded"],

@@ -17,18 +17,19 @@ export async function seedTenant(client: pg.ClientBase, accountId: string, opts:
     "insert into app_public.agents (account_id, name, system_prompt) values ($1, 'Agent', 'Be helpful') returning agent_id",
     [accountId],
   );
-  const thread = await q(
-    "insert into app_public.threads (account_id, agent_id, title) values ($1, $2, 'Thread') returning thread_id",
-    [accountId, agent.agent_id],
-  );
+  const thread = await q("insert into app_public.threads (account_id, agent_id, title) values ($1, $2, 'Thread') returning thread_id", [
+    accountId,
+    agent.agent_id,
+  ]);
   const message = await q(
     "insert into app_public.messages (thread_id, role, content) values ($1, 'user', 'Summarise the news every morning') returning message_id",
     [thread.thread_id],
   );
-  const run = await q(
-    "insert into app_public.agent_runs (account_id, thread_id, agent_id) values ($1, $2, $3) returning id",
-    [accountId, thread.thread_id, agent.agent_id],
-  );
+  const run = await q("insert into app_public.agent_runs (account_id, thread_id, agent_id) values ($1, $2, $3) returning id", [
+    accountId,
+    thread.thread_id,
+    agent.agent_id,
+  ]);
   const task = await q(
     `insert into app_public.scheduled_tasks (account_id, source_thread_id, agent_id, name, generated_prompt, original_messages, prompt_status, prompt_source)
      values ($1, $2, $3, 'Task', $4, '[]', 'ready', 'offline') returning task_id`,

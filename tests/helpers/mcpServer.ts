@@ -22,16 +22,12 @@ const PIXEL = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAA
 
 export function createTestMcpServer(): McpServer {
   const server = new McpServer({ name: "test-tools", version: "1.0.0" });
-  server.registerTool(
-    "add",
-    { description: "Add two numbers", inputSchema: { a: z.number(), b: z.number() } },
-    async ({ a, b }) => ({ content: [{ type: "text", text: String(a + b) }] }),
-  );
-  server.registerTool(
-    "lookup_order",
-    { description: "Look up an order by id", inputSchema: { id: z.string() } },
-    async ({ id }) => ({ content: [{ type: "text", text: JSON.stringify({ id, ...ORDER_FIXTURE }) }] }),
-  );
+  server.registerTool("add", { description: "Add two numbers", inputSchema: { a: z.number(), b: z.number() } }, async ({ a, b }) => ({
+    content: [{ type: "text", text: String(a + b) }],
+  }));
+  server.registerTool("lookup_order", { description: "Look up an order by id", inputSchema: { id: z.string() } }, async ({ id }) => ({
+    content: [{ type: "text", text: JSON.stringify({ id, ...ORDER_FIXTURE }) }],
+  }));
   server.registerTool("fail", { description: "Always fails" }, async () => {
     throw new Error("the fail tool always fails");
   });
@@ -41,14 +37,10 @@ export function createTestMcpServer(): McpServer {
       { type: "image", data: PIXEL, mimeType: "image/png" },
     ],
   }));
-  server.registerTool(
-    "sleep",
-    { description: "Wait ms milliseconds", inputSchema: { ms: z.number() } },
-    async ({ ms }) => {
-      await new Promise((r) => setTimeout(r, ms));
-      return { content: [{ type: "text", text: `slept ${ms}` }] };
-    },
-  );
+  server.registerTool("sleep", { description: "Wait ms milliseconds", inputSchema: { ms: z.number() } }, async ({ ms }) => {
+    await new Promise((r) => setTimeout(r, ms));
+    return { content: [{ type: "text", text: `slept ${ms}` }] };
+  });
   return server;
 }
 

@@ -1,19 +1,41 @@
 /** Runs due executions through a real run pool (tests only), until nothing runnable is left. */
 import { makeOpenAIExecutor, modelCallCheck } from "../../src/agent/openaiExecutor.js";
 import type { AgentExecutor } from "../../src/agent/types.js";
-import { makeRunExecutor, type RunSettings } from "../../src/run/execute.js";
+import { makeRunExecutor } from "../../src/run/execute.js";
+import type { RunSettings } from "../../src/run/types.js";
 import { RunPool, type RunPoolOptions } from "../../src/run/pool.js";
 import { ownerPool } from "./worker.js";
 
 export const TEST_PROVIDER = "test-provider";
 
 /** The real OpenAI executor against a loopback model (tests/helpers/fakeOpenAI.ts); `mcpServers` are the operator's MCP_SERVERS. */
-export function testOpenAIExecutor(baseURL: string, mcpServers: Record<string, { command: string; args?: string[] }> = {}, requestTimeoutMs = 20_000): AgentExecutor {
-  return makeOpenAIExecutor({ apiKey: "sk-test", baseURL, defaultModel: "gpt-4o", requestTimeoutMs, maxSteps: 6, maxTotalTokens: 100_000, mcp: { servers: mcpServers, allowedHosts: [] } });
+export function testOpenAIExecutor(
+  baseURL: string,
+  mcpServers: Record<string, { command: string; args?: string[] }> = {},
+  requestTimeoutMs = 20_000,
+): AgentExecutor {
+  return makeOpenAIExecutor({
+    apiKey: "sk-test",
+    baseURL,
+    defaultModel: "gpt-4o",
+    requestTimeoutMs,
+    maxSteps: 6,
+    maxTotalTokens: 100_000,
+    mcp: { servers: mcpServers, allowedHosts: [] },
+  });
 }
 
 export function testRunSettings(executor: AgentExecutor | null, extra: Partial<RunSettings> = {}): RunSettings {
-  return { executor, webhook: null, defaultModel: "gpt-4o", runTimeoutMs: 60_000, maxAttempts: 4, retryBaseMs: 5000, provider: TEST_PROVIDER, ...extra };
+  return {
+    executor,
+    webhook: null,
+    defaultModel: "gpt-4o",
+    runTimeoutMs: 60_000,
+    maxAttempts: 4,
+    retryBaseMs: 5000,
+    provider: TEST_PROVIDER,
+    ...extra,
+  };
 }
 
 /** A run pool with test-sized settings; `extra.db` (and its `connectionString`) replace the owner pool for claims and writes alike. */

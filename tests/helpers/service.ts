@@ -14,9 +14,20 @@ export interface StartedService {
 }
 
 export async function startService(dataDir: string, pgPort: number, extraEnv: Record<string, string> = {}): Promise<StartedService> {
-  const env: NodeJS.ProcessEnv = { ...process.env, EMBEDDED_PG_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort), PORT: "0", LOG_LEVEL: "info", ...extraEnv };
-  for (const k of ["DATABASE_URL", "JWT_SECRET", "DATABASE_OWNER", "DATABASE_AUTHENTICATOR", "DATABASE_VISITOR", "TEST_ROOT_DATABASE_URL"]) delete env[k];
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(PROJECT_ROOT, "src/main.ts"), "all"], { env, stdio: ["ignore", "pipe", "pipe"] });
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    EMBEDDED_PG_DIR: dataDir,
+    EMBEDDED_PG_PORT: String(pgPort),
+    PORT: "0",
+    LOG_LEVEL: "info",
+    ...extraEnv,
+  };
+  for (const k of ["DATABASE_URL", "JWT_SECRET", "DATABASE_OWNER", "DATABASE_AUTHENTICATOR", "DATABASE_VISITOR", "TEST_ROOT_DATABASE_URL"])
+    delete env[k];
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(PROJECT_ROOT, "src/main.ts"), "all"], {
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const lines: string[] = [];
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no "GraphQL API ready" within 90 s:\n${lines.join("\n")}`)), 90_000);

@@ -41,10 +41,13 @@ export default async function globalSetup(): Promise<void> {
   const root = new pg.Client({ connectionString: rootUrl });
   await root.connect();
   try {
-    await waitFor(async () => (await root.query("select count(*)::int as n from pg_stat_activity where datname = $1", [template])).rows[0].n === 0, {
-      timeoutMs: 10_000,
-      what: `no session left on ${template}`,
-    });
+    await waitFor(
+      async () => (await root.query("select count(*)::int as n from pg_stat_activity where datname = $1", [template])).rows[0].n === 0,
+      {
+        timeoutMs: 10_000,
+        what: `no session left on ${template}`,
+      },
+    );
     await root.query(`alter database ${pg.escapeIdentifier(template)} with allow_connections false`);
   } finally {
     await root.end();

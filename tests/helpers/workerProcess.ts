@@ -5,7 +5,10 @@
 import { testOpenAIExecutor, testRunPool, testRunSettings } from "./runs.js";
 import { closeOwnerPool } from "./worker.js";
 
-const pool = testRunPool(testRunSettings(testOpenAIExecutor(process.env.FAKE_OPENAI_URL!, {}, 60_000)), { leaseSeconds: Number(process.env.RUN_LEASE_SECONDS ?? 5), heartbeatMs: 1000 });
+const pool = testRunPool(testRunSettings(testOpenAIExecutor(process.env.FAKE_OPENAI_URL!, {}, 60_000)), {
+  leaseSeconds: Number(process.env.RUN_LEASE_SECONDS ?? 5),
+  heartbeatMs: 1000,
+});
 await pool.start();
 process.once("SIGTERM", () => {
   void pool

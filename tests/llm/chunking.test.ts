@@ -14,7 +14,10 @@ beforeEach(async () => {
 afterEach(() => fake.close());
 
 const notes = (body: ChatRequestBody) =>
-  body.messages.slice(2, -1).map((m) => m.content as string).join("\n");
+  body.messages
+    .slice(2, -1)
+    .map((m) => m.content as string)
+    .join("\n");
 const dataOf = (req: RecordedRequest, tag: string) => {
   const content = req.body.messages.at(-1)!.content as string;
   const json = new RegExp(`<${tag}>\\n([\\s\\S]*)\\n</${tag}>$`).exec(content)?.[1];
@@ -55,10 +58,16 @@ test("a 2,000-message thread is chunked: every user message reaches the model wh
   expect(res.chunks).toBeGreaterThan(1);
   expect(calls).toHaveLength(res.chunks);
   expect(fake.requests).toHaveLength(res.chunks + 1);
-  expect(res.usage).toEqual({ promptTokens: 10 * fake.requests.length, completionTokens: fake.requests.length, totalTokens: 11 * fake.requests.length });
+  expect(res.usage).toEqual({
+    promptTokens: 10 * fake.requests.length,
+    completionTokens: fake.requests.length,
+    totalTokens: 11 * fake.requests.length,
+  });
 
   const seen = calls.flatMap((r) => dataOf(r, "conversation_data"));
-  expect(seen.filter((m) => m.role === "user").map((m) => m.content)).toEqual(thread.filter((m) => m.role === "user").map((m) => m.content));
+  expect(seen.filter((m) => m.role === "user").map((m) => m.content)).toEqual(
+    thread.filter((m) => m.role === "user").map((m) => m.content),
+  );
   expect(seen.filter((m) => m.role === "assistant").every((m) => /…\[truncated \d+ chars\]$/.test(m.content))).toBe(true);
 
   const last = fake.requests.at(-1)!;
@@ -68,7 +77,10 @@ test("a 2,000-message thread is chunked: every user message reaches the model wh
 });
 
 test("partial prompts too big for one combine call are combined hierarchically", async () => {
-  const thread: ThreadMessage[] = Array.from({ length: 200 }, (_, i) => ({ role: "user" as const, content: `Requirement ${i}: ${"detail ".repeat(70)}` }));
+  const thread: ThreadMessage[] = Array.from({ length: 200 }, (_, i) => ({
+    role: "user" as const,
+    content: `Requirement ${i}: ${"detail ".repeat(70)}`,
+  }));
   script(7000);
   const res = await generateTaskPrompt(thread, { provider, contextBudgetTokens: BUDGET, maxTokens: 2000 });
   expect(res.prompt).toBe("FINAL PROMPT");
@@ -87,7 +99,9 @@ test("a single user message bigger than a chunk is split into labelled pieces, n
   const res = await generateTaskPrompt([{ role: "user", content: huge }], { provider, contextBudgetTokens: BUDGET, maxTokens: 2000 });
   expect(res.chunks).toBeGreaterThan(3);
 
-  const pieces = chunkCalls().flatMap((r) => dataOf(r, "conversation_data")).map((m) => m.content);
+  const pieces = chunkCalls()
+    .flatMap((r) => dataOf(r, "conversation_data"))
+    .map((m) => m.content);
   const m = pieces.length;
   pieces.forEach((p, k) => expect(p.startsWith(`[part ${k + 1}/${m} of one long user message]\n`)).toBe(true));
   expect(pieces.map((p) => p.slice(p.indexOf("\n") + 1)).join("")).toBe(huge);

@@ -69,7 +69,9 @@ test("streamed tool call round trip through the SDK's stream helper", async () =
   );
   const messages: OpenAI.Chat.Completions.ChatCompletionMessageParam[] = [{ role: "user", content: "Weather in Oslo?" }];
 
-  const first = await client.chat.completions.stream({ model: "gpt-4o", messages, tools, stream_options: { include_usage: true } }).finalChatCompletion();
+  const first = await client.chat.completions
+    .stream({ model: "gpt-4o", messages, tools, stream_options: { include_usage: true } })
+    .finalChatCompletion();
   const choice = first.choices[0]!;
   expect(choice.finish_reason).toBe("tool_calls");
   const call = choice.message.tool_calls?.[0];
@@ -87,5 +89,8 @@ test("non-streamed tool call", async () => {
   fake.enqueue({ kind: "toolCall", name: "lookup", arguments: '{"q":"x"}' });
   const res = await client.chat.completions.create({ model: "gpt-4o", messages: [{ role: "user", content: "?" }] });
   expect(res.choices[0]?.finish_reason).toBe("tool_calls");
-  expect(res.choices[0]?.message).toMatchObject({ content: null, tool_calls: [{ type: "function", function: { name: "lookup", arguments: '{"q":"x"}' } }] });
+  expect(res.choices[0]?.message).toMatchObject({
+    content: null,
+    tool_calls: [{ type: "function", function: { name: "lookup", arguments: '{"q":"x"}' } }],
+  });
 });

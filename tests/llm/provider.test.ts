@@ -33,7 +33,11 @@ async function failure(p: PromptProvider): Promise<ProviderError> {
 }
 
 test("success: sends the verbatim system prompt, the data note and the conversation as quoted data", async () => {
-  fake.enqueue({ kind: "text", text: "  Summarise new issues daily. ", usage: { prompt_tokens: 700, completion_tokens: 9, total_tokens: 709 } });
+  fake.enqueue({
+    kind: "text",
+    text: "  Summarise new issues daily. ",
+    usage: { prompt_tokens: 700, completion_tokens: 9, total_tokens: 709 },
+  });
   const res = await generateTaskPrompt(thread, { provider: provider() });
 
   expect(res).toMatchObject({
@@ -115,7 +119,11 @@ test("401: one request, non-transient, mentions 401, never leaks the key", async
 });
 
 test("other 4xx errors are non-transient and never retried; server text is redacted", async () => {
-  fake.enqueue({ kind: "status", status: 400, body: { error: { message: `bad value near ${API_KEY}`, type: "invalid_request_error", code: null } } });
+  fake.enqueue({
+    kind: "status",
+    status: 400,
+    body: { error: { message: `bad value near ${API_KEY}`, type: "invalid_request_error", code: null } },
+  });
   const err = await failure(provider());
   expect(fake.requests).toHaveLength(1);
   expect(err.transient).toBe(false);

@@ -3,7 +3,7 @@
  * what must come out — the next run times (never a cron string: any spec with the right runs passes), the refusal,
  * or `ambiguous`. Expected times are written by hand as the local wall clock of `in` (default: the entry's zone),
  * "YYYY-MM-DD HH:MM", or as a UTC instant ending in "Z" where the wall clock does not name one instant (DST gaps
- * and overlaps). They are converted with Intl only, never with src/calendar.ts.
+ * and overlaps). They are converted with Intl only, never with src/schedule/calendar.ts.
  */
 export type Refusal = "too_frequent" | "in_past" | "never_runs" | "unsupported";
 

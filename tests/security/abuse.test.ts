@@ -4,10 +4,10 @@
  * asserts that it is refused (with an error naming the limit) or bounded.
  */
 import crypto from "node:crypto";
-import { calendarCacheStats } from "../../src/calendar.js";
+import { calendarCacheStats } from "../../src/schedule/calendar.js";
 import { loadConfig } from "../../src/config.js";
 import { calendarWork } from "../../src/graphql/scheduling.js";
-import type { ApiServer } from "../../src/server.js";
+import type { ApiServer } from "../../src/http/server.js";
 import { gql, signToken, startTestServer } from "../helpers/api.js";
 import { closePools } from "../helpers/db.js";
 
@@ -35,8 +35,11 @@ async function newUser(s: ApiServer = server) {
 
 /** n aliased 29-February previews in Lord Howe (the zone with a half-hour DST shift): the costliest calendar work. */
 function aliasedPreviews(n: number, expression = (i: number) => `${i % 60} 0 29 2 *`): string {
-  const fields = Array.from({ length: n }, (_, i) =>
-    `p${i}: previewSchedule(scheduleType: "cron", cronExpression: "${expression(i)}", timezone: "Australia/Lord_Howe", count: 50) { occurrences }`);
+  const fields = Array.from(
+    { length: n },
+    (_, i) =>
+      `p${i}: previewSchedule(scheduleType: "cron", cronExpression: "${expression(i)}", timezone: "Australia/Lord_Howe", count: 50) { occurrences }`,
+  );
   return `{ ${fields.join("\n")} }`;
 }
 
@@ -53,7 +56,10 @@ async function post(s: ApiServer, body: string, headers: Record<string, string> 
 
 describe("row 1: calendar previews", () => {
   test("anonymous previewSchedule is refused: calendar work needs a signed-in user", async () => {
-    const res = await gql(server, `{ previewSchedule(scheduleType: "cron", cronExpression: "0 9 * * *", timezone: "UTC") { occurrences } }`);
+    const res = await gql(
+      server,
+      `{ previewSchedule(scheduleType: "cron", cronExpression: "0 9 * * *", timezone: "UTC") { occurrences } }`,
+    );
     expect(res.data?.previewSchedule).toBeNull();
     expect(res.errors?.[0]?.extensions?.code).toBe("ST401");
     expect(res.errors?.[0]?.message).toMatch(/previewSchedule requires a signed-in user/);
@@ -139,7 +145,9 @@ describe("row 2: GraphQL limits", () => {
     const res = await gql(server, `query($n: Int) { allMessages(first: $n) { nodes { content } } }`, { n: 1_000_000 }, token);
     expect(res.data?.allMessages ?? null).toBeNull();
     expect(res.errors?.[0]?.extensions).toMatchObject({ code: "ST003", field: "first", limit: "GRAPHQL_MAX_PAGE_SIZE", max: 1000 });
-    expect(res.errors?.[0]?.message).toBe("first must be between 0 and 1000 on Query.allMessages (got 1000000); fetch further pages with after: <endCursor> (or offset)");
+    expect(res.errors?.[0]?.message).toBe(
+      "first must be between 0 and 1000 on Query.allMessages (got 1000000); fetch further pages with after: <endCursor> (or offset)",
+    );
   });
 
   test("last: 1000000 through a variable is refused too", async () => {
@@ -153,7 +161,12 @@ describe("row 2: GraphQL limits", () => {
     const small = await serve({ GRAPHQL_DEFAULT_PAGE_SIZE: "2" });
     const token = await newUser(small);
     for (const title of ["a", "b", "c"]) {
-      const c = await gql(small, `mutation($t: String!) { createThread(input: { thread: { title: $t } }) { thread { threadId } } }`, { t: title }, token);
+      const c = await gql(
+        small,
+        `mutation($t: String!) { createThread(input: { thread: { title: $t } }) { thread { threadId } } }`,
+        { t: title },
+        token,
+      );
       expect(c.errors).toBeUndefined();
     }
     const all = await gql(small, `{ allThreads { totalCount nodes { title } pageInfo { hasNextPage } } }`, {}, token);
@@ -175,10 +188,15 @@ describe("row 2: GraphQL limits", () => {
   });
 
   test("a deeply nested query is refused by the depth limit", async () => {
-    const res = await gql(server, `{ allThreads { nodes { accountByAccountId { threadsByAccountId { nodes { accountByAccountId { threadsByAccountId { nodes { accountByAccountId { threadsByAccountId { nodes { title } } } } } } } } } } } }`);
+    const res = await gql(
+      server,
+      `{ allThreads { nodes { accountByAccountId { threadsByAccountId { nodes { accountByAccountId { threadsByAccountId { nodes { accountByAccountId { threadsByAccountId { nodes { title } } } } } } } } } } } }`,
+    );
     expect(res.status).toBe(400);
     expect(refusal(res, "GRAPHQL_MAX_DEPTH").extensions).toMatchObject({ code: "LIMIT_EXCEEDED", max: 10 });
-    expect(refusal(res, "GRAPHQL_MAX_DEPTH").message).toMatch(/Query depth limit of 10 exceeded, found \d+\. Selections may nest at most 10 levels deep\./);
+    expect(refusal(res, "GRAPHQL_MAX_DEPTH").message).toMatch(
+      /Query depth limit of 10 exceeded, found \d+\. Selections may nest at most 10 levels deep\./,
+    );
   });
 
   test("a document with too many tokens is refused by the token limit", async () => {
@@ -190,7 +208,10 @@ describe("row 2: GraphQL limits", () => {
 
   test("an expensive selection is refused by the cost limit", async () => {
     const cheap = await serve({ GRAPHQL_MAX_COST: "20" });
-    const res = await gql(cheap, `{ allThreads { nodes { threadId title accountId createdAt updatedAt accountByAccountId { name personalAccount } } } }`);
+    const res = await gql(
+      cheap,
+      `{ allThreads { nodes { threadId title accountId createdAt updatedAt accountByAccountId { name personalAccount } } } }`,
+    );
     expect(res.status).toBe(400);
     expect(refusal(res, "GRAPHQL_MAX_COST").extensions).toMatchObject({ code: "LIMIT_EXCEEDED", max: 20 });
     // allThreads has no first: the default page size (100) multiplies it (issue 18; 27.5 for one row).
@@ -208,7 +229,9 @@ describe("row 2: GraphQL limits", () => {
     const prod = await serve({ NODE_ENV: "production", JWT_SECRET: process.env.TEST_JWT_SECRET! });
     const intro = await gql(prod, `{ __schema { queryType { name } } }`);
     expect(intro.errors?.[0]?.extensions).toMatchObject({ code: "INTROSPECTION_DISABLED", limit: "GRAPHQL_INTROSPECTION" });
-    expect(intro.errors?.[0]?.message).toBe('GraphQL introspection has been disabled, but the requested query contained the field "__schema".');
+    expect(intro.errors?.[0]?.message).toBe(
+      'GraphQL introspection has been disabled, but the requested query contained the field "__schema".',
+    );
     const typo = await gql(prod, `{ allThread { totalCount } }`);
     expect(typo.errors?.[0]?.message).toMatch(/Cannot query field "allThread" on type "Query"/);
     expect(typo.errors?.[0]?.message).not.toMatch(/Did you mean/);
@@ -250,12 +273,21 @@ describe("rate limits", () => {
 
 describe("limit settings", () => {
   test("a malformed or inconsistent limit setting stops start-up with one line naming the variable", () => {
-    expect(() => loadConfig({ GRAPHQL_MAX_ALIASES: "many" })).toThrow("GRAPHQL_MAX_ALIASES: must be a whole number, got \"many\"");
+    expect(() => loadConfig({ GRAPHQL_MAX_ALIASES: "many" })).toThrow('GRAPHQL_MAX_ALIASES: must be a whole number, got "many"');
     expect(() => loadConfig({ RATE_LIMIT_PER_USER: "-1" })).toThrow("RATE_LIMIT_PER_USER: must be between 0 and 1000000, got -1");
     expect(() => loadConfig({ GRAPHQL_DEFAULT_PAGE_SIZE: "500", GRAPHQL_MAX_PAGE_SIZE: "100" })).toThrow(
       "GRAPHQL_DEFAULT_PAGE_SIZE: must not exceed GRAPHQL_MAX_PAGE_SIZE (100), got 500",
     );
-    expect(loadConfig({ NODE_ENV: "production", JWT_SECRET: "x".repeat(32) }).limits).toMatchObject({ introspection: false, fieldSuggestions: false });
-    expect(loadConfig({}).limits).toMatchObject({ introspection: true, fieldSuggestions: true, maxAliases: 15, maxPageSize: 1000, defaultPageSize: 100 });
+    expect(loadConfig({ NODE_ENV: "production", JWT_SECRET: "x".repeat(32) }).limits).toMatchObject({
+      introspection: false,
+      fieldSuggestions: false,
+    });
+    expect(loadConfig({}).limits).toMatchObject({
+      introspection: true,
+      fieldSuggestions: true,
+      maxAliases: 15,
+      maxPageSize: 1000,
+      defaultPageSize: 100,
+    });
   });
 });

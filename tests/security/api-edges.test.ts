@@ -4,8 +4,8 @@
  * a 405 carries Allow; result objects are typed; REST errors speak REST; every GraphQL refusal has a code.
  */
 import crypto from "node:crypto";
-import { OPENAPI_DOCUMENT } from "../../src/rest/router.js";
-import type { ApiServer } from "../../src/server.js";
+import { OPENAPI_DOCUMENT } from "../../src/http/rest/router.js";
+import type { ApiServer } from "../../src/http/server.js";
 import { gql, signToken, startTestServer } from "../helpers/api.js";
 import { closePools } from "../helpers/db.js";
 import { seedTenant } from "../helpers/fixtures.js";

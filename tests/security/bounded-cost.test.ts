@@ -6,7 +6,7 @@
  */
 import { createClient } from "graphql-ws";
 import WebSocket from "ws";
-import type { ApiServer } from "../../src/server.js";
+import type { ApiServer } from "../../src/http/server.js";
 import { gql, startTestServer } from "../helpers/api.js";
 import { closePools, superuserPool } from "../helpers/db.js";
 import { apiUser, createThreadWithMessages } from "../helpers/flows.js";

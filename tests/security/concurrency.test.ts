@@ -5,7 +5,7 @@
  */
 import crypto from "node:crypto";
 import type pg from "pg";
-import type { ApiServer } from "../../src/server.js";
+import type { ApiServer } from "../../src/http/server.js";
 import { gql, signToken, startTestServer } from "../helpers/api.js";
 import { as, closePools, superuserPool } from "../helpers/db.js";
 import { seedTenant } from "../helpers/fixtures.js";
@@ -46,7 +46,10 @@ async function waitUntilBlocked(pid: number) {
 
 test("executeTask while the task's pending run is being started: ST009, not a deadlock", async () => {
   const u = await userWithTask();
-  const { rows } = await superuserPool().query("insert into app_public.task_executions (task_id, account_id, status) values ($1, $2, 'pending') returning execution_id", [u.taskId, u.accountId]);
+  const { rows } = await superuserPool().query(
+    "insert into app_public.task_executions (task_id, account_id, status) values ($1, $2, 'pending') returning execution_id",
+    [u.taskId, u.accountId],
+  );
   const executionId = rows[0].execution_id as string;
 
   // the API request: holds the task row (as execute_task does first) ...
@@ -86,7 +89,9 @@ test("20 concurrent executeTask on one task while runs start: one succeeds, the 
     }
   })();
   const results = await Promise.all(
-    Array.from({ length: 20 }, () => gql(server, `mutation($id: UUID!) { executeTask(input: { taskId: $id }) { result { executionId } } }`, { id: u.taskId }, u.token)),
+    Array.from({ length: 20 }, () =>
+      gql(server, `mutation($id: UUID!) { executeTask(input: { taskId: $id }) { result { executionId } } }`, { id: u.taskId }, u.token),
+    ),
   );
   stop = true;
   await starting;

@@ -3,8 +3,8 @@
  * compared untrimmed.
  */
 import crypto from "node:crypto";
-import { validateSchedule } from "../../src/calendar.js";
-import type { ApiServer } from "../../src/server.js";
+import { validateSchedule } from "../../src/schedule/calendar.js";
+import type { ApiServer } from "../../src/http/server.js";
 import { gql, signToken, startTestServer } from "../helpers/api.js";
 import { closePools, superuserPool } from "../helpers/db.js";
 import { seedTenant } from "../helpers/fixtures.js";
@@ -62,7 +62,12 @@ test("timezone is trimmed like cronExpression (previewSchedule and scheduleTask)
   } finally {
     client.release();
   }
-  const res = await gql(server, `mutation($id: UUID!) { scheduleTask(input: { taskId: $id, scheduleType: "cron", cronExpression: " 0 9 * * * ", timezone: " Europe/Paris " }) { result { timezone cronExpression status } } }`, { id: taskId }, token);
+  const res = await gql(
+    server,
+    `mutation($id: UUID!) { scheduleTask(input: { taskId: $id, scheduleType: "cron", cronExpression: " 0 9 * * * ", timezone: " Europe/Paris " }) { result { timezone cronExpression status } } }`,
+    { id: taskId },
+    token,
+  );
   expect(res.errors).toBeUndefined();
   expect(res.data!.scheduleTask.result).toEqual({ timezone: "Europe/Paris", cronExpression: "0 9 * * *", status: "active" });
 });

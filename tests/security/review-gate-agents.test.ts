@@ -4,7 +4,7 @@
  * owner confirms; a member cannot edit the messages of a run's thread (the history a resumed run sends again).
  */
 import crypto from "node:crypto";
-import type { ApiServer } from "../../src/server.js";
+import type { ApiServer } from "../../src/http/server.js";
 import { gql, signToken, startTestServer } from "../helpers/api.js";
 import { closePools, superuserPool } from "../helpers/db.js";
 

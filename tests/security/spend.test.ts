@@ -5,7 +5,7 @@
  */
 import crypto from "node:crypto";
 import { SIGNATURE_HEADER, signRequest } from "../../src/agent/webhookSignature.js";
-import type { ApiServer } from "../../src/server.js";
+import type { ApiServer } from "../../src/http/server.js";
 import { makeGeneratePrompt } from "../../tasks/generate_prompt.js";
 import { gql, signToken, startTestServer } from "../helpers/api.js";
 import { closePools, superuserPool } from "../helpers/db.js";

@@ -6,7 +6,7 @@
 import crypto from "node:crypto";
 import http from "node:http";
 import { SIGNATURE_HEADER, signPayload, signRequest, verifySignature } from "../../src/agent/webhookSignature.js";
-import type { ApiServer } from "../../src/server.js";
+import type { ApiServer } from "../../src/http/server.js";
 import { gql, signToken, startTestServer } from "../helpers/api.js";
 import { closePools, superuserPool } from "../helpers/db.js";
 import { seedTenant } from "../helpers/fixtures.js";
@@ -35,7 +35,10 @@ async function runningRun(accountId: string) {
   const client = await superuserPool().connect();
   try {
     const t = await seedTenant(client, accountId);
-    const run = await client.query("insert into app_public.agent_runs (account_id, thread_id, agent_id, executor) values ($1, $2, $3, 'webhook') returning id", [accountId, t.threadId, t.agentId]);
+    const run = await client.query(
+      "insert into app_public.agent_runs (account_id, thread_id, agent_id, executor) values ($1, $2, $3, 'webhook') returning id",
+      [accountId, t.threadId, t.agentId],
+    );
     const e = await client.query(
       "insert into app_public.task_executions (task_id, account_id, thread_id, agent_run_id, status, started_at) values ($1, $2, $3, $4, 'running', now()) returning execution_id",
       [t.taskId, accountId, t.threadId, run.rows[0].id],
@@ -47,17 +50,26 @@ async function runningRun(accountId: string) {
 }
 
 function post(agentRunId: string, body: string, signature: string) {
-  return fetch(`${server.url}/hooks/agent-runs/${agentRunId}`, { method: "POST", headers: { "content-type": "application/json", [SIGNATURE_HEADER]: signature }, body });
+  return fetch(`${server.url}/hooks/agent-runs/${agentRunId}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", [SIGNATURE_HEADER]: signature },
+    body,
+  });
 }
 const path = (id: string) => `/hooks/agent-runs/${id}`;
 const signed = (id: string, body: string, secret = SECRET) => signRequest(secret, { method: "POST", path: path(id), body });
 
 async function executionOf(executionId: string) {
-  const { rows } = await superuserPool().query("select status, results from app_public.task_executions where execution_id = $1", [executionId]);
+  const { rows } = await superuserPool().query("select status, results from app_public.task_executions where execution_id = $1", [
+    executionId,
+  ]);
   return rows[0];
 }
 async function messagesIn(threadId: string, content: string) {
-  const { rows } = await superuserPool().query("select count(*)::int as n from app_public.messages where thread_id = $1 and content = $2", [threadId, content]);
+  const { rows } = await superuserPool().query("select count(*)::int as n from app_public.messages where thread_id = $1 and content = $2", [
+    threadId,
+    content,
+  ]);
   return rows[0].n as number;
 }
 
@@ -144,7 +156,12 @@ describe("MCP entries", () => {
     const ok = await gql(server, create, { m: [{ name: "files" }, { name: "search", url: "https://mcp.example.com/mcp" }] }, a.token);
     expect(ok.errors).toBeUndefined();
     const id = ok.data!.createAgent.agent.agentId;
-    const upd = await gql(server, `mutation($id: UUID!, $m: JSON!) { updateAgentByAgentId(input: { agentId: $id, agentPatch: { mcpServers: $m } }) { agent { agentId } } }`, { id, m: [{ command: "sh" }] }, a.token);
+    const upd = await gql(
+      server,
+      `mutation($id: UUID!, $m: JSON!) { updateAgentByAgentId(input: { agentId: $id, agentPatch: { mcpServers: $m } }) { agent { agentId } } }`,
+      { id, m: [{ command: "sh" }] },
+      a.token,
+    );
     expect(upd.errors?.[0]?.extensions?.code).toBe("ST003");
   });
 
@@ -166,7 +183,10 @@ describe("MCP entries", () => {
     });
     afterAll(() => new Promise((r) => runtime.close(r)));
 
-    const registry = { servers: { files: { command: "npx", args: ["-y", "server-filesystem", "/srv"], env: { TOKEN: "operator-secret" } } }, allowedHosts: ["mcp.example.com"] };
+    const registry = {
+      servers: { files: { command: "npx", args: ["-y", "server-filesystem", "/srv"], env: { TOKEN: "operator-secret" } } },
+      allowedHosts: ["mcp.example.com"],
+    };
     const webhookRun = () =>
       runRuns(null, { webhook: { url: runtimeUrl, secret: SECRET, publicUrl: server.url, timeoutMs: 5000 }, mcp: registry });
 
@@ -181,12 +201,21 @@ describe("MCP entries", () => {
       } finally {
         client.release();
       }
-      const res = await gql(server, `mutation($id: UUID!) { executeTask(input: { taskId: $id }) { result { executionId } } }`, { id: taskId }, a.token);
+      const res = await gql(
+        server,
+        `mutation($id: UUID!) { executeTask(input: { taskId: $id }) { result { executionId } } }`,
+        { id: taskId },
+        a.token,
+      );
       expect(res.errors).toBeUndefined();
       return { ...a, executionId: res.data!.executeTask.result.executionId as string };
     }
     const used = async (accountId: string) =>
-      (await superuserPool().query("select coalesce(sum(executions), 0)::int as n from app_private.account_usage where account_id = $1", [accountId])).rows[0].n as number;
+      (
+        await superuserPool().query("select coalesce(sum(executions), 0)::int as n from app_private.account_usage where account_id = $1", [
+          accountId,
+        ])
+      ).rows[0].n as number;
 
     test("allowed servers are handed over as {name} / {name, url}: never a command, args or env", async () => {
       const t = await taskWithServers([{ name: "files" }, { url: "https://mcp.example.com/mcp" }]);

@@ -6,7 +6,7 @@
 import crypto from "node:crypto";
 import { createClient, type Client } from "graphql-ws";
 import WebSocket from "ws";
-import type { ApiServer } from "../../src/server.js";
+import type { ApiServer } from "../../src/http/server.js";
 import { gql, signToken, startTestServer } from "../helpers/api.js";
 import { closePools, superuserPool } from "../helpers/db.js";
 

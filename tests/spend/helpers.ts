@@ -48,7 +48,10 @@ export async function ownerWithTeams(teams: number): Promise<TestUser & { teamId
 
 /** A thread with user messages in an account (as root). */
 export async function threadIn(accountId: string, messages: string[]): Promise<string> {
-  const [t] = await sqlRoot<{ thread_id: string }>("insert into app_public.threads (account_id, title) values ($1, 'Spend') returning thread_id", [accountId]);
+  const [t] = await sqlRoot<{ thread_id: string }>(
+    "insert into app_public.threads (account_id, title) values ($1, 'Spend') returning thread_id",
+    [accountId],
+  );
   for (const content of messages) {
     await sqlRoot("insert into app_public.messages (thread_id, role, content) values ($1, 'user', $2)", [t!.thread_id, content]);
   }

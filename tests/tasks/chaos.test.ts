@@ -83,9 +83,13 @@ class Worker {
       LOG_LEVEL: process.env.CHAOS_DEBUG ? "info" : "error",
     };
     delete env.TEST_ROOT_DATABASE_URL;
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(PROJECT_ROOT, "src/main.ts"), "worker"], { env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["--import", "tsx", path.join(PROJECT_ROOT, "src/main.ts"), "worker"], {
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     const name = this.name;
-    for (const s of [child.stdout, child.stderr]) s.on("data", (b: Buffer) => process.env.CHAOS_DEBUG && process.stderr.write(b.toString().replace(/^/gm, `[${name}] `)));
+    for (const s of [child.stdout, child.stderr])
+      s.on("data", (b: Buffer) => process.env.CHAOS_DEBUG && process.stderr.write(b.toString().replace(/^/gm, `[${name}] `)));
     this.child = child;
   }
   async signal(sig: NodeJS.Signals) {
@@ -195,8 +199,18 @@ test("kill, stall, stop, cut and restart: every occurrence runs once, every run 
   const byId = new Map(occurrences.map((o) => [o.executionId, o.prompt]));
   const broken = rows
     .map((r) => ({ ...r, requests: requestsOf(byId.get(r.execution_id)!) }))
-    .filter((r) => r.status !== "completed" || r.answers !== 1 || r.per_occurrence !== 1 || r.attempts !== 1 || r.requests < 1 || r.requests > r.epochs);
+    .filter(
+      (r) =>
+        r.status !== "completed" ||
+        r.answers !== 1 ||
+        r.per_occurrence !== 1 ||
+        r.attempts !== 1 ||
+        r.requests < 1 ||
+        r.requests > r.epochs,
+    );
   expect(broken).toEqual([]);
   const extra = rows.reduce((n, r) => n + requestsOf(byId.get(r.execution_id)!) - 1, 0);
-  console.log(`chaos: ${RUNS} runs completed once each; ${extra} repeated model request(s) in all (at most one per holder that lost its run)`);
+  console.log(
+    `chaos: ${RUNS} runs completed once each; ${extra} repeated model request(s) in all (at most one per holder that lost its run)`,
+  );
 }, 240_000);

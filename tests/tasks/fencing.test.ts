@@ -10,7 +10,7 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import pg from "pg";
 import { PROJECT_ROOT } from "../../src/config.js";
-import type { ApiServer } from "../../src/server.js";
+import type { ApiServer } from "../../src/http/server.js";
 import { makeGeneratePrompt } from "../../tasks/generate_prompt.js";
 import { gql, startTestServer } from "../helpers/api.js";
 import { closePools, superuserPool } from "../helpers/db.js";
@@ -39,10 +39,20 @@ afterAll(async () => {
 
 async function executedTask(u: TestUserToken, text: string): Promise<string> {
   const { threadId } = await createThreadWithMessages(server, u.token, [["user", text]]);
-  const res = await gql(server, `mutation($t: UUID!) { exportThread(input: { threadId: $t }) { result { taskId } } }`, { t: threadId }, u.token);
+  const res = await gql(
+    server,
+    `mutation($t: UUID!) { exportThread(input: { threadId: $t }) { result { taskId } } }`,
+    { t: threadId },
+    u.token,
+  );
   await runJobs({ generate_prompt: makeGeneratePrompt({ provider: null, contextBudgetTokens: 100000, maxTokens: 2000 }) });
   const taskId = res.data!.exportThread.result.taskId as string;
-  const ex = await gql(server, `mutation($id: UUID!) { executeTask(input: { taskId: $id }) { result { executionId } } }`, { id: taskId }, u.token);
+  const ex = await gql(
+    server,
+    `mutation($id: UUID!) { executeTask(input: { taskId: $id }) { result { executionId } } }`,
+    { id: taskId },
+    u.token,
+  );
   return ex.data!.executeTask.result.executionId as string;
 }
 
@@ -82,9 +92,17 @@ test("a worker stalled (SIGSTOP) past its lease wakes after another took the run
       await waitFor(() => llm.requests.length > before + 1, { timeoutMs: 30_000, intervalMs: 50, what: "the new holder's model request" });
       expect(Date.now() - stoppedAt).toBeGreaterThanOrEqual(2500); // not before the lease expired
       child.kill("SIGCONT"); // the stalled worker wakes with its answer in hand, while the new holder waits on the model
-      await waitFor(async () => (await outcome(executionId)).status === "completed", { timeoutMs: 30_000, intervalMs: 100, what: "the run to complete" });
+      await waitFor(async () => (await outcome(executionId)).status === "completed", {
+        timeoutMs: 30_000,
+        intervalMs: 100,
+        what: "the run to complete",
+      });
       // the woken worker's model call is metered even though its writes were refused
-      await waitFor(async () => (await outcome(executionId)).metered_calls >= 2, { timeoutMs: 10_000, intervalMs: 100, what: "both model calls metered" });
+      await waitFor(async () => (await outcome(executionId)).metered_calls >= 2, {
+        timeoutMs: 10_000,
+        intervalMs: 100,
+        what: "both model calls metered",
+      });
     } finally {
       await taker.stop();
     }
@@ -92,13 +110,23 @@ test("a worker stalled (SIGSTOP) past its lease wakes after another took the run
     child.kill("SIGKILL");
     await new Promise((r) => child.once("exit", r));
   }
-  expect(await outcome(executionId)).toMatchObject({ status: "completed", answers: 1, answer: "Current answer.", attempts: 1, lease_epoch: 2 });
+  expect(await outcome(executionId)).toMatchObject({
+    status: "completed",
+    answers: 1,
+    answer: "Current answer.",
+    attempts: 1,
+    lease_epoch: 2,
+  });
 }, 90_000);
 
 test("the pool's reconcile hands back a run the database says it holds but that it does not run", async () => {
   const a = await apiUser();
   const executionId = await executedTask(a, "Reconcile test: list open tickets.");
-  const pool = testRunPool(testRunSettings(testOpenAIExecutor(baseURL)), { heartbeatMs: 300, pollMs: 60_000, workerId: "reconcile-worker" });
+  const pool = testRunPool(testRunSettings(testOpenAIExecutor(baseURL)), {
+    heartbeatMs: 300,
+    pollMs: 60_000,
+    workerId: "reconcile-worker",
+  });
   // the run is held by this worker id in the database (as after a copy that ended without writing), but not run by it
   await superuserPool().query("select app_private.heartbeat_run_worker('reconcile-worker', 10, 'test-provider', 30)");
   await superuserPool().query(
@@ -107,7 +135,11 @@ test("the pool's reconcile hands back a run the database says it holds but that 
   );
   await pool.start();
   try {
-    await waitFor(async () => (await outcome(executionId)).status === "pending", { timeoutMs: 10_000, intervalMs: 100, what: "the run to be handed back" });
+    await waitFor(async () => (await outcome(executionId)).status === "pending", {
+      timeoutMs: 10_000,
+      intervalMs: 100,
+      what: "the run to be handed back",
+    });
   } finally {
     await pool.stop();
   }
@@ -143,7 +175,11 @@ test("a database outage longer than a minute while a run finishes: written when 
     await new Promise((r) => setTimeout(r, 65_000));
     expect((await outcome(executionId)).status).toBe("running");
     await proxy.open();
-    await waitFor(async () => (await outcome(executionId)).status !== "running", { timeoutMs: 30_000, intervalMs: 200, what: "the run to end after the outage" });
+    await waitFor(async () => (await outcome(executionId)).status !== "running", {
+      timeoutMs: 30_000,
+      intervalMs: 200,
+      what: "the run to end after the outage",
+    });
   } finally {
     await pool.stop();
     await db.end();

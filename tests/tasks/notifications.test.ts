@@ -24,6 +24,7 @@ import { closeOwnerPool, runJobs } from "../helpers/worker.js";
 import { runRuns } from "../helpers/runs.js";
 import { makeOfflineExecutor } from "../../src/agent/offlineExecutor.js";
 import { notificationDeliveries, notificationsTotal } from "../../src/metrics.js";
+import { deliveryTaskList, taskList } from "../../tasks/index.js";
 
 /** The current value of a delivery counter (prom-client, the one registry). */
 async function delivered(channel: string, outcome: string): Promise<number> {
@@ -500,7 +501,12 @@ test("the worker process delivers in a pool of its own: a receiver that hangs do
     WEBHOOK_ALLOWED_HOSTS: "127.0.0.1",
     WEBHOOK_TIMEOUT_MS: "30000",
   });
-  const worker = await startWorker({ ownerUrl: process.env.TEST_OWNER_URL!, config });
+  const worker = await startWorker({
+    ownerUrl: process.env.TEST_OWNER_URL!,
+    config,
+    tasks: taskList(config),
+    deliveryTasks: deliveryTaskList(config),
+  });
   try {
     const t = await tenant();
     await endpoint(t.accountId, hanging.url);

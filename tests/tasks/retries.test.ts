@@ -2,7 +2,7 @@
  * README promise: a transient provider error is retried with backoff up to RUN_MAX_ATTEMPTS attempts, then the
  * execution fails with the last error and "gave up after N attempts" (its thread and agent run kept).
  */
-import type { ApiServer } from "../../src/server.js";
+import type { ApiServer } from "../../src/http/server.js";
 import { makeOpenAIExecutor } from "../../src/agent/openaiExecutor.js";
 import { makeGeneratePrompt } from "../../tasks/generate_prompt.js";
 import { gql, startTestServer } from "../helpers/api.js";
@@ -30,20 +30,46 @@ afterAll(async () => {
 
 test("a provider that keeps failing with 503: retried up to maxAttempts, then failed, saying it gave up after N attempts", async () => {
   const a = await apiUser();
-  const { threadId } = await createThreadWithMessages(server, a.token, [["user", "Check the order status of order 42."]], { title: "Order check" });
-  const exported = await gql(server, `mutation($t: UUID!) { exportThread(input: { threadId: $t }) { result { taskId } } }`, { t: threadId }, a.token);
+  const { threadId } = await createThreadWithMessages(server, a.token, [["user", "Check the order status of order 42."]], {
+    title: "Order check",
+  });
+  const exported = await gql(
+    server,
+    `mutation($t: UUID!) { exportThread(input: { threadId: $t }) { result { taskId } } }`,
+    { t: threadId },
+    a.token,
+  );
   await runJobs({ generate_prompt: makeGeneratePrompt({ provider: null, contextBudgetTokens: 100000, maxTokens: 2000 }) });
   const taskId = exported.data!.exportThread.result.taskId as string;
-  const exec = await gql(server, `mutation($id: UUID!) { executeTask(input: { taskId: $id }) { result { executionId } } }`, { id: taskId }, a.token);
+  const exec = await gql(
+    server,
+    `mutation($id: UUID!) { executeTask(input: { taskId: $id }) { result { executionId } } }`,
+    { id: taskId },
+    a.token,
+  );
   expect(exec.errors).toBeUndefined();
   const executionId = exec.data!.executeTask.result.executionId as string;
 
   llm.responder = () => ({ kind: "status", status: 503 });
   const before = llm.requests.length;
-  const executor = makeOpenAIExecutor({ apiKey: "sk-test", baseURL, defaultModel: "gpt-4o", requestTimeoutMs: 20_000, maxSteps: 6, maxTotalTokens: 100_000, mcp: { servers: {}, allowedHosts: [] } });
+  const executor = makeOpenAIExecutor({
+    apiKey: "sk-test",
+    baseURL,
+    defaultModel: "gpt-4o",
+    requestTimeoutMs: 20_000,
+    maxSteps: 6,
+    maxTotalTokens: 100_000,
+    mcp: { servers: {}, allowedHosts: [] },
+  });
   const read = async () =>
-    (await gql(server, `query($id: UUID!) { taskExecutionByExecutionId(executionId: $id) { status attempts errorMessage threadId agentRunByAgentRunId { status } } }`, { id: executionId }, a.token)).data!
-      .taskExecutionByExecutionId;
+    (
+      await gql(
+        server,
+        `query($id: UUID!) { taskExecutionByExecutionId(executionId: $id) { status attempts errorMessage threadId agentRunByAgentRunId { status } } }`,
+        { id: executionId },
+        a.token,
+      )
+    ).data!.taskExecutionByExecutionId;
   // retryBaseMs 0: each retry is due after the fake's retry-after (5 ms), so a few drains run all three attempts
   const done = await waitFor(
     async () => {
@@ -61,6 +87,9 @@ test("a provider that keeps failing with 503: retried up to maxAttempts, then fa
   expect(done.agentRunByAgentRunId.status).toBe("failed");
   expect(llm.requests.length - before).toBeGreaterThanOrEqual(3); // every attempt reached the provider
   // one thread and one agent run for all attempts
-  const { rows } = await superuserPool().query("select count(*)::int as n from app_public.agent_runs where metadata->>'execution_id' = $1", [executionId]);
+  const { rows } = await superuserPool().query(
+    "select count(*)::int as n from app_public.agent_runs where metadata->>'execution_id' = $1",
+    [executionId],
+  );
   expect(rows).toEqual([{ n: 1 }]);
 });

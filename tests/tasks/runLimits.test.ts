@@ -4,7 +4,7 @@
  * plan refusals before any model call, a 429 that pauses the whole provider (honouring Retry-After)
  * without using up an attempt, and prompt generation waiting on the provider's shared limits.
  */
-import type { ApiServer } from "../../src/server.js";
+import type { ApiServer } from "../../src/http/server.js";
 import { makeOpenAIProvider } from "../../src/llm/providers.js";
 import { makeGeneratePrompt } from "../../tasks/generate_prompt.js";
 import { gql, startTestServer } from "../helpers/api.js";
@@ -34,7 +34,9 @@ beforeEach(async () => {
   await superuserPool().query("update app_public.task_executions set status = 'cancelled' where status in ('pending', 'running')");
 });
 afterEach(async () => {
-  await superuserPool().query("delete from app_private.model_providers where provider = any($1)", [[TEST_PROVIDER, baseURL.replace(/\/+$/, "")]]);
+  await superuserPool().query("delete from app_private.model_providers where provider = any($1)", [
+    [TEST_PROVIDER, baseURL.replace(/\/+$/, "")],
+  ]);
 });
 
 const offlinePrompt = { generate_prompt: makeGeneratePrompt({ provider: null, contextBudgetTokens: 100000, maxTokens: 2000 }) };
@@ -42,19 +44,34 @@ const openai = () => testOpenAIExecutor(baseURL);
 
 async function readyTask(u: TestUserToken, agent: Record<string, unknown> = {}) {
   const { threadId } = await createThreadWithMessages(server, u.token, [["user", "Check the order status of order 42."]], { agent });
-  const res = await gql(server, `mutation($t: UUID!) { exportThread(input: { threadId: $t }) { result { taskId accountId } } }`, { t: threadId }, u.token);
+  const res = await gql(
+    server,
+    `mutation($t: UUID!) { exportThread(input: { threadId: $t }) { result { taskId accountId } } }`,
+    { t: threadId },
+    u.token,
+  );
   await runJobs(offlinePrompt);
   return res.data!.exportThread.result as { taskId: string; accountId: string };
 }
 
 const execute = async (u: TestUserToken, taskId: string) => {
-  const r = await gql(server, `mutation($id: UUID!) { executeTask(input: { taskId: $id }) { result { executionId } } }`, { id: taskId }, u.token);
+  const r = await gql(
+    server,
+    `mutation($id: UUID!) { executeTask(input: { taskId: $id }) { result { executionId } } }`,
+    { id: taskId },
+    u.token,
+  );
   if (r.errors) throw new Error(JSON.stringify(r.errors));
   return r.data!.executeTask.result.executionId as string;
 };
 
 const execution = async (id: string) =>
-  (await superuserPool().query("select status, attempts, error_message, wait_reason, run_after, results from app_public.task_executions where execution_id = $1", [id])).rows[0];
+  (
+    await superuserPool().query(
+      "select status, attempts, error_message, wait_reason, run_after, results from app_public.task_executions where execution_id = $1",
+      [id],
+    )
+  ).rows[0];
 
 test("every agent step is metered against the account and its paying owner, visible as Account.tokensThisMonth", async () => {
   const a = await apiUser();
@@ -74,7 +91,12 @@ test("every agent step is metered against the account and its paying owner, visi
     { kind: "agent", provider: TEST_PROVIDER, input_tokens: 100, output_tokens: 10, billing_owner_id: a.sub },
     { kind: "agent", provider: TEST_PROVIDER, input_tokens: 150, output_tokens: 5, billing_owner_id: a.sub },
   ]);
-  const acc = await gql(server, `query($id: UUID!) { accountByRowId(rowId: $id) { tokensThisMonth ownerTokensThisMonth } }`, { id: accountId }, a.token);
+  const acc = await gql(
+    server,
+    `query($id: UUID!) { accountByRowId(rowId: $id) { tokensThisMonth ownerTokensThisMonth } }`,
+    { id: accountId },
+    a.token,
+  );
   expect(acc.errors).toBeUndefined();
   expect(Number(acc.data!.accountByRowId.tokensThisMonth)).toBe(265);
   expect(Number(acc.data!.accountByRowId.ownerTokensThisMonth)).toBe(265);
@@ -102,14 +124,21 @@ test("a 429 with Retry-After pauses the whole provider for every worker; the run
   const a = await apiUser();
   const { taskId } = await readyTask(a);
   const id = await execute(a, taskId);
-  llm.enqueue({ kind: "status", status: 429, headers: { "retry-after": "30" }, body: { error: { message: "Rate limit reached", type: "requests" } } });
+  llm.enqueue({
+    kind: "status",
+    status: 429,
+    headers: { "retry-after": "30" },
+    body: { error: { message: "Rate limit reached", type: "requests" } },
+  });
   await runRuns(openai());
   const e = await execution(id);
   expect(e).toMatchObject({ status: "pending", attempts: 0 });
   expect(e.wait_reason).toMatch(/429/);
   expect(e.error_message).toMatch(/waiting to retry: .*429/);
   expect(new Date(e.run_after).getTime()).toBeGreaterThan(Date.now() + 25_000);
-  const { rows } = await superuserPool().query("select backoff_until from app_private.model_providers where provider = $1", [TEST_PROVIDER]);
+  const { rows } = await superuserPool().query("select backoff_until from app_private.model_providers where provider = $1", [
+    TEST_PROVIDER,
+  ]);
   expect(new Date(rows[0].backoff_until).getTime()).toBeGreaterThan(Date.now() + 25_000);
   // another task's run, due now, does not start either: the provider is paused, the reason is shown
   const other = await readyTask(a);
@@ -119,7 +148,9 @@ test("a 429 with Retry-After pauses the whole provider for every worker; the run
   expect(llm.requests.length).toBe(before);
   expect((await execution(otherId)).wait_reason).toMatch(/rate limited: waiting until/);
   // the back-off over, both run
-  await superuserPool().query("update app_private.model_providers set backoff_until = now() - interval '1 second' where provider = $1", [TEST_PROVIDER]);
+  await superuserPool().query("update app_private.model_providers set backoff_until = now() - interval '1 second' where provider = $1", [
+    TEST_PROVIDER,
+  ]);
   await superuserPool().query("update app_public.task_executions set run_after = null where execution_id = $1", [id]);
   llm.enqueue({ kind: "stream", chunks: ["Done."] }, { kind: "stream", chunks: ["Done."] });
   await runRuns(openai());
@@ -131,16 +162,31 @@ test("prompt generation waits (pending, reason shown) while the provider's share
   const a = await apiUser();
   const provider = makeOpenAIProvider({ apiKey: "sk-test", baseURL, model: "gpt-4o", timeoutMs: 20_000, maxRetries: 0 });
   const key = baseURL.replace(/\/+$/, "");
-  await superuserPool().query("select app_private.configure_provider($1, null, 1, null), app_private.record_model_usage(null, 'prompt', $1, 'gpt-4o', 5, 5)", [key]);
+  await superuserPool().query(
+    "select app_private.configure_provider($1, null, 1, null), app_private.record_model_usage(null, 'prompt', $1, 'gpt-4o', 5, 5)",
+    [key],
+  );
   const { threadId } = await createThreadWithMessages(server, a.token, [["user", "Summarise my inbox every morning."]]);
-  const res = await gql(server, `mutation($t: UUID!) { exportThread(input: { threadId: $t }) { result { taskId } } }`, { t: threadId }, a.token);
+  const res = await gql(
+    server,
+    `mutation($t: UUID!) { exportThread(input: { threadId: $t }) { result { taskId } } }`,
+    { t: threadId },
+    a.token,
+  );
   const taskId = res.data!.exportThread.result.taskId as string;
   const before = llm.requests.length;
   await runJobs({ generate_prompt: makeGeneratePrompt({ provider, contextBudgetTokens: 100000, maxTokens: 2000 }) });
   expect(llm.requests.length).toBe(before);
-  const { rows } = await superuserPool().query("select prompt_status, prompt_error from app_public.scheduled_tasks where task_id = $1", [taskId]);
-  expect(rows[0]).toMatchObject({ prompt_status: "pending", prompt_error: expect.stringMatching(/waiting: model provider limit: 1 requests per minute/) });
-  const { rows: jobs } = await superuserPool().query("select run_at, attempts from graphile_worker.jobs where key = $1", [`generate_prompt:${taskId}`]);
+  const { rows } = await superuserPool().query("select prompt_status, prompt_error from app_public.scheduled_tasks where task_id = $1", [
+    taskId,
+  ]);
+  expect(rows[0]).toMatchObject({
+    prompt_status: "pending",
+    prompt_error: expect.stringMatching(/waiting: model provider limit: 1 requests per minute/),
+  });
+  const { rows: jobs } = await superuserPool().query("select run_at, attempts from graphile_worker.jobs where key = $1", [
+    `generate_prompt:${taskId}`,
+  ]);
   expect(jobs).toHaveLength(1);
   expect(new Date(jobs[0].run_at).getTime()).toBeGreaterThan(Date.now());
 });
@@ -150,11 +196,22 @@ test("prompt generation: a 429 for an exhausted quota fails the prompt at once; 
   const provider = makeOpenAIProvider({ apiKey: "sk-test", baseURL, model: "gpt-4o", timeoutMs: 20_000, maxRetries: 0 });
   const key = baseURL.replace(/\/+$/, "");
   const { threadId } = await createThreadWithMessages(server, a.token, [["user", "Summarise my inbox every morning."]]);
-  const res = await gql(server, `mutation($t: UUID!) { exportThread(input: { threadId: $t }) { result { taskId } } }`, { t: threadId }, a.token);
+  const res = await gql(
+    server,
+    `mutation($t: UUID!) { exportThread(input: { threadId: $t }) { result { taskId } } }`,
+    { t: threadId },
+    a.token,
+  );
   const taskId = res.data!.exportThread.result.taskId as string;
-  llm.enqueue({ kind: "status", status: 429, body: { error: { message: "You exceeded your current quota.", type: "insufficient_quota", code: "insufficient_quota" } } });
+  llm.enqueue({
+    kind: "status",
+    status: 429,
+    body: { error: { message: "You exceeded your current quota.", type: "insufficient_quota", code: "insufficient_quota" } },
+  });
   await runJobs({ generate_prompt: makeGeneratePrompt({ provider, contextBudgetTokens: 100000, maxTokens: 2000 }) });
-  const { rows } = await superuserPool().query("select prompt_status, prompt_error from app_public.scheduled_tasks where task_id = $1", [taskId]);
+  const { rows } = await superuserPool().query("select prompt_status, prompt_error from app_public.scheduled_tasks where task_id = $1", [
+    taskId,
+  ]);
   expect(rows[0]).toMatchObject({ prompt_status: "failed", prompt_error: expect.stringMatching(/quota exhausted/) });
   const { rows: backoff } = await superuserPool().query("select backoff_until from app_private.model_providers where provider = $1", [key]);
   expect(backoff.filter((r) => r.backoff_until !== null)).toEqual([]);

@@ -3,7 +3,7 @@
  * you reported: …") before the task's prompt, in the request that reaches the model; it is not written into the run's
  * thread, and its tokens are metered with the call.
  */
-import type { ApiServer } from "../../src/server.js";
+import type { ApiServer } from "../../src/http/server.js";
 import { makeGeneratePrompt } from "../../tasks/generate_prompt.js";
 import { gql, startTestServer } from "../helpers/api.js";
 import { closePools, superuserPool } from "../helpers/db.js";
@@ -30,12 +30,24 @@ afterAll(async () => {
 test("with runMemory on, the second run's model request carries the first run's answer; the thread does not", async () => {
   const a = await apiUser();
   const { threadId } = await createThreadWithMessages(server, a.token, [["user", "What changed in the open invoices since last time?"]]);
-  const exported = await gql(server, `mutation($t: UUID!) { exportThread(input: { threadId: $t }) { result { taskId } } }`, { t: threadId }, a.token);
+  const exported = await gql(
+    server,
+    `mutation($t: UUID!) { exportThread(input: { threadId: $t }) { result { taskId } } }`,
+    { t: threadId },
+    a.token,
+  );
   await runJobs({ generate_prompt: makeGeneratePrompt({ provider: null, contextBudgetTokens: 100000, maxTokens: 2000 }) });
   const taskId = exported.data!.exportThread.result.taskId as string;
-  const on = await gql(server, `mutation($id: UUID!) { updateScheduledTaskByTaskId(input: { taskId: $id, scheduledTaskPatch: { runMemory: true } }) { scheduledTask { runMemory } } }`, { id: taskId }, a.token);
+  const on = await gql(
+    server,
+    `mutation($id: UUID!) { updateScheduledTaskByTaskId(input: { taskId: $id, scheduledTaskPatch: { runMemory: true } }) { scheduledTask { runMemory } } }`,
+    { id: taskId },
+    a.token,
+  );
   expect(on.data!.updateScheduledTaskByTaskId.scheduledTask.runMemory).toBe(true);
-  const execute = async () => (await gql(server, `mutation($id: UUID!) { executeTask(input: { taskId: $id }) { result { executionId } } }`, { id: taskId }, a.token)).data!.executeTask.result.executionId as string;
+  const execute = async () =>
+    (await gql(server, `mutation($id: UUID!) { executeTask(input: { taskId: $id }) { result { executionId } } }`, { id: taskId }, a.token))
+      .data!.executeTask.result.executionId as string;
 
   await execute();
   llm.enqueue({ kind: "text", text: "Three invoices are open: 17, 21 and 40." });

@@ -4,7 +4,7 @@
  * no duplicate message. The worker reaches the database through a TCP proxy that the test closes.
  */
 import pg from "pg";
-import type { ApiServer } from "../../src/server.js";
+import type { ApiServer } from "../../src/http/server.js";
 import { makeGeneratePrompt } from "../../tasks/generate_prompt.js";
 import { gql, startTestServer } from "../helpers/api.js";
 import { closePools, superuserPool } from "../helpers/db.js";
@@ -37,10 +37,20 @@ afterAll(async () => {
 test("the database goes away while a run finishes: the result is written once it is back", async () => {
   const a = await apiUser();
   const { threadId } = await createThreadWithMessages(server, a.token, [["user", "Check order 42."]]);
-  const res = await gql(server, `mutation($t: UUID!) { exportThread(input: { threadId: $t }) { result { taskId } } }`, { t: threadId }, a.token);
+  const res = await gql(
+    server,
+    `mutation($t: UUID!) { exportThread(input: { threadId: $t }) { result { taskId } } }`,
+    { t: threadId },
+    a.token,
+  );
   await runJobs({ generate_prompt: makeGeneratePrompt({ provider: null, contextBudgetTokens: 100000, maxTokens: 2000 }) });
   const taskId = res.data!.exportThread.result.taskId as string;
-  const ex = await gql(server, `mutation($id: UUID!) { executeTask(input: { taskId: $id }) { result { executionId } } }`, { id: taskId }, a.token);
+  const ex = await gql(
+    server,
+    `mutation($id: UUID!) { executeTask(input: { taskId: $id }) { result { executionId } } }`,
+    { id: taskId },
+    a.token,
+  );
   const executionId = ex.data!.executeTask.result.executionId as string;
 
   const viaProxy = new URL(owner);
@@ -48,7 +58,13 @@ test("the database goes away while a run finishes: the result is written once it
   viaProxy.port = String(proxy.port);
   const db = new pg.Pool({ connectionString: viaProxy.toString(), max: 4 });
   db.on("error", () => undefined); // idle clients reset by the outage
-  const pool = testRunPool(testRunSettings(testOpenAIExecutor(baseURL)), { db, connectionString: viaProxy.toString(), capacity: 10, claimBatch: 10, heartbeatMs: 1000 });
+  const pool = testRunPool(testRunSettings(testOpenAIExecutor(baseURL)), {
+    db,
+    connectionString: viaProxy.toString(),
+    capacity: 10,
+    claimBatch: 10,
+    heartbeatMs: 1000,
+  });
   // the model answers in about 2 s; the database is down from the request until 2 s after the answer
   llm.enqueue({ kind: "stream", chunks: ["Order 42 ", "shipped."], delayMs: 700 });
   const before = llm.requests.length;

@@ -4,7 +4,7 @@
  * with one scheduleTask call. Offline it is the grammar over the user's messages; with a model, one structured call
  * for a sentence the grammar cannot read (loopback fake OpenAI), metered as kind 'schedule'.
  */
-import type { ApiServer } from "../../src/server.js";
+import type { ApiServer } from "../../src/http/server.js";
 import { makeOpenAIProvider } from "../../src/llm/providers.js";
 import { makeGeneratePrompt } from "../../tasks/generate_prompt.js";
 import { gql, startTestServer } from "../helpers/api.js";
