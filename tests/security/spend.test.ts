@@ -5,31 +5,17 @@
  */
 import crypto from "node:crypto";
 import { SIGNATURE_HEADER, signRequest } from "../../src/agent/webhookSignature.js";
-import type { ApiServer } from "../../src/http/server.js";
 import { makeGeneratePrompt } from "../../tasks/generate_prompt.js";
-import { gql, signToken, startTestServer } from "../helpers/api.js";
-import { closePools, superuserPool } from "../helpers/db.js";
-import { FakeOpenAI } from "../helpers/fakeOpenAI.js";
+import { gql, signToken } from "../helpers/api.js";
+import { superuserPool } from "../helpers/db.js";
 import { seedTenant } from "../helpers/fixtures.js";
 import { apiUser, createThreadWithMessages, type TestUserToken } from "../helpers/flows.js";
 import { runRuns, TEST_PROVIDER, testOpenAIExecutor } from "../helpers/runs.js";
-import { closeOwnerPool, runJobs } from "../helpers/worker.js";
+import { runJobs } from "../helpers/worker.js";
+import { baseURL, llm, server, useServerAndModel } from "../helpers/harness.js";
 
 const SECRET = "spend-test-webhook-secret-0123456789abcdef";
-let server: ApiServer;
-let llm: FakeOpenAI;
-let baseURL: string;
-beforeAll(async () => {
-  server = await startTestServer({ AGENT_WEBHOOK_SECRET: SECRET });
-  llm = new FakeOpenAI();
-  ({ baseURL } = await llm.start());
-});
-afterAll(async () => {
-  await server.close();
-  await llm.close();
-  await closeOwnerPool();
-  await closePools();
-});
+useServerAndModel({ AGENT_WEBHOOK_SECRET: SECRET });
 beforeEach(async () => {
   await superuserPool().query("update app_public.task_executions set status = 'cancelled' where status in ('pending', 'running')");
 });

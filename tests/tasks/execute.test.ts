@@ -9,36 +9,21 @@ import http from "node:http";
 import path from "node:path";
 import type { TaskList } from "graphile-worker";
 import { PROJECT_ROOT } from "../../src/config.js";
-import type { ApiServer } from "../../src/http/server.js";
 import { makeOfflineExecutor } from "../../src/agent/offlineExecutor.js";
 import { SIGNATURE_HEADER, signRequest, verifySignature } from "../../src/agent/webhookSignature.js";
 import { makeGeneratePrompt } from "../../tasks/generate_prompt.js";
 import { expireExecution } from "../../tasks/expire_execution.js";
-import { gql, startTestServer } from "../helpers/api.js";
-import { closePools, superuserPool } from "../helpers/db.js";
-import { FakeOpenAI } from "../helpers/fakeOpenAI.js";
+import { gql } from "../helpers/api.js";
+import { superuserPool } from "../helpers/db.js";
 import { apiUser, createThreadWithMessages, type TestUserToken } from "../helpers/flows.js";
 import { mcpStdioCommand } from "../helpers/mcpCommand.js";
-import { closeOwnerPool, ownerPool, runJobs } from "../helpers/worker.js";
+import { ownerPool, runJobs } from "../helpers/worker.js";
 import { runRuns, testOpenAIExecutor } from "../helpers/runs.js";
 import { waitFor } from "../helpers/waitFor.js";
+import { baseURL, llm, server, useServerAndModel } from "../helpers/harness.js";
 
 const WEBHOOK_SECRET = "test-webhook-secret-0123456789-abcdefghij";
-let server: ApiServer;
-let llm: FakeOpenAI;
-let baseURL: string;
-
-beforeAll(async () => {
-  server = await startTestServer({ AGENT_WEBHOOK_SECRET: WEBHOOK_SECRET });
-  llm = new FakeOpenAI();
-  ({ baseURL } = await llm.start());
-});
-afterAll(async () => {
-  await server.close();
-  await llm.close();
-  await closeOwnerPool();
-  await closePools();
-});
+useServerAndModel({ AGENT_WEBHOOK_SECRET: WEBHOOK_SECRET });
 
 const offlinePrompt: TaskList = { generate_prompt: makeGeneratePrompt({ provider: null, contextBudgetTokens: 100000, maxTokens: 2000 }) };
 const openai = (mcpServers: Record<string, { command: string; args?: string[] }> = {}) => testOpenAIExecutor(baseURL, mcpServers);

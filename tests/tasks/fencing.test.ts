@@ -10,32 +10,17 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import pg from "pg";
 import { PROJECT_ROOT } from "../../src/config.js";
-import type { ApiServer } from "../../src/http/server.js";
 import { makeGeneratePrompt } from "../../tasks/generate_prompt.js";
-import { gql, startTestServer } from "../helpers/api.js";
-import { closePools, superuserPool } from "../helpers/db.js";
-import { FakeOpenAI } from "../helpers/fakeOpenAI.js";
+import { gql } from "../helpers/api.js";
+import { superuserPool } from "../helpers/db.js";
 import { apiUser, createThreadWithMessages, type TestUserToken } from "../helpers/flows.js";
 import { testOpenAIExecutor, testRunPool, testRunSettings } from "../helpers/runs.js";
 import { TcpProxy } from "../helpers/tcpProxy.js";
 import { waitFor } from "../helpers/waitFor.js";
-import { closeOwnerPool, runJobs } from "../helpers/worker.js";
+import { runJobs } from "../helpers/worker.js";
+import { baseURL, llm, server, useServerAndModel } from "../helpers/harness.js";
 
-let server: ApiServer;
-let llm: FakeOpenAI;
-let baseURL: string;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  llm = new FakeOpenAI();
-  ({ baseURL } = await llm.start());
-});
-afterAll(async () => {
-  await server.close();
-  await llm.close();
-  await closeOwnerPool();
-  await closePools();
-});
+useServerAndModel();
 
 async function executedTask(u: TestUserToken, text: string): Promise<string> {
   const { threadId } = await createThreadWithMessages(server, u.token, [["user", text]]);

@@ -2,31 +2,17 @@
  * README promise: a transient provider error is retried with backoff up to RUN_MAX_ATTEMPTS attempts, then the
  * execution fails with the last error and "gave up after N attempts" (its thread and agent run kept).
  */
-import type { ApiServer } from "../../src/http/server.js";
 import { makeOpenAIExecutor } from "../../src/agent/openaiExecutor.js";
 import { makeGeneratePrompt } from "../../tasks/generate_prompt.js";
-import { gql, startTestServer } from "../helpers/api.js";
-import { closePools, superuserPool } from "../helpers/db.js";
-import { FakeOpenAI } from "../helpers/fakeOpenAI.js";
+import { gql } from "../helpers/api.js";
+import { superuserPool } from "../helpers/db.js";
 import { apiUser, createThreadWithMessages } from "../helpers/flows.js";
 import { runRuns } from "../helpers/runs.js";
 import { waitFor } from "../helpers/waitFor.js";
-import { closeOwnerPool, runJobs } from "../helpers/worker.js";
+import { runJobs } from "../helpers/worker.js";
+import { baseURL, llm, server, useServerAndModel } from "../helpers/harness.js";
 
-let server: ApiServer;
-let llm: FakeOpenAI;
-let baseURL: string;
-beforeAll(async () => {
-  server = await startTestServer();
-  llm = new FakeOpenAI();
-  ({ baseURL } = await llm.start());
-});
-afterAll(async () => {
-  await server.close();
-  await llm.close();
-  await closeOwnerPool();
-  await closePools();
-});
+useServerAndModel();
 
 test("a provider that keeps failing with 503: retried up to maxAttempts, then failed, saying it gave up after N attempts", async () => {
   const a = await apiUser();

@@ -4,31 +4,16 @@
  * plan refusals before any model call, a 429 that pauses the whole provider (honouring Retry-After)
  * without using up an attempt, and prompt generation waiting on the provider's shared limits.
  */
-import type { ApiServer } from "../../src/http/server.js";
 import { makeOpenAIProvider } from "../../src/llm/providers.js";
 import { makeGeneratePrompt } from "../../tasks/generate_prompt.js";
-import { gql, startTestServer } from "../helpers/api.js";
-import { closePools, superuserPool } from "../helpers/db.js";
-import { FakeOpenAI } from "../helpers/fakeOpenAI.js";
+import { gql } from "../helpers/api.js";
+import { superuserPool } from "../helpers/db.js";
 import { apiUser, createThreadWithMessages, type TestUserToken } from "../helpers/flows.js";
 import { runRuns, TEST_PROVIDER, testOpenAIExecutor } from "../helpers/runs.js";
-import { closeOwnerPool, runJobs } from "../helpers/worker.js";
+import { runJobs } from "../helpers/worker.js";
+import { baseURL, llm, server, useServerAndModel } from "../helpers/harness.js";
 
-let server: ApiServer;
-let llm: FakeOpenAI;
-let baseURL: string;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  llm = new FakeOpenAI();
-  ({ baseURL } = await llm.start());
-});
-afterAll(async () => {
-  await server.close();
-  await llm.close();
-  await closeOwnerPool();
-  await closePools();
-});
+useServerAndModel();
 // every test starts with no runs left by this file's earlier tests, so none takes this test's model responses
 beforeEach(async () => {
   await superuserPool().query("update app_public.task_executions set status = 'cancelled' where status in ('pending', 'running')");

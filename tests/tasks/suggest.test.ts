@@ -4,29 +4,15 @@
  * with one scheduleTask call. Offline it is the grammar over the user's messages; with a model, one structured call
  * for a sentence the grammar cannot read (loopback fake OpenAI), metered as kind 'schedule'.
  */
-import type { ApiServer } from "../../src/http/server.js";
 import { makeOpenAIProvider } from "../../src/llm/providers.js";
 import { makeGeneratePrompt } from "../../tasks/generate_prompt.js";
-import { gql, startTestServer } from "../helpers/api.js";
-import { closePools, superuserPool } from "../helpers/db.js";
-import { FakeOpenAI } from "../helpers/fakeOpenAI.js";
+import { gql } from "../helpers/api.js";
+import { superuserPool } from "../helpers/db.js";
 import { apiUser, createThreadWithMessages, type TestUserToken } from "../helpers/flows.js";
-import { closeOwnerPool, runJobs } from "../helpers/worker.js";
+import { runJobs } from "../helpers/worker.js";
+import { baseURL, llm, server, useServerAndModel } from "../helpers/harness.js";
 
-let server: ApiServer;
-let llm: FakeOpenAI;
-let baseURL: string;
-beforeAll(async () => {
-  server = await startTestServer();
-  llm = new FakeOpenAI();
-  ({ baseURL } = await llm.start());
-});
-afterAll(async () => {
-  await server.close();
-  await llm.close();
-  await closeOwnerPool();
-  await closePools();
-});
+useServerAndModel();
 
 const offline = () => ({ generate_prompt: makeGeneratePrompt({ provider: null, contextBudgetTokens: 100000, maxTokens: 2000 }) });
 const online = (useModel: boolean) => ({
