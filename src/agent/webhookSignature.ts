@@ -27,16 +27,24 @@ export function signPayload(secret: string, body: string, timestampSeconds?: num
   return `t=${t},v1=${hmac(secret, t, body).toString("hex")}`;
 }
 
-export function verifySignature(
+type Verdict = { ok: true } | { ok: false; reason: string };
+
+/**
+ * Checks a signature header `t=<seconds>,<scheme>=<hex>,…` for one scheme: a well-formed header, a timestamp within the
+ * tolerance, and at least one signature of that scheme equal to `expected(t)` (compared in constant time, every
+ * candidate, no early exit). Other schemes' entries are ignored, as Stripe does.
+ */
+function verifyScheme(
   secret: string,
-  body: string,
   header: string | undefined,
-  opts: { toleranceSeconds?: number; nowSeconds?: number } = {},
-): { ok: true } | { ok: false; reason: string } {
+  scheme: "v1" | "v2",
+  expected: (timestamp: number) => Buffer,
+  noSignature: string,
+  opts: { toleranceSeconds?: number; nowSeconds?: number },
+): Verdict {
   if (!secret) return { ok: false, reason: "no signing secret configured" };
   if (header === undefined || header.trim() === "") return { ok: false, reason: `missing ${SIGNATURE_HEADER} header` };
   if (header.length > MAX_HEADER_LENGTH) return { ok: false, reason: "malformed signature header (too long)" };
-
   let timestamp: number | undefined;
   const signatures: Buffer[] = [];
   for (const part of header.split(",")) {
@@ -47,27 +55,32 @@ export function verifySignature(
     if (key === "t") {
       if (timestamp !== undefined || !/^\d{1,15}$/.test(value)) return { ok: false, reason: "malformed signature header (timestamp)" };
       timestamp = Number(value);
-    } else if (key === "v1") {
-      if (!/^[0-9a-f]{64}$/i.test(value)) return { ok: false, reason: "malformed signature header (v1)" };
+    } else if (key === scheme) {
+      if (!/^[0-9a-f]{64}$/i.test(value)) return { ok: false, reason: `malformed signature header (${scheme})` };
       signatures.push(Buffer.from(value, "hex"));
     }
-    // Other schemes (v0, future versions) are ignored, as Stripe does.
   }
   if (timestamp === undefined) return { ok: false, reason: "malformed signature header (no timestamp)" };
-  if (signatures.length === 0) return { ok: false, reason: "malformed signature header (no v1 signature)" };
-
+  if (signatures.length === 0) return { ok: false, reason: noSignature };
   const tolerance = opts.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
   const now = opts.nowSeconds ?? Math.floor(Date.now() / 1000);
   if (now - timestamp > tolerance) return { ok: false, reason: "timestamp too old (outside tolerance)" };
   if (timestamp - now > tolerance) return { ok: false, reason: "timestamp in the future (outside tolerance)" };
-
-  const expected = hmac(secret, timestamp, body);
+  const want = expected(timestamp);
   let match = false;
-  // Compare against every candidate (no early exit) with a constant-time compare of equal-length buffers.
   for (const sig of signatures) {
-    if (sig.length === expected.length && timingSafeEqual(sig, expected)) match = true;
+    if (sig.length === want.length && timingSafeEqual(sig, want)) match = true;
   }
   return match ? { ok: true } : { ok: false, reason: "signature mismatch" };
+}
+
+export function verifySignature(
+  secret: string,
+  body: string,
+  header: string | undefined,
+  opts: { toleranceSeconds?: number; nowSeconds?: number } = {},
+): Verdict {
+  return verifyScheme(secret, header, "v1", (t) => hmac(secret, t, body), "malformed signature header (no v1 signature)", opts);
 }
 
 export interface SignedRequest {
@@ -96,35 +109,13 @@ export function verifyRequestSignature(
   req: SignedRequest,
   header: string | undefined,
   opts: { toleranceSeconds?: number; nowSeconds?: number } = {},
-): { ok: true } | { ok: false; reason: string } {
-  if (!secret) return { ok: false, reason: "no signing secret configured" };
-  if (header === undefined || header.trim() === "") return { ok: false, reason: `missing ${SIGNATURE_HEADER} header` };
-  if (header.length > MAX_HEADER_LENGTH) return { ok: false, reason: "malformed signature header (too long)" };
-  let timestamp: number | undefined;
-  const signatures: Buffer[] = [];
-  for (const part of header.split(",")) {
-    const eq = part.indexOf("=");
-    if (eq <= 0) return { ok: false, reason: "malformed signature header" };
-    const key = part.slice(0, eq).trim();
-    const value = part.slice(eq + 1).trim();
-    if (key === "t") {
-      if (timestamp !== undefined || !/^\d{1,15}$/.test(value)) return { ok: false, reason: "malformed signature header (timestamp)" };
-      timestamp = Number(value);
-    } else if (key === "v2") {
-      if (!/^[0-9a-f]{64}$/i.test(value)) return { ok: false, reason: "malformed signature header (v2)" };
-      signatures.push(Buffer.from(value, "hex"));
-    }
-  }
-  if (timestamp === undefined) return { ok: false, reason: "malformed signature header (no timestamp)" };
-  if (signatures.length === 0) return { ok: false, reason: "no v2 signature (callbacks must sign method, path, timestamp and body)" };
-  const tolerance = opts.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
-  const now = opts.nowSeconds ?? Math.floor(Date.now() / 1000);
-  if (now - timestamp > tolerance) return { ok: false, reason: "timestamp too old (outside tolerance)" };
-  if (timestamp - now > tolerance) return { ok: false, reason: "timestamp in the future (outside tolerance)" };
-  const expected = hmacV2(secret, timestamp, req);
-  let match = false;
-  for (const sig of signatures) {
-    if (sig.length === expected.length && timingSafeEqual(sig, expected)) match = true;
-  }
-  return match ? { ok: true } : { ok: false, reason: "signature mismatch" };
+): Verdict {
+  return verifyScheme(
+    secret,
+    header,
+    "v2",
+    (t) => hmacV2(secret, t, req),
+    "no v2 signature (callbacks must sign method, path, timestamp and body)",
+    opts,
+  );
 }
