@@ -1,7 +1,9 @@
 /** Shared GraphQL flows for task tests: users, threads, export. */
 import crypto from "node:crypto";
 import type { ApiServer } from "../../src/http/server.js";
+import { makeGeneratePrompt } from "../../tasks/generate_prompt.js";
 import { gql, signToken } from "./api.js";
+import { runJobs } from "./worker.js";
 
 export interface TestUserToken {
   sub: string;
@@ -44,4 +46,36 @@ export async function createThreadWithMessages(
     if (m.errors) throw new Error(JSON.stringify(m.errors));
   }
   return { threadId, agentId };
+}
+
+/** A draft task with a ready prompt: a thread of one user message, exported, its prompt generated offline by the worker. */
+export async function readyTask(
+  server: ApiServer,
+  u: TestUserToken,
+  opts: { text?: string; agent?: Record<string, unknown> } = {},
+): Promise<{ taskId: string; accountId: string }> {
+  const { threadId } = await createThreadWithMessages(server, u.token, [["user", opts.text ?? "Check the order status of order 42."]], {
+    agent: opts.agent ?? {},
+  });
+  const res = await gql(
+    server,
+    `mutation($t: UUID!) { exportThread(input: { threadId: $t }) { result { taskId accountId } } }`,
+    { t: threadId },
+    u.token,
+  );
+  if (res.errors) throw new Error(JSON.stringify(res.errors));
+  await runJobs({ generate_prompt: makeGeneratePrompt({ provider: null, contextBudgetTokens: 100000, maxTokens: 2000 }) });
+  return res.data!.exportThread.result as { taskId: string; accountId: string };
+}
+
+/** executeTask as `u`; the new execution's id (throws with the GraphQL errors when refused). */
+export async function executeTask(server: ApiServer, u: TestUserToken, taskId: string): Promise<string> {
+  const r = await gql(
+    server,
+    `mutation($id: UUID!) { executeTask(input: { taskId: $id }) { result { executionId } } }`,
+    { id: taskId },
+    u.token,
+  );
+  if (r.errors) throw new Error(JSON.stringify(r.errors));
+  return r.data!.executeTask.result.executionId as string;
 }

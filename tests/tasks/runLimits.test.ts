@@ -8,7 +8,7 @@ import { makeOpenAIProvider } from "../../src/llm/providers.js";
 import { makeGeneratePrompt } from "../../tasks/generate_prompt.js";
 import { gql } from "../helpers/api.js";
 import { superuserPool } from "../helpers/db.js";
-import { apiUser, createThreadWithMessages, type TestUserToken } from "../helpers/flows.js";
+import { apiUser, createThreadWithMessages, executeTask, readyTask as readyTaskFor, type TestUserToken } from "../helpers/flows.js";
 import { runRuns, TEST_PROVIDER, testOpenAIExecutor } from "../helpers/runs.js";
 import { runJobs } from "../helpers/worker.js";
 import { baseURL, llm, server, useServerAndModel } from "../helpers/harness.js";
@@ -24,31 +24,10 @@ afterEach(async () => {
   ]);
 });
 
-const offlinePrompt = { generate_prompt: makeGeneratePrompt({ provider: null, contextBudgetTokens: 100000, maxTokens: 2000 }) };
 const openai = () => testOpenAIExecutor(baseURL);
 
-async function readyTask(u: TestUserToken, agent: Record<string, unknown> = {}) {
-  const { threadId } = await createThreadWithMessages(server, u.token, [["user", "Check the order status of order 42."]], { agent });
-  const res = await gql(
-    server,
-    `mutation($t: UUID!) { exportThread(input: { threadId: $t }) { result { taskId accountId } } }`,
-    { t: threadId },
-    u.token,
-  );
-  await runJobs(offlinePrompt);
-  return res.data!.exportThread.result as { taskId: string; accountId: string };
-}
-
-const execute = async (u: TestUserToken, taskId: string) => {
-  const r = await gql(
-    server,
-    `mutation($id: UUID!) { executeTask(input: { taskId: $id }) { result { executionId } } }`,
-    { id: taskId },
-    u.token,
-  );
-  if (r.errors) throw new Error(JSON.stringify(r.errors));
-  return r.data!.executeTask.result.executionId as string;
-};
+const readyTask = (u: TestUserToken, agent: Record<string, unknown> = {}) => readyTaskFor(server, u, { agent });
+const execute = (u: TestUserToken, taskId: string) => executeTask(server, u, taskId);
 
 const execution = async (id: string) =>
   (
