@@ -10,35 +10,18 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import pg from "pg";
 import { PROJECT_ROOT } from "../../src/config.js";
-import { makeGeneratePrompt } from "../../tasks/generate_prompt.js";
-import { gql } from "../helpers/api.js";
 import { superuserPool } from "../helpers/db.js";
-import { apiUser, createThreadWithMessages, type TestUserToken } from "../helpers/flows.js";
+import { apiUser, executeTask, readyTask, type TestUserToken } from "../helpers/flows.js";
 import { testOpenAIExecutor, testRunPool, testRunSettings } from "../helpers/runs.js";
 import { TcpProxy } from "../helpers/tcpProxy.js";
 import { waitFor } from "../helpers/waitFor.js";
-import { runJobs } from "../helpers/worker.js";
 import { baseURL, llm, server, useServerAndModel } from "../helpers/harness.js";
 
 useServerAndModel();
 
 async function executedTask(u: TestUserToken, text: string): Promise<string> {
-  const { threadId } = await createThreadWithMessages(server, u.token, [["user", text]]);
-  const res = await gql(
-    server,
-    `mutation($t: UUID!) { exportThread(input: { threadId: $t }) { result { taskId } } }`,
-    { t: threadId },
-    u.token,
-  );
-  await runJobs({ generate_prompt: makeGeneratePrompt({ provider: null, contextBudgetTokens: 100000, maxTokens: 2000 }) });
-  const taskId = res.data!.exportThread.result.taskId as string;
-  const ex = await gql(
-    server,
-    `mutation($id: UUID!) { executeTask(input: { taskId: $id }) { result { executionId } } }`,
-    { id: taskId },
-    u.token,
-  );
-  return ex.data!.executeTask.result.executionId as string;
+  const { taskId } = await readyTask(server, u, { text });
+  return executeTask(server, u, taskId);
 }
 
 async function outcome(executionId: string) {

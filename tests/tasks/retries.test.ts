@@ -3,38 +3,19 @@
  * execution fails with the last error and "gave up after N attempts" (its thread and agent run kept).
  */
 import { makeOpenAIExecutor } from "../../src/agent/openaiExecutor.js";
-import { makeGeneratePrompt } from "../../tasks/generate_prompt.js";
 import { gql } from "../helpers/api.js";
 import { superuserPool } from "../helpers/db.js";
-import { apiUser, createThreadWithMessages } from "../helpers/flows.js";
+import { apiUser, executeTask, readyTask } from "../helpers/flows.js";
 import { runRuns } from "../helpers/runs.js";
 import { waitFor } from "../helpers/waitFor.js";
-import { runJobs } from "../helpers/worker.js";
 import { baseURL, llm, server, useServerAndModel } from "../helpers/harness.js";
 
 useServerAndModel();
 
 test("a provider that keeps failing with 503: retried up to maxAttempts, then failed, saying it gave up after N attempts", async () => {
   const a = await apiUser();
-  const { threadId } = await createThreadWithMessages(server, a.token, [["user", "Check the order status of order 42."]], {
-    title: "Order check",
-  });
-  const exported = await gql(
-    server,
-    `mutation($t: UUID!) { exportThread(input: { threadId: $t }) { result { taskId } } }`,
-    { t: threadId },
-    a.token,
-  );
-  await runJobs({ generate_prompt: makeGeneratePrompt({ provider: null, contextBudgetTokens: 100000, maxTokens: 2000 }) });
-  const taskId = exported.data!.exportThread.result.taskId as string;
-  const exec = await gql(
-    server,
-    `mutation($id: UUID!) { executeTask(input: { taskId: $id }) { result { executionId } } }`,
-    { id: taskId },
-    a.token,
-  );
-  expect(exec.errors).toBeUndefined();
-  const executionId = exec.data!.executeTask.result.executionId as string;
+  const { taskId } = await readyTask(server, a);
+  const executionId = await executeTask(server, a, taskId);
 
   llm.responder = () => ({ kind: "status", status: 503 });
   const before = llm.requests.length;

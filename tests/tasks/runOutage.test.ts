@@ -5,14 +5,13 @@
  */
 import pg from "pg";
 import type { ApiServer } from "../../src/http/server.js";
-import { makeGeneratePrompt } from "../../tasks/generate_prompt.js";
-import { gql, startTestServer } from "../helpers/api.js";
+import { startTestServer } from "../helpers/api.js";
 import { closePools, superuserPool } from "../helpers/db.js";
 import { FakeOpenAI } from "../helpers/fakeOpenAI.js";
-import { apiUser, createThreadWithMessages } from "../helpers/flows.js";
+import { apiUser, executeTask, readyTask } from "../helpers/flows.js";
 import { testOpenAIExecutor, testRunPool, testRunSettings } from "../helpers/runs.js";
 import { TcpProxy } from "../helpers/tcpProxy.js";
-import { closeOwnerPool, runJobs } from "../helpers/worker.js";
+import { closeOwnerPool } from "../helpers/worker.js";
 
 let server: ApiServer;
 let llm: FakeOpenAI;
@@ -36,22 +35,8 @@ afterAll(async () => {
 
 test("the database goes away while a run finishes: the result is written once it is back", async () => {
   const a = await apiUser();
-  const { threadId } = await createThreadWithMessages(server, a.token, [["user", "Check order 42."]]);
-  const res = await gql(
-    server,
-    `mutation($t: UUID!) { exportThread(input: { threadId: $t }) { result { taskId } } }`,
-    { t: threadId },
-    a.token,
-  );
-  await runJobs({ generate_prompt: makeGeneratePrompt({ provider: null, contextBudgetTokens: 100000, maxTokens: 2000 }) });
-  const taskId = res.data!.exportThread.result.taskId as string;
-  const ex = await gql(
-    server,
-    `mutation($id: UUID!) { executeTask(input: { taskId: $id }) { result { executionId } } }`,
-    { id: taskId },
-    a.token,
-  );
-  const executionId = ex.data!.executeTask.result.executionId as string;
+  const { taskId } = await readyTask(server, a, { text: "Check order 42." });
+  const executionId = await executeTask(server, a, taskId);
 
   const viaProxy = new URL(owner);
   viaProxy.hostname = "127.0.0.1";
