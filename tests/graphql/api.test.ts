@@ -4,19 +4,12 @@
  * team accounts — and another user sees none of it.
  */
 import crypto from "node:crypto";
-import type { ApiServer } from "../../src/http/server.js";
 import { gql, signToken, startTestServer } from "../helpers/api.js";
-import { closePools, superuserPool } from "../helpers/db.js";
+import { superuserPool } from "../helpers/db.js";
 import { seedTenant } from "../helpers/fixtures.js";
+import { server, useServer } from "../helpers/harness.js";
 
-let server: ApiServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server.close();
-  await closePools();
-});
+useServer();
 
 async function newUser(email?: string) {
   const sub = crypto.randomUUID();

@@ -5,23 +5,15 @@
  */
 import { createClient, type Client } from "graphql-ws";
 import WebSocket from "ws";
-import type { ApiServer } from "../../src/http/server.js";
 import { makeGeneratePrompt } from "../../tasks/generate_prompt.js";
-import { gql, startTestServer } from "../helpers/api.js";
-import { closePools, superuserPool } from "../helpers/db.js";
+import { gql } from "../helpers/api.js";
+import { superuserPool } from "../helpers/db.js";
 import { apiUser, createThreadWithMessages, type TestUserToken } from "../helpers/flows.js";
 import { waitFor } from "../helpers/waitFor.js";
-import { closeOwnerPool, runJobs } from "../helpers/worker.js";
+import { runJobs } from "../helpers/worker.js";
+import { server, useServer } from "../helpers/harness.js";
 
-let server: ApiServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server.close();
-  await closeOwnerPool();
-  await closePools();
-});
+useServer();
 
 const offlinePrompt = { generate_prompt: makeGeneratePrompt({ provider: null, contextBudgetTokens: 100000, maxTokens: 2000 }) };
 

@@ -5,21 +5,13 @@
  */
 import crypto from "node:crypto";
 import type pg from "pg";
-import type { ApiServer } from "../../src/http/server.js";
-import { gql, signToken, startTestServer } from "../helpers/api.js";
-import { as, closePools, superuserPool } from "../helpers/db.js";
+import { gql, signToken } from "../helpers/api.js";
+import { as, superuserPool } from "../helpers/db.js";
 import { seedTenant } from "../helpers/fixtures.js";
-import { closeOwnerPool, ownerPool } from "../helpers/worker.js";
+import { ownerPool } from "../helpers/worker.js";
+import { server, useServer } from "../helpers/harness.js";
 
-let server: ApiServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server.close();
-  await closeOwnerPool();
-  await closePools();
-});
+useServer();
 
 async function userWithTask() {
   const sub = crypto.randomUUID();

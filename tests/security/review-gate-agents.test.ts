@@ -4,18 +4,11 @@
  * owner confirms; a member cannot edit the messages of a run's thread (the history a resumed run sends again).
  */
 import crypto from "node:crypto";
-import type { ApiServer } from "../../src/http/server.js";
-import { gql, signToken, startTestServer } from "../helpers/api.js";
-import { closePools, superuserPool } from "../helpers/db.js";
+import { gql, signToken } from "../helpers/api.js";
+import { superuserPool } from "../helpers/db.js";
+import { server, useServer } from "../helpers/harness.js";
 
-let server: ApiServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server.close();
-  await closePools();
-});
+useServer();
 
 interface User {
   sub: string;

@@ -5,19 +5,12 @@
  */
 import crypto from "node:crypto";
 import { exportJWK, generateKeyPair, SignJWT, UnsecuredJWT } from "jose";
-import type { ApiServer } from "../../src/http/server.js";
 import { gql, signToken, startTestServer } from "../helpers/api.js";
-import { closePools, superuserPool } from "../helpers/db.js";
+import { superuserPool } from "../helpers/db.js";
 import { seedTenant, type TenantRows } from "../helpers/fixtures.js";
+import { server, useServer } from "../helpers/harness.js";
 
-let server: ApiServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server.close();
-  await closePools();
-});
+useServer();
 
 interface User {
   sub: string;

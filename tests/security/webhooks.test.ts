@@ -6,23 +6,14 @@
 import crypto from "node:crypto";
 import http from "node:http";
 import { SIGNATURE_HEADER, signPayload, signRequest, verifySignature } from "../../src/agent/webhookSignature.js";
-import type { ApiServer } from "../../src/http/server.js";
-import { gql, signToken, startTestServer } from "../helpers/api.js";
-import { closePools, superuserPool } from "../helpers/db.js";
+import { gql, signToken } from "../helpers/api.js";
+import { superuserPool } from "../helpers/db.js";
 import { seedTenant } from "../helpers/fixtures.js";
 import { runRuns } from "../helpers/runs.js";
-import { closeOwnerPool } from "../helpers/worker.js";
+import { server, useServer } from "../helpers/harness.js";
 
 const SECRET = "security-test-webhook-secret-0123456789abcdef";
-let server: ApiServer;
-beforeAll(async () => {
-  server = await startTestServer({ AGENT_WEBHOOK_SECRET: SECRET });
-});
-afterAll(async () => {
-  await server.close();
-  await closeOwnerPool();
-  await closePools();
-});
+useServer({ AGENT_WEBHOOK_SECRET: SECRET });
 
 async function newUser() {
   const token = await signToken({ sub: crypto.randomUUID() });

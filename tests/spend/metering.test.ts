@@ -4,23 +4,14 @@
  * billing owner's counters; the owner's token allowance is checked before each call; a generation always ends ready
  * or failed.
  */
-import type { ApiServer } from "../../src/http/server.js";
 import { makeOpenAIProvider, type PromptProvider } from "../../src/llm/providers.js";
 import { makeGeneratePrompt } from "../../tasks/generate_prompt.js";
-import { gql, signToken, startTestServer } from "../helpers/api.js";
-import { FakeOpenAI } from "../helpers/fakeOpenAI.js";
-import { closeOwnerPool, runJobs } from "../helpers/worker.js";
+import { gql, signToken } from "../helpers/api.js";
+import { runJobs } from "../helpers/worker.js";
 import { ownerWithTeams, sqlAs, sqlRoot, threadIn, waitFor } from "./helpers.js";
+import { baseURL, llm, server, useServerAndModel } from "../helpers/harness.js";
 
-let server: ApiServer;
-let llm: FakeOpenAI;
-let baseURL: string;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  llm = new FakeOpenAI();
-  ({ baseURL } = await llm.start());
-});
+useServerAndModel();
 const offline = () => ({ generate_prompt: makeGeneratePrompt({ provider: null, contextBudgetTokens: 100000, maxTokens: 2000 }) });
 beforeEach(async () => {
   await runJobs(offline()); // an empty queue: a job left by another file must not eat a reply
@@ -29,13 +20,6 @@ beforeEach(async () => {
     text: "Condensed prompt.",
     usage: { prompt_tokens: 1000, completion_tokens: 20, total_tokens: 1020 },
   });
-});
-afterAll(async () => {
-  await server.close();
-  await llm.close();
-  await closeOwnerPool();
-  const { closePools } = await import("../helpers/db.js");
-  await closePools();
 });
 
 const online = (

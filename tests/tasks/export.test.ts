@@ -2,35 +2,19 @@
  * Export → prompt generation, end to end: GraphQL with real JWTs, jobs run by graphile-worker,
  * the real OpenAI SDK against a loopback OpenAI-compatible server, and the offline generator.
  */
-import type { ApiServer } from "../../src/http/server.js";
 import { makeOpenAIProvider } from "../../src/llm/providers.js";
 import { TASK_GENERATION_SYSTEM_PROMPT } from "../../src/llm/promptTemplate.js";
 import { makeGeneratePrompt } from "../../tasks/generate_prompt.js";
-import { gql, startTestServer } from "../helpers/api.js";
-import { FakeOpenAI } from "../helpers/fakeOpenAI.js";
+import { gql } from "../helpers/api.js";
 import { apiUser, createThreadWithMessages } from "../helpers/flows.js";
 import { superuserPool } from "../helpers/db.js";
 import { waitFor } from "../helpers/waitFor.js";
-import { closeOwnerPool, jobsFor, runJobs } from "../helpers/worker.js";
+import { jobsFor, runJobs } from "../helpers/worker.js";
+import { baseURL, llm, server, useServerAndModel } from "../helpers/harness.js";
 
-let server: ApiServer;
-let llm: FakeOpenAI;
-let baseURL: string;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  llm = new FakeOpenAI();
-  ({ baseURL } = await llm.start());
-});
+useServerAndModel();
 // each test starts with an empty queue (a job left by an earlier test must not eat a scripted reply)
 beforeEach(() => runJobs(offline()));
-afterAll(async () => {
-  await server.close();
-  await llm.close();
-  await closeOwnerPool();
-  const { closePools } = await import("../helpers/db.js");
-  await closePools();
-});
 
 const online = () => ({
   generate_prompt: makeGeneratePrompt({

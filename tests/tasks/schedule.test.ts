@@ -5,25 +5,17 @@
  * missed runs after downtime, pause/resume, psql edits, delete, and a DST day.
  */
 import pg from "pg";
-import type { ApiServer } from "../../src/http/server.js";
 import { dispatchDue } from "../../src/schedule/dispatch.js";
 import { makeGeneratePrompt } from "../../tasks/generate_prompt.js";
 import { makePlanTask } from "../../tasks/plan_task.js";
 import { makeDispatchDueTasks } from "../../tasks/dispatch_due_tasks.js";
-import { gql, startTestServer } from "../helpers/api.js";
-import { closePools, superuserPool } from "../helpers/db.js";
+import { gql } from "../helpers/api.js";
+import { superuserPool } from "../helpers/db.js";
 import { apiUser, createThreadWithMessages, type TestUserToken } from "../helpers/flows.js";
-import { closeOwnerPool, ownerPool, runJobs } from "../helpers/worker.js";
+import { ownerPool, runJobs } from "../helpers/worker.js";
+import { server, useServer } from "../helpers/harness.js";
 
-let server: ApiServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server.close();
-  await closeOwnerPool();
-  await closePools();
-});
+useServer();
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

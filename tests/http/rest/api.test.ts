@@ -8,26 +8,19 @@ import fs from "node:fs";
 import path from "node:path";
 import type { TaskList } from "graphile-worker";
 import { loadConfig, PROJECT_ROOT } from "../../../src/config.js";
-import { startServer, type ApiServer } from "../../../src/http/server.js";
+import { startServer } from "../../../src/http/server.js";
 import { makeOfflineExecutor } from "../../../src/agent/offlineExecutor.js";
 import { snakeKeys } from "../../../src/http/rest/router.js";
 import { makeGeneratePrompt } from "../../../tasks/generate_prompt.js";
 import { gql, signToken, startTestServer } from "../../helpers/api.js";
-import { closePools, superuserPool } from "../../helpers/db.js";
+import { superuserPool } from "../../helpers/db.js";
 import { apiUser, createThreadWithMessages, type TestUserToken } from "../../helpers/flows.js";
-import { closeOwnerPool, runJobs } from "../../helpers/worker.js";
+import { runJobs } from "../../helpers/worker.js";
 import { runRuns } from "../../helpers/runs.js";
 import { documentedStatuses, rest, seen } from "./contract.js";
+import { server, useServer } from "../../helpers/harness.js";
 
-let server: ApiServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server.close();
-  await closeOwnerPool();
-  await closePools();
-});
+useServer();
 
 const offlinePrompt: TaskList = { generate_prompt: makeGeneratePrompt({ provider: null, contextBudgetTokens: 100000, maxTokens: 2000 }) };
 const offline = () => makeOfflineExecutor({ defaultModel: "gpt-4o" });
