@@ -4,13 +4,13 @@
  * runtime; oversized callback bodies.
  */
 import crypto from "node:crypto";
-import http from "node:http";
 import { SIGNATURE_HEADER, signPayload, signRequest, verifySignature } from "../../src/agent/webhookSignature.js";
 import { gql, signToken } from "../helpers/api.js";
 import { superuserPool } from "../helpers/db.js";
 import { seedTenant } from "../helpers/fixtures.js";
 import { runRuns } from "../helpers/runs.js";
 import { server, useServer } from "../helpers/harness.js";
+import { useRuntimeReceiver } from "../helpers/runtimeReceiver.js";
 
 const SECRET = "security-test-webhook-secret-0123456789abcdef";
 useServer({ AGENT_WEBHOOK_SECRET: SECRET });
@@ -157,29 +157,15 @@ describe("MCP entries", () => {
   });
 
   describe("the external runtime receives resolved servers only; a refused run is not billed", () => {
-    let runtime: http.Server;
-    let runtimeUrl: string;
-    const received: Array<{ body: string; signature: string | undefined }> = [];
-    beforeAll(async () => {
-      runtime = http.createServer((req, res) => {
-        let body = "";
-        req.on("data", (c) => (body += c));
-        req.on("end", () => {
-          received.push({ body, signature: req.headers[SIGNATURE_HEADER] as string | undefined });
-          res.writeHead(202).end();
-        });
-      });
-      await new Promise<void>((r) => runtime.listen(0, "127.0.0.1", r));
-      runtimeUrl = `http://127.0.0.1:${(runtime.address() as { port: number }).port}/runs`;
-    });
-    afterAll(() => new Promise((r) => runtime.close(r)));
+    const runtimeReceiver = useRuntimeReceiver();
+    const received = runtimeReceiver.received;
 
     const registry = {
       servers: { files: { command: "npx", args: ["-y", "server-filesystem", "/srv"], env: { TOKEN: "operator-secret" } } },
       allowedHosts: ["mcp.example.com"],
     };
     const webhookRun = () =>
-      runRuns(null, { webhook: { url: runtimeUrl, secret: SECRET, publicUrl: server.url, timeoutMs: 5000 }, mcp: registry });
+      runRuns(null, { webhook: { url: runtimeReceiver.url, secret: SECRET, publicUrl: server.url, timeoutMs: 5000 }, mcp: registry });
 
     async function taskWithServers(servers: unknown[]) {
       const a = await newUser();

@@ -5,7 +5,6 @@
  */
 import { spawn } from "node:child_process";
 import crypto from "node:crypto";
-import http from "node:http";
 import path from "node:path";
 import type { TaskList } from "graphile-worker";
 import { PROJECT_ROOT } from "../../src/config.js";
@@ -21,6 +20,7 @@ import { ownerPool, runJobs } from "../helpers/worker.js";
 import { runRuns, testOpenAIExecutor } from "../helpers/runs.js";
 import { waitFor } from "../helpers/waitFor.js";
 import { baseURL, llm, server, useServerAndModel } from "../helpers/harness.js";
+import { useRuntimeReceiver } from "../helpers/runtimeReceiver.js";
 
 const WEBHOOK_SECRET = "test-webhook-secret-0123456789-abcdefghij";
 useServerAndModel({ AGENT_WEBHOOK_SECRET: WEBHOOK_SECRET });
@@ -338,24 +338,11 @@ test("a worker stopped with SIGTERM mid-run hands the run back at once; another 
 });
 
 describe("external agent runtime (webhook)", () => {
-  let runtime: http.Server;
-  let runtimeUrl: string;
-  const received: Array<{ body: string; signature: string | undefined }> = [];
-  beforeAll(async () => {
-    runtime = http.createServer((req, res) => {
-      let body = "";
-      req.on("data", (c) => (body += c));
-      req.on("end", () => {
-        received.push({ body, signature: req.headers[SIGNATURE_HEADER] as string | undefined });
-        res.writeHead(202).end();
-      });
-    });
-    await new Promise<void>((r) => runtime.listen(0, "127.0.0.1", r));
-    runtimeUrl = `http://127.0.0.1:${(runtime.address() as { port: number }).port}/runs`;
-  });
-  afterAll(() => new Promise((r) => runtime.close(r)));
+  const runtimeReceiver = useRuntimeReceiver();
+  const received = runtimeReceiver.received;
 
-  const webhookRun = () => runRuns(null, { webhook: { url: runtimeUrl, secret: WEBHOOK_SECRET, publicUrl: server.url, timeoutMs: 5000 } });
+  const webhookRun = () =>
+    runRuns(null, { webhook: { url: runtimeReceiver.url, secret: WEBHOOK_SECRET, publicUrl: server.url, timeoutMs: 5000 } });
   const callback = (agentRunId: string, event: object, opts: { secret?: string; t?: number; signature?: string } = {}) => {
     const body = JSON.stringify({ event_id: crypto.randomUUID(), ...event });
     const path = `/hooks/agent-runs/${agentRunId}`;
