@@ -26,7 +26,7 @@ import pg from "pg";
 import { loadConfig, PROJECT_ROOT } from "../src/config.js";
 import { startServer } from "../src/http/server.js";
 import { sha256Hex } from "../src/graphql/persisted.js";
-import { closeAll, connect, loadLine, machineInfo, serverInfo, setupDatabase, track, type BenchDatabase } from "./lib/env.js";
+import { closeAll, loadLine, openBenchDatabase, track, type BenchDatabase } from "./lib/env.js";
 import { runLoad, type ConnCtx, type LoadRequest, type LoadResult } from "./lib/load.js";
 import { fmtNum, passMiss, progress, ratio, Report } from "./lib/report.js";
 
@@ -497,17 +497,7 @@ async function main(): Promise<void> {
     /* no git */
   }
   report.line(`code: git ${git}`);
-  const db = await setupDatabase();
-  const { client: su } = await connect(db.superUrl, "su");
-  const info = await serverInfo(su);
-  report.line(`PostgreSQL: ${db.description}`);
-  report.line(`  ${info.version}`);
-  report.line(
-    `  ${Object.entries(info.settings)
-      .map(([k, v]) => `${k}=${v}`)
-      .join(", ")}`,
-  );
-  report.line(`machine: ${machineInfo().join("; ")}`);
+  const { db, su } = await openBenchDatabase(report, "su");
   const genStart = Date.now();
   const data = await generate(su);
   const genSec = (Date.now() - genStart) / 1000;

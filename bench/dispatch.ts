@@ -60,7 +60,7 @@ import {
 } from "./lib/env.js";
 import { DispatcherThread } from "./lib/dispatcherThread.js";
 import { addPhases, emptyPhases, jsTime, startStatementProfile, timedClient, type PhaseTimes } from "./lib/phases.js";
-import { fmtNum, median, ms, passMiss, progress, rate, ratio, Report, stats, type Cell, type Stats } from "./lib/report.js";
+import { fmtNum, median, ms, passMiss, progress, rate, ratio, Report, stats, type Cell, type Stats, finishReport } from "./lib/report.js";
 import { PGBOSS, startGraphileRunner, startPgBoss, WORKER, type Boss } from "./lib/workers.js";
 
 const RESULTS_FILE = path.resolve(PROJECT_ROOT, process.env.BENCH_RESULTS_FILE ?? "bench/results/dispatch.txt");
@@ -1404,12 +1404,7 @@ async function main(): Promise<number> {
     ["metric", "target", "measured", "result"],
     summary.map((s) => [s.metric, s.target, s.measured, s.verdict]),
   );
-  report.line();
-  report.line(`finished ${new Date().toISOString()}`);
-  progress("cleaning up");
-  await closeAll();
-  report.write(RESULTS_FILE);
-  progress(`results written to ${path.relative(PROJECT_ROOT, RESULTS_FILE)}`);
+  await finishReport(report, RESULTS_FILE, closeAll, path.relative(PROJECT_ROOT, RESULTS_FILE));
   return 0;
 }
 

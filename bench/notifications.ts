@@ -20,21 +20,9 @@ import { Webhook } from "standardwebhooks";
 import { PROJECT_ROOT } from "../src/config.js";
 import { setLogLevel } from "../src/logger.js";
 import { makeDeliverWebhook } from "../tasks/deliver_webhook.js";
-import {
-  closeAll,
-  connect,
-  Interrupted,
-  interrupted,
-  machineInfo,
-  markInterrupted,
-  serverInfo,
-  setupDatabase,
-  sleep,
-  track,
-  loadLine,
-} from "./lib/env.js";
+import { closeAll, connect, Interrupted, interrupted, markInterrupted, sleep, track, loadLine, openBenchDatabase } from "./lib/env.js";
 import { createFixture } from "./lib/data.js";
-import { fmtNum, ms, progress, rate, Report, stats, passMiss } from "./lib/report.js";
+import { fmtNum, ms, progress, rate, Report, stats, passMiss, finishReport } from "./lib/report.js";
 
 const RESULTS_FILE = path.join(PROJECT_ROOT, "bench/results/notifications.txt");
 const N = Number(process.env.BENCH_NOTIFY_RUNS ?? 10_000);
@@ -47,17 +35,7 @@ async function main(): Promise<number> {
   const report = new Report();
   report.line("Notifications benchmark (npm run bench:notifications) - bench/notifications.ts");
   report.line(`started ${new Date().toISOString()}`);
-  const db = await setupDatabase();
-  const { client: su } = await connect(db.superUrl, "superuser");
-  const info = await serverInfo(su);
-  report.line(`PostgreSQL: ${db.description}`);
-  report.line(`  ${info.version}`);
-  report.line(
-    `  ${Object.entries(info.settings)
-      .map(([k, v]) => `${k}=${v}`)
-      .join(", ")}`,
-  );
-  report.line(`machine: ${machineInfo().join("; ")}`);
+  const { db, su } = await openBenchDatabase(report, "superuser");
   report.line(
     `workload: ${fmtNum(N)} runs ending over ${SECONDS} s (a batch every ${BATCH_MS} ms), each task notifyOn 'always', one webhook endpoint`,
   );
@@ -281,12 +259,7 @@ async function main(): Promise<number> {
       ["delivery lateness p99", "<= 5 s", ms(late.p99), passMiss(late.p99 <= 5000)],
     ],
   );
-  report.line();
-  report.line(`finished ${new Date().toISOString()}`);
-  progress("cleaning up");
-  await closeAll();
-  report.write(RESULTS_FILE);
-  progress(`results written to ${path.relative(PROJECT_ROOT, RESULTS_FILE)}`);
+  await finishReport(report, RESULTS_FILE, closeAll, path.relative(PROJECT_ROOT, RESULTS_FILE));
   return 0;
 }
 

@@ -211,3 +211,25 @@ export function loadLine(): string {
     .map((l) => l.toFixed(2))
     .join(" / ")}, ${os.cpus().length} CPUs)`;
 }
+
+/**
+ * The benchmark's database (setupDatabase), a superuser connection to it, and the report's header lines that say
+ * which server it is and on what machine, as every benchmark writes them.
+ */
+export async function openBenchDatabase(
+  report: { line(text?: string): void },
+  name: string,
+): Promise<{ db: BenchDatabase; su: pg.Client }> {
+  const db = await setupDatabase();
+  const { client: su } = await connect(db.superUrl, name);
+  const info = await serverInfo(su);
+  report.line(`PostgreSQL: ${db.description}`);
+  report.line(`  ${info.version}`);
+  report.line(
+    `  ${Object.entries(info.settings)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(", ")}`,
+  );
+  report.line(`machine: ${machineInfo().join("; ")}`);
+  return { db, su };
+}

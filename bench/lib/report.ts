@@ -127,3 +127,13 @@ export function ratio(ours: number, peer: number): string {
   const r = ours / peer;
   return `${r >= 100 ? r.toFixed(0) : r >= 0.1 ? r.toFixed(2) : r.toFixed(3)}x`;
 }
+
+/** The end of a benchmark: the finish line, every tracked resource closed, the results written. */
+export async function finishReport(report: Report, file: string, closeAll: () => Promise<void>, shownAs: string): Promise<void> {
+  report.line();
+  report.line(`finished ${new Date().toISOString()}`);
+  progress("cleaning up");
+  await closeAll();
+  report.write(file);
+  progress(`results written to ${shownAs}`);
+}
