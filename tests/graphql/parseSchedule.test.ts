@@ -13,6 +13,22 @@ import { closeOwnerPool, runJobs } from "../helpers/worker.js";
 import { makeGeneratePrompt } from "../../tasks/generate_prompt.js";
 import { modelCalls } from "../../src/metrics.js";
 
+/** The model's structured answer when it asks a question instead of reading a schedule. */
+const modelAsks = (question: string) =>
+  ({
+    kind: "text",
+    text: JSON.stringify({
+      status: "ambiguous",
+      scheduleType: null,
+      localDateTime: null,
+      cronExpression: null,
+      timezone: "UTC",
+      maxExecutions: null,
+      question,
+      assumed: [],
+    }),
+  }) as const;
+
 const PARSE = `query($text: String!, $tz: String, $now: Datetime, $count: Int) {
   parseSchedule(text: $text, timezone: $tz, now: $now, count: $count) {
     status spec { scheduleType scheduledAt cronExpression timezone maxExecutions } description occurrences refusal reason question used assumed source
@@ -182,19 +198,7 @@ test("with a key: only unreadable words go to the model, as structured output, v
   const nonsense = (await gql(online, PARSE, { text: "whenever it feels right", now: NOW }, u.token)).data!.parseSchedule;
   expect(nonsense).toMatchObject({ status: "ambiguous", source: "model", spec: null });
   // the model's own question is passed on
-  fake.enqueue({
-    kind: "text",
-    text: JSON.stringify({
-      status: "ambiguous",
-      scheduleType: null,
-      localDateTime: null,
-      cronExpression: null,
-      timezone: "UTC",
-      maxExecutions: null,
-      question: "Which day of the week?",
-      assumed: [],
-    }),
-  });
+  fake.enqueue(modelAsks("Which day of the week?"));
   const asked = (await gql(online, PARSE, { text: "from time to time", now: NOW }, u.token)).data!.parseSchedule;
   expect(asked).toMatchObject({ status: "ambiguous", question: "Which day of the week?", source: "model" });
   // a failing provider leaves the grammar's answer, saying why
@@ -211,19 +215,7 @@ test("model readings are rate limited per plan (ST013 in the answer, no call mad
   const db = superuserPool();
   await db.query("update app_private.plan_limits set prompt_generations_per_hour = 1 where plan = 'free'");
   try {
-    fake.enqueue({
-      kind: "text",
-      text: JSON.stringify({
-        status: "ambiguous",
-        scheduleType: null,
-        localDateTime: null,
-        cronExpression: null,
-        timezone: "UTC",
-        maxExecutions: null,
-        question: "When?",
-        assumed: [],
-      }),
-    });
+    fake.enqueue(modelAsks("When?"));
     const first = (await gql(online, PARSE, { text: "every so often", now: NOW }, u.token)).data!.parseSchedule;
     expect(first.source).toBe("model");
     const calls = fake.requests.length;

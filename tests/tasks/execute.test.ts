@@ -276,7 +276,8 @@ async function expectOneThreadAndRun(executionId: string) {
   expect(rows[0]).toEqual({ threads: 1, runs: 1, answers: 1 });
 }
 
-test("a worker SIGKILLed mid-run: its lease expires and another worker resumes the run in the same thread and agent run", async () => {
+/** A task executed by a worker in its own process, stopped mid-run: its model request is sent and hangs. */
+async function workerMidRun() {
   const a = await apiUser();
   const taskId = await readyTask(a);
   const exec = (await execute(a, taskId)).data!.executeTask.result;
@@ -285,10 +286,17 @@ test("a worker SIGKILLed mid-run: its lease expires and another worker resumes t
   const child = await startWorkerProcess();
   try {
     await waitUntilMidRun(a, exec.executionId, before);
-  } finally {
+  } catch (err) {
     child.kill("SIGKILL");
-    await new Promise((r) => child.once("exit", r));
+    throw err;
   }
+  return { a, exec, child };
+}
+
+test("a worker SIGKILLed mid-run: its lease expires and another worker resumes the run in the same thread and agent run", async () => {
+  const { a, exec, child } = await workerMidRun();
+  child.kill("SIGKILL");
+  await new Promise((r) => child.once("exit", r));
   const half = await readExecution(a, exec.executionId);
   expect(half).toMatchObject({ status: "running", attempts: 1 });
   const killedAt = Date.now();
@@ -314,14 +322,8 @@ test("a worker SIGKILLed mid-run: its lease expires and another worker resumes t
 });
 
 test("a worker stopped with SIGTERM mid-run hands the run back at once; another worker resumes it", async () => {
-  const a = await apiUser();
-  const taskId = await readyTask(a);
-  const exec = (await execute(a, taskId)).data!.executeTask.result;
-  llm.enqueue({ kind: "hang", ms: 30_000 });
-  const before = llm.requests.length;
-  const child = await startWorkerProcess();
+  const { a, exec, child } = await workerMidRun();
   try {
-    await waitUntilMidRun(a, exec.executionId, before);
     child.kill("SIGTERM");
     const code = await new Promise((r) => child.once("exit", r));
     expect(code).toBe(0);
