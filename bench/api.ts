@@ -578,23 +578,13 @@ async function main(): Promise<void> {
       await resetW4();
       await wr(baseline.url, baseline.child.pid!, w.baseline);
       await resetW4();
-      progress(`${w.id} @${conns}: PostGraphile`);
-      const pgl = await runLoad({
-        url: pglServer.url,
-        connections: conns,
-        durationSec: DURATION,
-        serverPid: pglServer.child.pid!,
-        request: w.graphql,
-      });
+      const measure = (label: string, srv: { url: string; child: { pid?: number } }, request: LoadRequest | LoadRequest[]) => {
+        progress(`${w.id} @${conns}: ${label}`);
+        return runLoad({ url: srv.url, connections: conns, durationSec: DURATION, serverPid: srv.child.pid!, request });
+      };
+      const pgl = await measure("PostGraphile", pglServer, w.graphql);
       await resetW4();
-      progress(`${w.id} @${conns}: baseline`);
-      const base = await runLoad({
-        url: baseline.url,
-        connections: conns,
-        durationSec: DURATION,
-        serverPid: baseline.child.pid!,
-        request: w.baseline,
-      });
+      const base = await measure("baseline", baseline, w.baseline);
       rows.push({ workload: w.id, conns, pgl, base });
       progress(
         `${w.id} @${conns}: PostGraphile ${pgl.rps.toFixed(0)}/s p95 ${pgl.p95.toFixed(1)} ms, baseline ${base.rps.toFixed(0)}/s p95 ${base.p95.toFixed(1)} ms, errors ${pgl.errors}/${base.errors}`,
