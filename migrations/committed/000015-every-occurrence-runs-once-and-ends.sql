@@ -1,5 +1,5 @@
 --! Previous: sha1:2884fd0d5e28878951ba75d4e45b4e6b1b3441b4
---! Hash: sha1:4fa42bcd95106a6b250cefed7a032eb80dbb87e1
+--! Hash: sha1:13e9c12077ff99bee6c3f4ca0656cd595ceab2ec
 --! Message: Every occurrence runs once and ends
 
 -- Issues 17 and 24: the run stage's promises — each due occurrence runs exactly once, every run ends, a
@@ -464,7 +464,7 @@ begin
         join app_public.accounts a on a.id = e.account_id
        where e.status = 'pending' and coalesce(e.scheduled_for, e.created_at) <= now_at
          and (e.run_after is null or e.run_after <= now_at)
-         and not (e.trigger_type = 'schedule' and e.wait_reason like '%(overlap policy: buffer_one)' and app_private.waits_for_overlap(e))
+         and not (e.trigger_type = 'schedule' and coalesce(e.wait_reason, '') like '%(overlap policy: buffer_one)' and app_private.waits_for_overlap(e))
     ), caps as (
       -- one plan lookup per distinct owner, set-based (not one function call per due run)
       select p.owner_user_id as owner_id, (p.limits).max_concurrent_executions as cap
@@ -540,7 +540,8 @@ begin
   select min(greatest(coalesce(e.scheduled_for, e.created_at), coalesce(e.run_after, '-infinity')))
     into v_next from app_public.task_executions e
    where e.status = 'pending'
-     and not (e.trigger_type = 'schedule' and e.wait_reason like '%(overlap policy: buffer_one)');
+     -- (coalesce: a null wait_reason must not make the whole condition null and hide the run from the wake-up time)
+     and not (e.trigger_type = 'schedule' and coalesce(e.wait_reason, '') like '%(overlap policy: buffer_one)');
   if v_provider.retry_at is not null and (v_next is null or v_next < v_provider.retry_at) and v_next <= v_now then
     v_next := v_provider.retry_at;
   end if;

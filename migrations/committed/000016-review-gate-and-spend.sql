@@ -1,5 +1,5 @@
---! Previous: sha1:4fa42bcd95106a6b250cefed7a032eb80dbb87e1
---! Hash: sha1:df0b46bd6271395f90f8c2fc6397c1ca128aca30
+--! Previous: sha1:13e9c12077ff99bee6c3f4ca0656cd595ceab2ec
+--! Hash: sha1:3f95d5b2b2a473b3ae1d9524f154fbce0b37da8d
 --! Message: Review gate and spend hardening
 
 -- Issue 18 (security): a review gate that normalises before it matches and covers agents' system

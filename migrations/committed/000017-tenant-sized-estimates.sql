@@ -1,5 +1,5 @@
---! Previous: sha1:df0b46bd6271395f90f8c2fc6397c1ca128aca30
---! Hash: sha1:2c89942c83b17a1c45b603eb26057c50c10aa92f
+--! Previous: sha1:3f95d5b2b2a473b3ae1d9524f154fbce0b37da8d
+--! Hash: sha1:746965a095aa13ba84bf1139b9f5dbbdccbc2f5b
 --! Message: Tenant-sized row estimates
 
 -- Lists stay on the tenant's rows (issue 20). Every tenant policy is

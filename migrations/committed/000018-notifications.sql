@@ -1,5 +1,5 @@
---! Previous: sha1:2c89942c83b17a1c45b603eb26057c50c10aa92f
---! Hash: sha1:45d7e5de3ea1542e4fbc44e91103934af022e4c1
+--! Previous: sha1:746965a095aa13ba84bf1139b9f5dbbdccbc2f5b
+--! Hash: sha1:fadc2b13707c44f9595e6c4f5f56fb6f8906d396
 --! Message: Notifications
 
 -- The person hears about the runs that matter (issue 21). Everything starts at the execution's end: a trigger on

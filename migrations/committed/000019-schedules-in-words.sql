@@ -1,5 +1,5 @@
---! Previous: sha1:45d7e5de3ea1542e4fbc44e91103934af022e4c1
---! Hash: sha1:4c17fa97c4f7a67baef410e73e46815558d0a3aa
+--! Previous: sha1:fadc2b13707c44f9595e6c4f5f56fb6f8906d396
+--! Hash: sha1:29c058eabb8f31a74f3ef53fc7c1177867e99e74
 --! Message: Schedules in words
 
 -- Schedules in words (docs/schedules.md):

@@ -1,5 +1,5 @@
---! Previous: sha1:4c17fa97c4f7a67baef410e73e46815558d0a3aa
---! Hash: sha1:d158432c8cb6bdf85a6c7821289b2eabeb2725ee
+--! Previous: sha1:29c058eabb8f31a74f3ef53fc7c1177867e99e74
+--! Hash: sha1:e2d57444a85654ce05c59710e0f15a88e38e1805
 --! Message: One home for fleet-wide settings
 
 -- The model provider's shared limits live in one place: app_private.model_providers. Before, every

@@ -49,7 +49,8 @@ begin
   select min(greatest(coalesce(e.scheduled_for, e.created_at), coalesce(e.run_after, '-infinity')))
     into v_next from app_public.task_executions e
    where e.status = 'pending'
-     and not (e.trigger_type = 'schedule' and e.wait_reason like '%(overlap policy: buffer_one)');
+     -- (coalesce: a null wait_reason must not make the whole condition null and hide the run from the wake-up time)
+     and not (e.trigger_type = 'schedule' and coalesce(e.wait_reason, '') like '%(overlap policy: buffer_one)');
   if v_provider.retry_at is not null and (v_next is null or v_next < v_provider.retry_at) and v_next <= v_now then
     v_next := v_provider.retry_at;
   end if;

@@ -19,7 +19,7 @@ begin
         join app_public.accounts a on a.id = e.account_id
        where e.status = 'pending' and coalesce(e.scheduled_for, e.created_at) <= now_at
          and (e.run_after is null or e.run_after <= now_at)
-         and not (e.trigger_type = 'schedule' and e.wait_reason like '%(overlap policy: buffer_one)' and app_private.waits_for_overlap(e))
+         and not (e.trigger_type = 'schedule' and coalesce(e.wait_reason, '') like '%(overlap policy: buffer_one)' and app_private.waits_for_overlap(e))
     ), caps as (
       -- one plan lookup per distinct owner, set-based (not one function call per due run)
       select p.owner_user_id as owner_id, (p.limits).max_concurrent_executions as cap
