@@ -1,5 +1,5 @@
---! Previous: sha1:13e9c12077ff99bee6c3f4ca0656cd595ceab2ec
---! Hash: sha1:3f95d5b2b2a473b3ae1d9524f154fbce0b37da8d
+--! Previous: sha1:153fafb2cd96e94c21c7989013c8dffcaa226a0a
+--! Hash: sha1:e9f0341fdfe8cf0f6bbfe4c439d1303553d5db59
 --! Message: Review gate and spend hardening
 
 -- Issue 18 (security): a review gate that normalises before it matches and covers agents' system

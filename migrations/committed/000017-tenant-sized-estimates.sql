@@ -1,5 +1,5 @@
---! Previous: sha1:3f95d5b2b2a473b3ae1d9524f154fbce0b37da8d
---! Hash: sha1:746965a095aa13ba84bf1139b9f5dbbdccbc2f5b
+--! Previous: sha1:e9f0341fdfe8cf0f6bbfe4c439d1303553d5db59
+--! Hash: sha1:e83e84bff02b5662a974ed2ee2ad6b1f19fce89e
 --! Message: Tenant-sized row estimates
 
 -- Lists stay on the tenant's rows (issue 20). Every tenant policy is

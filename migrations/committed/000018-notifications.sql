@@ -1,5 +1,5 @@
---! Previous: sha1:746965a095aa13ba84bf1139b9f5dbbdccbc2f5b
---! Hash: sha1:fadc2b13707c44f9595e6c4f5f56fb6f8906d396
+--! Previous: sha1:e83e84bff02b5662a974ed2ee2ad6b1f19fce89e
+--! Hash: sha1:6572fd1bb4c1f312cd270e9cda364432744b7b07
 --! Message: Notifications
 
 -- The person hears about the runs that matter (issue 21). Everything starts at the execution's end: a trigger on

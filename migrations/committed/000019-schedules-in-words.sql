@@ -1,5 +1,5 @@
---! Previous: sha1:fadc2b13707c44f9595e6c4f5f56fb6f8906d396
---! Hash: sha1:29c058eabb8f31a74f3ef53fc7c1177867e99e74
+--! Previous: sha1:6572fd1bb4c1f312cd270e9cda364432744b7b07
+--! Hash: sha1:27758da0a162db3c661a91a147d6ba2c63840b5d
 --! Message: Schedules in words
 
 -- Schedules in words (docs/schedules.md):

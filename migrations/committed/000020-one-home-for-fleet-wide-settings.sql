@@ -1,5 +1,5 @@
---! Previous: sha1:29c058eabb8f31a74f3ef53fc7c1177867e99e74
---! Hash: sha1:e2d57444a85654ce05c59710e0f15a88e38e1805
+--! Previous: sha1:27758da0a162db3c661a91a147d6ba2c63840b5d
+--! Hash: sha1:6a9eecec2efe84a2d3a9dc53eff81f4ba7b75d97
 --! Message: One home for fleet-wide settings
 
 -- The model provider's shared limits live in one place: app_private.model_providers. Before, every
