@@ -412,7 +412,7 @@ async function recovery(n: number, latencyMs: number) {
   let resumedAfter = Infinity;
   for (let i = 0; i < 1200; i++) {
     const { rows } = await su.query(
-      "select count(*)::int as n from app_public.task_executions where attempts >= 2 or status in ('completed', 'failed')",
+      "select count(*)::int as n from app_public.task_executions where lease_epoch >= 2 or status in ('completed', 'failed')", // claimed again by the live worker (a lost lease uses no attempt)
     );
     if (rows[0].n >= n) {
       resumedAfter = Date.now() - killedAt;
