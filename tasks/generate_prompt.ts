@@ -108,14 +108,7 @@ export function makeGeneratePrompt(settings: PromptSettings): Task {
               throw new ProviderBusyError(r[0].reason ?? "model provider busy", r[0].retry_at ?? new Date(Date.now() + 5000));
           },
           async afterCall({ model, usage }) {
-            await helpers.query("select app_private.record_model_usage($1, 'prompt', $2, $3, $4, $5, $6, null)", [
-              task.account_id,
-              endpoint,
-              model,
-              usage.promptTokens,
-              usage.completionTokens,
-              task_id,
-            ]);
+            await recordUsage(helpers, "prompt", { account_id: task.account_id, task_id, endpoint }, model, usage);
           },
         }
       : undefined;
@@ -211,6 +204,25 @@ export function makeGeneratePrompt(settings: PromptSettings): Task {
   };
 }
 
+/** One model call of this job in the spend ledger (app_private.record_model_usage), as prompt generation or a schedule reading. */
+async function recordUsage(
+  helpers: Parameters<Task>[1],
+  kind: "prompt" | "schedule",
+  at: { account_id: string; task_id: string; endpoint: string },
+  model: string,
+  usage: { promptTokens: number; completionTokens: number },
+): Promise<void> {
+  await helpers.query("select app_private.record_model_usage($1, $2, $3, $4, $5, $6, $7, null)", [
+    at.account_id,
+    kind,
+    at.endpoint,
+    model,
+    usage.promptTokens,
+    usage.completionTokens,
+    at.task_id,
+  ]);
+}
+
 /** The schedule the conversation asks for, or null (see the file comment); never throws for the model's sake. */
 async function suggest(
   task: { original_messages: ThreadMessage[]; account_id: string; timezone: string },
@@ -229,14 +241,7 @@ async function suggest(
       return rows[0]?.refusal ?? (rows[0]?.available === 0 ? (rows[0].reason ?? "model provider busy") : null);
     },
     async after({ model, usage }) {
-      await helpers.query("select app_private.record_model_usage($1, 'schedule', $2, $3, $4, $5, $6, null)", [
-        task.account_id,
-        endpoint,
-        model,
-        usage.promptTokens,
-        usage.completionTokens,
-        task_id,
-      ]);
+      await recordUsage(helpers, "schedule", { account_id: task.account_id, task_id, endpoint }, model, usage);
     },
   };
   try {

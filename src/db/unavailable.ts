@@ -23,44 +23,41 @@ const CODES = new Set([
 const MESSAGES =
   /Connection terminated|timeout exceeded when trying to connect|connection timeout|Client has encountered a connection error|the database system is (starting up|shutting down|in recovery mode|not yet accepting connections)|terminating connection due to (administrator command|crash of another server process)|server closed the connection unexpectedly|Connection ended unexpectedly|Underlying pubsub channel interrupted/i; // the last: @dataplan/pg's PgSubscriber when its LISTEN connection is lost
 
-/** PostgreSQL refused the connection: max_connections are all in use (53300). A capacity problem, not an outage. */
-export function isTooManyConnections(err: unknown): boolean {
+/**
+ * Whether `test` holds for the error or any error it wraps (`cause`, `originalError`, an AggregateError's `errors`):
+ * GraphQL and graphile wrap errors. At most 10 errors are looked at.
+ */
+function anyCause(err: unknown, test: (e: { code?: unknown; message?: unknown }) => boolean): boolean {
   const seen = new Set<unknown>();
   const queue: unknown[] = [err];
   while (queue.length > 0 && seen.size < 10) {
     const e = queue.shift();
     if (!e || typeof e !== "object" || seen.has(e)) continue;
     seen.add(e);
-    const { code, message, cause, originalError } = e as { code?: unknown; message?: unknown; cause?: unknown; originalError?: unknown };
-    if (
-      code === "53300" ||
-      (typeof message === "string" && /too many clients already|remaining connection slots are reserved/i.test(message))
-    )
-      return true;
-    queue.push(cause, originalError);
+    const { cause, originalError, errors } = e as { cause?: unknown; originalError?: unknown; errors?: unknown };
+    if (test(e)) return true;
+    queue.push(cause, originalError, ...(Array.isArray(errors) ? errors : [])); // AggregateError (e.g. ::1 and 127.0.0.1 refused)
   }
   return false;
 }
 
+/** PostgreSQL refused the connection: max_connections are all in use (53300). A capacity problem, not an outage. */
+export function isTooManyConnections(err: unknown): boolean {
+  return anyCause(
+    err,
+    ({ code, message }) =>
+      code === "53300" ||
+      (typeof message === "string" && /too many clients already|remaining connection slots are reserved/i.test(message)),
+  );
+}
+
 export function isDatabaseUnavailable(err: unknown): boolean {
-  const seen = new Set<unknown>();
-  const queue: unknown[] = [err];
-  while (queue.length > 0 && seen.size < 10) {
-    const e = queue.shift();
-    if (!e || typeof e !== "object" || seen.has(e)) continue;
-    seen.add(e);
-    const { code, message, cause, originalError, errors } = e as {
-      code?: unknown;
-      message?: unknown;
-      cause?: unknown;
-      originalError?: unknown;
-      errors?: unknown;
-    };
-    if (typeof code === "string" && (CODES.has(code) || /^08[0-9A-Z]{3}$/.test(code))) return true;
-    if (typeof message === "string" && MESSAGES.test(message)) return true;
-    queue.push(cause, originalError, ...(Array.isArray(errors) ? errors : [])); // AggregateError (e.g. ::1 and 127.0.0.1 refused)
-  }
-  return false;
+  return anyCause(
+    err,
+    ({ code, message }) =>
+      (typeof code === "string" && (CODES.has(code) || /^08[0-9A-Z]{3}$/.test(code))) ||
+      (typeof message === "string" && MESSAGES.test(message)),
+  );
 }
 
 /**
