@@ -50,13 +50,11 @@ import {
   Interrupted,
   interrupted,
   loadLine,
-  machineInfo,
   markInterrupted,
-  serverInfo,
-  setupDatabase,
   sleep,
   track,
   type BenchDatabase,
+  openBenchDatabase,
 } from "./lib/env.js";
 import { DispatcherThread } from "./lib/dispatcherThread.js";
 import { addPhases, emptyPhases, jsTime, startStatementProfile, timedClient, type PhaseTimes } from "./lib/phases.js";
@@ -1370,19 +1368,9 @@ async function main(): Promise<number> {
   report.line("Dispatch benchmark (npm run bench:dispatch) - bench/dispatch.ts");
   report.line(`started ${new Date().toISOString()}`);
   report.line(`code: ${codeVersion()}`);
-  const db = await setupDatabase();
-  const { client: su } = await connect(db.superUrl, "superuser");
-  const info = await serverInfo(su);
   report.line();
-  report.line(`PostgreSQL: ${db.description}`);
-  report.line(`  ${info.version}`);
-  report.line(
-    `  ${Object.entries(info.settings)
-      .map(([k, v]) => `${k}=${v}`)
-      .join(", ")}`,
-  );
+  const { db, su } = await openBenchDatabase(report, "superuser");
   report.line(`  database ${db.database}, roles ${db.config.roles.owner} / ${db.config.roles.authenticator} / ${db.config.roles.visitor}`);
-  report.line(`machine: ${machineInfo().join("; ")}`);
   report.line(
     `libraries: graphile-worker ${pkgVersion("graphile-worker")}, pg-boss ${pkgVersion("pg-boss")}, cron-parser ${pkgVersion("cron-parser")}, pg ${pkgVersion("pg")}`,
   );
