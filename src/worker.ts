@@ -222,8 +222,13 @@ export async function startWorker(opts: {
       stopping = true;
       // the run pool first: its runs go back to pending at once, for another worker to resume
       await pool.stop();
-      await deliveries.stop();
-      await runner.stop();
+      // either may have stopped by itself already (see onUnexpectedStop): stopping it again is not an error
+      const stopOnce = (r: { stop(): Promise<void> }) =>
+        r.stop().catch((err: unknown) => {
+          if (!/already stopped/i.test(String(err))) throw err;
+        });
+      await stopOnce(deliveries);
+      await stopOnce(runner);
       stopSampling();
       await db.end();
     },

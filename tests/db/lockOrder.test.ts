@@ -1,8 +1,10 @@
 /**
  * No deadlocks in the run stage: claims (with lost-run recovery and overlap decisions), preparation of claimed runs,
  * heartbeats with reconcile, dispatch of new occurrences and run writes, all at once on a real PostgreSQL, on the
- * same tasks. One lock order (task rows in task_id order, then execution rows) means no 40P01 from the run stage;
- * the one deadlock left (a dispatch batch's refusals meeting run ends) is retried as a statement, as in production.
+ * same tasks. One lock order (task rows in task_id order, then execution rows) keeps the run stage's own statements
+ * apart; the deadlock that can remain (a dispatch batch's over-allowance refusals and run ends writing the same tasks'
+ * notification streaks in different orders) is retried as a statement, by the dispatcher and by the run writer, as in
+ * production: no 40P01 escapes.
  */
 import pg from "pg";
 import { closePools, createUser, superuserPool } from "../helpers/db.js";
@@ -112,7 +114,13 @@ test("claim, prepare, reconcile, dispatch and finish running concurrently never 
             { op: "append", execution_id: s.execution_id, lease_epoch: s.lease_epoch, role: "assistant", content: "done", metadata: {} },
             { op: "finish", execution_id: s.execution_id, lease_epoch: s.lease_epoch, status: "completed", results: {}, error: null },
           ]);
-          if (ops.length > 0) await c.query("select app_private.apply_run_writes($1::jsonb)", [JSON.stringify(ops)]);
+          // as the run pool's RunWriter does: a deadlock rolls back only this statement, which is retried
+          if (ops.length > 0)
+            await writeWithRetry(
+              "run writes",
+              () => c.query("select app_private.apply_run_writes($1::jsonb)", [JSON.stringify(ops)]),
+              10_000,
+            );
         } finally {
           await c2.end();
         }
