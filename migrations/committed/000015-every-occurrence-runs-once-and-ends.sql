@@ -1,5 +1,5 @@
 --! Previous: sha1:2884fd0d5e28878951ba75d4e45b4e6b1b3441b4
---! Hash: sha1:153fafb2cd96e94c21c7989013c8dffcaa226a0a
+--! Hash: sha1:dd74244c2465285496b0cd4caf851df08d65751f
 --! Message: Every occurrence runs once and ends
 
 -- Issues 17 and 24: the run stage's promises — each due occurrence runs exactly once, every run ends, a
@@ -370,20 +370,16 @@ create or replace function app_private.release_run_worker(worker_id text, reason
 declare
   v_count integer;
 begin
-  update app_public.task_executions e
-     set status = 'pending', lease_owner = null, wait_reason = left(reason, 500),
-         attempts = case when e.attempt_open then greatest(e.attempts - 1, 0) else e.attempts end, attempt_open = false
-   where e.status = 'running' and e.lease_owner = release_run_worker.worker_id;
-  get diagnostics v_count = row_count;
+  v_count := app_private.release_runs(release_run_worker.worker_id,
+    array(select e.execution_id from app_public.task_executions e
+           where e.status = 'running' and e.lease_owner = release_run_worker.worker_id),
+    reason);
   delete from app_private.run_workers w where w.worker_id = release_run_worker.worker_id;
-  if v_count > 0 then
-    perform pg_notify('sat_runs_ready', '');
-  end if;
   return v_count;
 end;
 $$;
 comment on function app_private.release_run_worker(text, text) is
-  'A stopping worker hands all its runs back (pending, no attempt used) and drops its lease.';
+  'A stopping worker hands all its runs back (release_runs: pending, no attempt used) and drops its lease.';
 
 create function app_private.release_runs(worker_id text, execution_ids uuid[], reason text) returns integer
   language plpgsql security definer set search_path to pg_catalog, public, pg_temp as $$
@@ -413,16 +409,12 @@ declare
   v_released integer;
   v_lost uuid[];
 begin
-  insert into app_private.run_workers as w (worker_id, lease_expires_at, capacity, provider)
-  values (reconcile_run_worker.worker_id, now() + make_interval(secs => reconcile_run_worker.lease_seconds),
-          reconcile_run_worker.capacity, reconcile_run_worker.provider)
-  on conflict (worker_id) do update
-    set heartbeat_at = now(), lease_expires_at = excluded.lease_expires_at, capacity = excluded.capacity, provider = excluded.provider;
-  -- held here but no longer run by the worker (its copy ended without writing, e.g. an outage): back at once
+  -- the lease renewed (heartbeat_run_worker), and the runs held here but no longer run by the worker (its copy ended
+  -- without writing, e.g. an outage) back at once
   v_released := app_private.release_runs(reconcile_run_worker.worker_id,
-    array(select e.execution_id from app_public.task_executions e
-           where e.status = 'running' and e.lease_owner = reconcile_run_worker.worker_id
-             and not (coalesce(owned, '{}'::jsonb) ? e.execution_id::text)),
+    array(select h.id from unnest(app_private.heartbeat_run_worker(reconcile_run_worker.worker_id, reconcile_run_worker.capacity,
+                                                                  reconcile_run_worker.provider, reconcile_run_worker.lease_seconds)) h(id)
+           where not (coalesce(owned, '{}'::jsonb) ? h.id::text)),
     'the worker holding it no longer ran it; resuming in the same thread');
   -- run by the worker but no longer held with the epoch it runs under: cancelled, finished or taken over
   select coalesce(array_agg(o.key::uuid), '{}') into v_lost
@@ -436,21 +428,8 @@ $$;
 comment on function app_private.reconcile_run_worker(text, integer, text, integer, jsonb) is
   E'The run pool''s heartbeat: renews the worker''s lease and reconciles both ways. owned = {execution_id: lease_epoch or null} of the runs the pool runs.\nRuns held by the worker but not owned are handed back at once; returns {released, lost}, lost = owned runs the worker no longer holds (stop them).';
 
-create or replace function app_private.heartbeat_run_worker(worker_id text, capacity integer, provider text, lease_seconds integer)
-  returns uuid[]
-  language plpgsql security definer set search_path to pg_catalog, public, pg_temp as $$
-#variable_conflict use_column
-begin
-  insert into app_private.run_workers as w (worker_id, lease_expires_at, capacity, provider)
-  values (heartbeat_run_worker.worker_id, now() + make_interval(secs => heartbeat_run_worker.lease_seconds), heartbeat_run_worker.capacity, heartbeat_run_worker.provider)
-  on conflict (worker_id) do update
-    set heartbeat_at = now(), lease_expires_at = excluded.lease_expires_at, capacity = excluded.capacity, provider = excluded.provider;
-  return array(select e.execution_id from app_public.task_executions e
-                where e.status = 'running' and e.lease_owner = heartbeat_run_worker.worker_id);
-end;
-$$;
 comment on function app_private.heartbeat_run_worker(text, integer, text, integer) is
-  'Renews a worker process''s lease and returns the runs it holds (psql and tests; the run pool calls reconcile_run_worker).';
+  'Renews a worker process''s lease and returns the runs it holds (the first step of reconcile_run_worker, the run pool''s heartbeat).';
 
 --------------------------------------------------------------------------------------------------
 -- The claim, as named steps: recover lost runs (others'), overlap, provider budget, fair-share order

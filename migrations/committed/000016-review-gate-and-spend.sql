@@ -1,5 +1,5 @@
---! Previous: sha1:153fafb2cd96e94c21c7989013c8dffcaa226a0a
---! Hash: sha1:e9f0341fdfe8cf0f6bbfe4c439d1303553d5db59
+--! Previous: sha1:dd74244c2465285496b0cd4caf851df08d65751f
+--! Hash: sha1:8c779f5f6337f2b79320067c970340e6e2a990db
 --! Message: Review gate and spend hardening
 
 -- Issue 18 (security): a review gate that normalises before it matches and covers agents' system

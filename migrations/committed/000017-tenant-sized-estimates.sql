@@ -1,5 +1,5 @@
---! Previous: sha1:e9f0341fdfe8cf0f6bbfe4c439d1303553d5db59
---! Hash: sha1:e83e84bff02b5662a974ed2ee2ad6b1f19fce89e
+--! Previous: sha1:8c779f5f6337f2b79320067c970340e6e2a990db
+--! Hash: sha1:fb7ff0b6648e0f37c92506866d2b0cb8a3fe4600
 --! Message: Tenant-sized row estimates
 
 -- Lists stay on the tenant's rows (issue 20). Every tenant policy is

@@ -1,5 +1,5 @@
---! Previous: sha1:e83e84bff02b5662a974ed2ee2ad6b1f19fce89e
---! Hash: sha1:6572fd1bb4c1f312cd270e9cda364432744b7b07
+--! Previous: sha1:fb7ff0b6648e0f37c92506866d2b0cb8a3fe4600
+--! Hash: sha1:5ccb369fc941af588f130a5d6232a3438e0e3731
 --! Message: Notifications
 
 -- The person hears about the runs that matter (issue 21). Everything starts at the execution's end: a trigger on

@@ -1,5 +1,5 @@
---! Previous: sha1:6572fd1bb4c1f312cd270e9cda364432744b7b07
---! Hash: sha1:27758da0a162db3c661a91a147d6ba2c63840b5d
+--! Previous: sha1:5ccb369fc941af588f130a5d6232a3438e0e3731
+--! Hash: sha1:e1175c1c3465ec4868c3e029ffe922c0b7a5c3e9
 --! Message: Schedules in words
 
 -- Schedules in words (docs/schedules.md):

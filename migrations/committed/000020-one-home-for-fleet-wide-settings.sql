@@ -1,5 +1,5 @@
---! Previous: sha1:27758da0a162db3c661a91a147d6ba2c63840b5d
---! Hash: sha1:6a9eecec2efe84a2d3a9dc53eff81f4ba7b75d97
+--! Previous: sha1:e1175c1c3465ec4868c3e029ffe922c0b7a5c3e9
+--! Hash: sha1:d61e44dc9b0ce992b69f3fd7d4e2a3776a52b23a
 --! Message: One home for fleet-wide settings
 
 -- The model provider's shared limits live in one place: app_private.model_providers. Before, every

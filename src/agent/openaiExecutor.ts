@@ -27,6 +27,11 @@ type ToolCallParam = OpenAI.Chat.Completions.ChatCompletionMessageFunctionToolCa
 type StreamParams = OpenAI.Chat.Completions.ChatCompletionCreateParamsStreaming;
 
 export const DEFAULT_MAX_TOKENS = 4096;
+
+/** The max_tokens of a model call: the agent's own, else the default clamped to the plan's ceiling (null: none). */
+export function resolveMaxTokens(agentMaxTokens: number | null, planCeiling: number | null): number {
+  return agentMaxTokens ?? (planCeiling === null ? DEFAULT_MAX_TOKENS : Math.min(DEFAULT_MAX_TOKENS, planCeiling));
+}
 export const DEFAULT_MAX_STEPS = 10;
 
 /** The check of app_private.check_model_call on a database pool (the run pool's). */
@@ -148,7 +153,7 @@ export function makeOpenAIExecutor(cfg: OpenAIExecutorConfig): AgentExecutor {
               );
             }
             if (gate.refusal) throw fail(new AgentError(`refused by the plan before model call ${step}: ${gate.refusal}`, false, "plan"));
-            if (agent.maxTokens === null && gate.maxTokensCeiling !== null) maxTokens = Math.min(DEFAULT_MAX_TOKENS, gate.maxTokensCeiling);
+            maxTokens = resolveMaxTokens(agent.maxTokens, gate.maxTokensCeiling);
           }
           const params: StreamParams = {
             model,

@@ -17,7 +17,7 @@ import type pg from "pg";
 import { AgentError, type AgentConfig, type HistoryMessage, type Usage } from "../agent/types.js";
 import { dispatchToWebhook } from "../agent/webhookRuntime.js";
 import { resolveMcpServers } from "../agent/mcp.js";
-import { DEFAULT_MAX_TOKENS } from "../agent/openaiExecutor.js";
+import { modelCallCheck, resolveMaxTokens } from "../agent/openaiExecutor.js";
 import type { McpRegistry } from "../mcpRegistry.js";
 import { log } from "../logger.js";
 import { executionDuration, executionsTotal } from "../metrics.js";
@@ -115,12 +115,8 @@ export function makeRunExecutor(db: pg.Pool, settings: RunSettings) {
     if (settings.webhook) {
       try {
         // the external runtime gets the max_tokens it must use: the agent's, or the default clamped to the plan's ceiling
-        const { rows: ceiling } = await db.query<{ c: number | null }>(
-          "select l.max_tokens_ceiling as c from app_public.accounts a, app_private.owner_plan_limits(a.primary_owner_user_id) l where a.id = $1",
-          [started.account_id],
-        );
-        const planCeiling = ceiling[0]?.c ?? null;
-        const maxTokens = agent.maxTokens ?? (planCeiling === null ? DEFAULT_MAX_TOKENS : Math.min(DEFAULT_MAX_TOKENS, planCeiling));
+        const { maxTokensCeiling } = await modelCallCheck(db)(execution_id, agent.model ?? settings.defaultModel, agent.maxTokens);
+        const maxTokens = resolveMaxTokens(agent.maxTokens, maxTokensCeiling);
         await dispatchToWebhook(
           settings.webhook,
           {

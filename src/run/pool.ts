@@ -61,7 +61,6 @@ interface RunStartInfo {
 interface InFlight {
   controller: AbortController;
   reason: StopReason | null;
-  claimedAt: number;
   done: Promise<void>;
 }
 
@@ -265,6 +264,7 @@ export class RunPool {
 
   private launch(run: StartedRun): void {
     if (this.stopping) return; // prepared while stopping: release_run_worker hands it back with the others
+    // a second guard: a run given up while preparing (reconcile) and claimed again may be prepared twice
     if (this.runs.has(run.execution_id)) {
       runLeaseEvents.inc({ event: "duplicate_refused" });
       log.error("refusing to start a second copy of a run this process already runs", { execution_id: run.execution_id });
@@ -272,7 +272,7 @@ export class RunPool {
     }
     this.owned.set(run.execution_id, Number(run.lease_epoch));
     const controller = new AbortController();
-    const entry: InFlight = { controller, reason: null, claimedAt: Date.now(), done: Promise.resolve() };
+    const entry: InFlight = { controller, reason: null, done: Promise.resolve() };
     this.runs.set(run.execution_id, entry);
     const ids = { execution_id: run.execution_id, task_id: run.task_id, account_id: run.account_id };
     entry.done = withLogContext(ids, () => this.opts.execute(run, controller.signal, () => entry.reason))

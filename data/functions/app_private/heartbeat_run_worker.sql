@@ -1,6 +1,6 @@
 -- app_private.heartbeat_run_worker: the definition in force after every committed migration (`npm run db:dump`; do not edit).
 
--- Renews a worker process's lease and returns the runs it holds (psql and tests; the run pool calls reconcile_run_worker).
+-- Renews a worker process's lease and returns the runs it holds (the first step of reconcile_run_worker, the run pool's heartbeat).
 CREATE OR REPLACE FUNCTION app_private.heartbeat_run_worker(worker_id text, capacity integer, provider text, lease_seconds integer)
  RETURNS uuid[]
  LANGUAGE plpgsql

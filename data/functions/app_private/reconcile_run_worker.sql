@@ -13,16 +13,12 @@ declare
   v_released integer;
   v_lost uuid[];
 begin
-  insert into app_private.run_workers as w (worker_id, lease_expires_at, capacity, provider)
-  values (reconcile_run_worker.worker_id, now() + make_interval(secs => reconcile_run_worker.lease_seconds),
-          reconcile_run_worker.capacity, reconcile_run_worker.provider)
-  on conflict (worker_id) do update
-    set heartbeat_at = now(), lease_expires_at = excluded.lease_expires_at, capacity = excluded.capacity, provider = excluded.provider;
-  -- held here but no longer run by the worker (its copy ended without writing, e.g. an outage): back at once
+  -- the lease renewed (heartbeat_run_worker), and the runs held here but no longer run by the worker (its copy ended
+  -- without writing, e.g. an outage) back at once
   v_released := app_private.release_runs(reconcile_run_worker.worker_id,
-    array(select e.execution_id from app_public.task_executions e
-           where e.status = 'running' and e.lease_owner = reconcile_run_worker.worker_id
-             and not (coalesce(owned, '{}'::jsonb) ? e.execution_id::text)),
+    array(select h.id from unnest(app_private.heartbeat_run_worker(reconcile_run_worker.worker_id, reconcile_run_worker.capacity,
+                                                                  reconcile_run_worker.provider, reconcile_run_worker.lease_seconds)) h(id)
+           where not (coalesce(owned, '{}'::jsonb) ? h.id::text)),
     'the worker holding it no longer ran it; resuming in the same thread');
   -- run by the worker but no longer held with the epoch it runs under: cancelled, finished or taken over
   select coalesce(array_agg(o.key::uuid), '{}') into v_lost

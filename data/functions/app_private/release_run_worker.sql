@@ -1,6 +1,6 @@
 -- app_private.release_run_worker: the definition in force after every committed migration (`npm run db:dump`; do not edit).
 
--- A stopping worker hands all its runs back (pending, no attempt used) and drops its lease.
+-- A stopping worker hands all its runs back (release_runs: pending, no attempt used) and drops its lease.
 CREATE OR REPLACE FUNCTION app_private.release_run_worker(worker_id text, reason text)
  RETURNS integer
  LANGUAGE plpgsql
@@ -11,15 +11,11 @@ AS $function$
 declare
   v_count integer;
 begin
-  update app_public.task_executions e
-     set status = 'pending', lease_owner = null, wait_reason = left(reason, 500),
-         attempts = case when e.attempt_open then greatest(e.attempts - 1, 0) else e.attempts end, attempt_open = false
-   where e.status = 'running' and e.lease_owner = release_run_worker.worker_id;
-  get diagnostics v_count = row_count;
+  v_count := app_private.release_runs(release_run_worker.worker_id,
+    array(select e.execution_id from app_public.task_executions e
+           where e.status = 'running' and e.lease_owner = release_run_worker.worker_id),
+    reason);
   delete from app_private.run_workers w where w.worker_id = release_run_worker.worker_id;
-  if v_count > 0 then
-    perform pg_notify('sat_runs_ready', '');
-  end if;
   return v_count;
 end;
 $function$;
