@@ -1810,6 +1810,12 @@ CREATE INDEX idx_task_executions_live_by_task ON app_public.task_executions USIN
 CREATE INDEX idx_task_executions_pending_due ON app_public.task_executions USING btree (COALESCE(scheduled_for, created_at)) WHERE ((status)::text = 'pending'::text);
 
 --
+-- Name: idx_task_executions_reserved; Type: INDEX; Schema: app_public; Owner: -
+--
+
+CREATE INDEX idx_task_executions_reserved ON app_public.task_executions USING btree (lease_owner) WHERE (((status)::text = 'pending'::text) AND (lease_owner IS NOT NULL));
+
+--
 -- Name: idx_task_executions_running_lease; Type: INDEX; Schema: app_public; Owner: -
 --
 
@@ -3308,10 +3314,10 @@ REVOKE ALL ON FUNCTION app_private.check_token_allowance(account_id uuid) FROM P
 REVOKE ALL ON FUNCTION app_private.claim_due_tasks(until timestamp with time zone, batch_size integer) FROM PUBLIC;
 
 --
--- Name: FUNCTION claim_runs(worker_id text, max_runs integer, provider text); Type: ACL; Schema: app_private; Owner: -
+-- Name: FUNCTION claim_runs(worker_id text, max_runs integer, provider text, ahead_ms integer); Type: ACL; Schema: app_private; Owner: -
 --
 
-REVOKE ALL ON FUNCTION app_private.claim_runs(worker_id text, max_runs integer, provider text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION app_private.claim_runs(worker_id text, max_runs integer, provider text, ahead_ms integer) FROM PUBLIC;
 
 --
 -- Name: FUNCTION cleanup_executions(now_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: -
@@ -3434,6 +3440,12 @@ REVOKE ALL ON FUNCTION app_private.is_admin() FROM PUBLIC;
 REVOKE ALL ON FUNCTION app_private.load_task_for_update(task_id uuid) FROM PUBLIC;
 
 --
+-- Name: FUNCTION lock_claim_owners(now_at timestamp with time zone, until_at timestamp with time zone, budget integer); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.lock_claim_owners(now_at timestamp with time zone, until_at timestamp with time zone, budget integer) FROM PUBLIC;
+
+--
 -- Name: FUNCTION model_call_refusal(account_id uuid, model text, max_tokens integer, include_allowance boolean, OUT code text, OUT message text); Type: ACL; Schema: app_private; Owner: -
 --
 
@@ -3470,10 +3482,28 @@ REVOKE ALL ON FUNCTION app_private.owner_plan_limits(owner_user_id uuid) FROM PU
 REVOKE ALL ON FUNCTION app_private.owner_plans(owner_user_ids uuid[]) FROM PUBLIC;
 
 --
--- Name: FUNCTION pick_runs(now_at timestamp with time zone, budget integer); Type: ACL; Schema: app_private; Owner: -
+-- Name: FUNCTION pick_runs(now_at timestamp with time zone, until_at timestamp with time zone, budget integer, owners uuid[]); Type: ACL; Schema: app_private; Owner: -
 --
 
-REVOKE ALL ON FUNCTION app_private.pick_runs(now_at timestamp with time zone, budget integer) FROM PUBLIC;
+REVOKE ALL ON FUNCTION app_private.pick_runs(now_at timestamp with time zone, until_at timestamp with time zone, budget integer, owners uuid[]) FROM PUBLIC;
+
+--
+-- Name: FUNCTION preparation_of(task app_public.scheduled_tasks); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.preparation_of(task app_public.scheduled_tasks) FROM PUBLIC;
+
+--
+-- Name: FUNCTION prepare_reserved_runs(worker_id text, execution_ids uuid[]); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.prepare_reserved_runs(worker_id text, execution_ids uuid[]) FROM PUBLIC;
+
+--
+-- Name: FUNCTION prepare_run_thread(execution app_public.task_executions, task app_public.scheduled_tasks); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.prepare_run_thread(execution app_public.task_executions, task app_public.scheduled_tasks) FROM PUBLIC;
 
 --
 -- Name: FUNCTION prompt_hash(prompt text); Type: ACL; Schema: app_private; Owner: -
@@ -3572,6 +3602,18 @@ REVOKE ALL ON FUNCTION app_private.retry_execution_later(execution_id uuid, erro
 REVOKE ALL ON FUNCTION app_private.run_memory_for_execution(execution_id uuid, max_chars integer) FROM PUBLIC;
 
 --
+-- Name: FUNCTION run_payload(execution app_public.task_executions, task app_public.scheduled_tasks); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.run_payload(execution app_public.task_executions, task app_public.scheduled_tasks) FROM PUBLIC;
+
+--
+-- Name: FUNCTION runs_awaiting_overlap(); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.runs_awaiting_overlap() FROM PUBLIC;
+
+--
 -- Name: FUNCTION screen_fold_words(prompt text); Type: ACL; Schema: app_private; Owner: -
 --
 
@@ -3624,6 +3666,12 @@ REVOKE ALL ON FUNCTION app_private.start_claimed_runs(execution_ids uuid[], exec
 --
 
 REVOKE ALL ON FUNCTION app_private.start_execution(execution_id uuid, executor text, model text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION start_prepared_runs(worker_id text, execution_ids uuid[], executor text, model text); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.start_prepared_runs(worker_id text, execution_ids uuid[], executor text, model text) FROM PUBLIC;
 
 --
 -- Name: FUNCTION suggest_schedule(task_id uuid, generation integer, suggestion jsonb); Type: ACL; Schema: app_private; Owner: -
@@ -3831,12 +3879,6 @@ REVOKE ALL ON FUNCTION app_private.tg_webhook_endpoints__check() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app_private.usage_period(at timestamp with time zone) FROM PUBLIC;
-
---
--- Name: FUNCTION waits_for_overlap(e app_public.task_executions); Type: ACL; Schema: app_private; Owner: -
---
-
-REVOKE ALL ON FUNCTION app_private.waits_for_overlap(e app_public.task_executions) FROM PUBLIC;
 
 --
 -- Name: FUNCTION webhook_delivery_to_attempt(delivery_id uuid); Type: ACL; Schema: app_private; Owner: -

@@ -166,7 +166,7 @@ test("pick_runs (the claim's fair-share and cap step) chooses without claiming: 
     const small = await createUser(client);
     const bigRuns = await pendingRuns(client, big.personalAccountId, 5, 60);
     const [s1] = await pendingRuns(client, small.personalAccountId, 1, 1);
-    const { rows } = await client.query("select app_private.pick_runs(clock_timestamp(), 3) as ids");
+    const { rows } = await client.query("select app_private.pick_runs(clock_timestamp(), clock_timestamp(), 3) as ids");
     // the big account's oldest, the small account's only run, then the big account's second (its cap is 2)
     expect(new Set(rows[0].ids)).toEqual(new Set([bigRuns[0], s1, bigRuns[1]]));
     const { rows: still } = await client.query(

@@ -13,7 +13,8 @@ begin
   values (heartbeat_run_worker.worker_id, now() + make_interval(secs => heartbeat_run_worker.lease_seconds), heartbeat_run_worker.capacity, heartbeat_run_worker.provider)
   on conflict (worker_id) do update
     set heartbeat_at = now(), lease_expires_at = excluded.lease_expires_at, capacity = excluded.capacity, provider = excluded.provider;
+  -- the runs it holds: running, or reserved ahead of their second
   return array(select e.execution_id from app_public.task_executions e
-                where e.status = 'running' and e.lease_owner = heartbeat_run_worker.worker_id);
+                where e.status in ('running', 'pending') and e.lease_owner = heartbeat_run_worker.worker_id);
 end;
 $function$;

@@ -10,7 +10,7 @@ AS $function$
 #variable_conflict use_column
 declare
   v_p app_private.model_providers;
-  v_running integer;
+  v_held integer;
   v_requests integer;
   v_tokens bigint;
 begin
@@ -24,9 +24,11 @@ begin
     retry_at := v_p.backoff_until;
     return;
   end if;
+  -- runs holding a slot with this provider: running, or reserved ahead of their second
+  select count(*) into v_held from app_public.task_executions e
+   where e.status in ('running', 'pending') and e.provider = v_p.provider and e.lease_owner is not null;
   if v_p.max_concurrent is not null then
-    select count(*) into v_running from app_public.task_executions e where e.status = 'running' and e.provider = v_p.provider and e.lease_owner is not null;
-    available := greatest(v_p.max_concurrent - v_running, 0);
+    available := greatest(v_p.max_concurrent - v_held, 0);
     if available = 0 then
       reason := format('model provider limit: %s runs at a time', v_p.max_concurrent);
     end if;
@@ -36,9 +38,8 @@ begin
       from app_private.model_usage m
      where m.provider = v_p.provider and m.at > now() - interval '1 minute';
     if v_p.requests_per_minute is not null then
-      -- completed calls of the last minute, plus one per run in flight (its call is under way)
-    select count(*) into v_running from app_public.task_executions e where e.status = 'running' and e.provider = v_p.provider and e.lease_owner is not null;
-    available := least(coalesce(available, v_p.requests_per_minute), greatest(v_p.requests_per_minute - v_requests - v_running, 0));
+      -- completed calls of the last minute, plus one per run holding a slot (its call is under way or about to be)
+      available := least(coalesce(available, v_p.requests_per_minute), greatest(v_p.requests_per_minute - v_requests - v_held, 0));
       if available = 0 and reason is null then
         reason := format('model provider limit: %s requests per minute', v_p.requests_per_minute);
         retry_at := now() + interval '5 seconds';

@@ -20,11 +20,11 @@ begin
                                                                   reconcile_run_worker.provider, reconcile_run_worker.lease_seconds)) h(id)
            where not (coalesce(owned, '{}'::jsonb) ? h.id::text)),
     'the worker holding it no longer ran it; resuming in the same thread');
-  -- run by the worker but no longer held with the epoch it runs under: cancelled, finished or taken over
+  -- run (or reserved) by the worker but no longer held with the epoch it runs under: cancelled, finished or taken over
   select coalesce(array_agg(o.key::uuid), '{}') into v_lost
     from jsonb_each(coalesce(owned, '{}'::jsonb)) o
    where not exists (select 1 from app_public.task_executions e
-                      where e.execution_id = o.key::uuid and e.status = 'running' and e.lease_owner = reconcile_run_worker.worker_id
+                      where e.execution_id = o.key::uuid and e.status in ('running', 'pending') and e.lease_owner = reconcile_run_worker.worker_id
                         and (jsonb_typeof(o.value) = 'null' or e.lease_epoch = (o.value)::text::bigint));
   return jsonb_build_object('released', v_released, 'lost', to_jsonb(v_lost));
 end;

@@ -13,7 +13,7 @@ declare
 begin
   v_count := app_private.release_runs(release_run_worker.worker_id,
     array(select e.execution_id from app_public.task_executions e
-           where e.status = 'running' and e.lease_owner = release_run_worker.worker_id),
+           where e.status in ('running', 'pending') and e.lease_owner = release_run_worker.worker_id),
     reason);
   delete from app_private.run_workers w where w.worker_id = release_run_worker.worker_id;
   return v_count;

@@ -11,10 +11,12 @@ AS $function$
 declare
   v_count integer;
 begin
+  -- running runs go back to pending (no attempt used); reserved runs just lose their reservation
   update app_public.task_executions e
-     set status = 'pending', lease_owner = null, wait_reason = left(reason, 500),
+     set status = 'pending', lease_owner = null,
+         wait_reason = case when e.status = 'running' then left(reason, 500) else e.wait_reason end,
          attempts = case when e.attempt_open then greatest(e.attempts - 1, 0) else e.attempts end, attempt_open = false
-   where e.execution_id = any(release_runs.execution_ids) and e.status = 'running' and e.lease_owner = release_runs.worker_id;
+   where e.execution_id = any(release_runs.execution_ids) and e.status in ('running', 'pending') and e.lease_owner = release_runs.worker_id;
   get diagnostics v_count = row_count;
   if v_count > 0 then
     perform pg_notify('sat_runs_ready', '');

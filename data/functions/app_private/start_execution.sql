@@ -47,15 +47,7 @@ begin
   end if;
   v_thread_id := v_execution.thread_id;
   if v_thread_id is null then
-    insert into app_public.threads (account_id, agent_id, title, metadata)
-    values (v_task.account_id, v_task.agent_id,
-            left(v_task.name, 200) || ' — ' || to_char(coalesce(v_execution.scheduled_for, now()) at time zone v_task.timezone, 'YYYY-MM-DD HH24:MI') || ' ' || v_task.timezone,
-            jsonb_build_object('task_id', v_task.task_id, 'execution_id', v_execution.execution_id, 'trigger', v_execution.trigger_type))
-    returning thread_id into v_thread_id;
-    insert into app_public.messages (thread_id, account_id, role, content, metadata)
-    values (v_thread_id, v_task.account_id, 'user', v_task.generated_prompt,
-            jsonb_build_object('task_id', v_task.task_id, 'execution_id', v_execution.execution_id,
-                               'prompt_sha256', app_private.prompt_hash(v_task.generated_prompt)));
+    v_thread_id := app_private.prepare_run_thread(v_execution, v_task);
   end if;
   v_run_id := v_execution.agent_run_id;
   if v_run_id is null then
@@ -78,21 +70,6 @@ begin
   returning * into v_execution;
   update app_public.scheduled_tasks t set last_executed_at = now()
    where t.task_id = v_task.task_id and t.last_executed_at is distinct from v_execution.started_at;
-  return jsonb_build_object(
-    'execution_id', v_execution.execution_id,
-    'task_id', v_task.task_id,
-    'account_id', v_task.account_id,
-    'thread_id', v_thread_id,
-    'agent_run_id', v_run_id,
-    'attempts', v_execution.attempts,
-    'lease_epoch', v_execution.lease_epoch,
-    'task_name', v_task.name,
-    'scheduled_for', v_execution.scheduled_for,
-    'agent', case when v_agent.agent_id is null then null else jsonb_build_object(
-      'system_prompt', v_agent.system_prompt, 'model', v_agent.model, 'temperature', v_agent.temperature,
-      'max_tokens', v_agent.max_tokens, 'tools', v_agent.tools, 'mcp_servers', v_agent.mcp_servers) end,
-    'history', (select coalesce(jsonb_agg(jsonb_build_object('role', m.role, 'content', m.content, 'metadata', m.metadata) order by m.seq), '[]'::jsonb)
-                  from app_public.messages m where m.thread_id = v_thread_id)
-  );
+  return app_private.run_payload(v_execution, v_task);
 end;
 $function$;
