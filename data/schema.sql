@@ -3488,6 +3488,12 @@ REVOKE ALL ON FUNCTION app_private.owner_plans(owner_user_ids uuid[]) FROM PUBLI
 REVOKE ALL ON FUNCTION app_private.pick_runs(now_at timestamp with time zone, until_at timestamp with time zone, budget integer, owners uuid[]) FROM PUBLIC;
 
 --
+-- Name: FUNCTION preparation_matches(execution app_public.task_executions, task app_public.scheduled_tasks); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.preparation_matches(execution app_public.task_executions, task app_public.scheduled_tasks) FROM PUBLIC;
+
+--
 -- Name: FUNCTION preparation_of(task app_public.scheduled_tasks); Type: ACL; Schema: app_private; Owner: -
 --
 

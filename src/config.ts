@@ -92,6 +92,8 @@ export interface Config {
   run: {
     capacity: number;
     claimBatch: number;
+    /** Runs due within this many ms are reserved and prepared ahead of their second (0: prepared at their second). */
+    prepareAheadMs: number;
     dbConnections: number;
     leaseSeconds: number;
     heartbeatMs: number;
@@ -301,6 +303,7 @@ function runConfig(env: Env): Config["run"] {
   return {
     capacity: int(env, "RUN_CAPACITY", 1000, 1, 100_000),
     claimBatch: int(env, "RUN_CLAIM_BATCH", 200, 1, 10_000),
+    prepareAheadMs: int(env, "RUN_PREPARE_AHEAD_MS", 15_000, 0, 60_000),
     dbConnections: int(env, "RUN_DB_CONNECTIONS", 8, 2, 200),
     leaseSeconds,
     heartbeatMs,

@@ -46,6 +46,7 @@ export function createRunPool(opts: { ownerUrl: string; config: Config; settings
     connectionString: opts.ownerUrl,
     capacity: config.run.capacity,
     claimBatch: config.run.claimBatch,
+    prepareAheadMs: config.run.prepareAheadMs,
     leaseSeconds: config.run.leaseSeconds,
     heartbeatMs: config.run.heartbeatMs,
     pollMs: config.run.pollMs,

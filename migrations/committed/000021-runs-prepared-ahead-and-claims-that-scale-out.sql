@@ -1,5 +1,5 @@
 --! Previous: sha1:d61e44dc9b0ce992b69f3fd7d4e2a3776a52b23a
---! Hash: sha1:dfe49a900f8ccc202b0724e02b90ccd6e02ab1e4
+--! Hash: sha1:8327a12358d313fa8d4ea83675d011b574474e94
 --! Message: Runs prepared ahead of their second; claims that scale out
 
 -- Two changes to the run stage (issue 20).
@@ -212,7 +212,7 @@ declare
   v_owners uuid[];
   v_ids uuid[];
   v_epochs bigint[];
-  v_due timestamptz[];
+  v_due bigint[];
   v_next timestamptz;
   v_now timestamptz := clock_timestamp();
   v_until timestamptz := clock_timestamp() + make_interval(secs => greatest(coalesce(ahead_ms, 0), 0) / 1000.0);
@@ -255,9 +255,13 @@ begin
              wait_reason = null
         from locked l
        where e.execution_id = l.execution_id
-      returning e.execution_id, e.lease_epoch, greatest(coalesce(e.scheduled_for, e.created_at), coalesce(e.run_after, '-infinity')) as due_at
+      returning e.execution_id, e.lease_epoch, e.status = 'pending' as reserved,
+                greatest(coalesce(e.scheduled_for, e.created_at), coalesce(e.run_after, '-infinity')) as due_at
     )
-    select array_agg(c.execution_id), array_agg(c.lease_epoch), array_agg(c.due_at) into v_ids, v_epochs, v_due from claimed c;
+    -- start_in_ms: when a reserved run is due, from now (the worker's clock need not agree with the database's)
+    select array_agg(c.execution_id), array_agg(c.lease_epoch),
+           array_agg(case when c.reserved then ceil(extract(epoch from c.due_at - clock_timestamp()) * 1000)::bigint end)
+      into v_ids, v_epochs, v_due from claimed c;
   elsif v_provider.reason is not null then
     update app_public.task_executions e set wait_reason = v_provider.reason
      where e.execution_id in (select w.execution_id from app_public.task_executions w
@@ -278,12 +282,12 @@ begin
     v_next := v_provider.retry_at;
   end if;
   return jsonb_build_object('ids', coalesce(to_jsonb(v_ids), '[]'::jsonb), 'epochs', coalesce(to_jsonb(v_epochs), '[]'::jsonb),
-                            'due', coalesce(to_jsonb(v_due), '[]'::jsonb),
+                            'start_in_ms', coalesce(to_jsonb(v_due), '[]'::jsonb),
                             'next_due_at', v_next, 'waiting_reason', v_provider.reason);
 end;
 $$;
 comment on function app_private.claim_runs(text, integer, text, integer) is
-  E'Claims up to max_runs runs for a worker process, in named steps: recover_lost_runs (other workers'' expired leases), apply_overlap_policies\n(one claimer at a time), provider_budget (under the provider''s lock when it has shared limits), lock_claim_owners (the billing owners this\nclaim takes runs of; owners another claimer holds are skipped), then pick_runs within those owners, rows taken FOR UPDATE SKIP LOCKED.\nRuns due now start (running); runs due within ahead_ms are reserved (pending, leased) for prepare_reserved_runs / start_prepared_runs.\nEach claimed run gets a new lease_epoch. Returns {ids, epochs, due, next_due_at, waiting_reason}.';
+  E'Claims up to max_runs runs for a worker process, in named steps: recover_lost_runs (other workers'' expired leases), apply_overlap_policies\n(one claimer at a time), provider_budget (under the provider''s lock when it has shared limits), lock_claim_owners (the billing owners this\nclaim takes runs of; owners another claimer holds are skipped), then pick_runs within those owners, rows taken FOR UPDATE SKIP LOCKED.\nRuns due now start (running); runs due within ahead_ms are reserved (pending, leased) for prepare_reserved_runs / start_prepared_runs.\nEach claimed run gets a new lease_epoch. Returns {ids, epochs, start_in_ms (null: started now; else a reserved run''s time to its second), next_due_at,\nwaiting_reason}.';
 
 -- ---------------------------------------------------------------------------------------------------
 -- Leases: reserved runs are held like running ones.
@@ -419,6 +423,14 @@ $$;
 comment on function app_private.preparation_of(app_public.scheduled_tasks) is
   'What a run''s preparation depends on: the task''s prompt (hash), its agent and the agent''s last change. A preparation whose task no longer matches is thrown away at the run''s second.';
 
+create function app_private.preparation_matches(execution app_public.task_executions, task app_public.scheduled_tasks) returns boolean
+  language sql stable security definer set search_path to pg_catalog, public, pg_temp as $$
+  select execution.thread_id is not null and execution.agent_run_id is null and execution.attempts = 0
+     and execution.execution_context -> 'prepared' = app_private.preparation_of(task);
+$$;
+comment on function app_private.preparation_matches(app_public.task_executions, app_public.scheduled_tasks) is
+  'True when a run prepared ahead (prepare_reserved_runs) can start with its preparation: not started yet, and its task''s prompt and agent unchanged since (preparation_of).';
+
 -- What a run needs to run, as the run pool reads it (start_execution and prepare_reserved_runs return it).
 create function app_private.run_payload(execution app_public.task_executions, task app_public.scheduled_tasks) returns jsonb
   language sql stable security definer set search_path to pg_catalog, public, pg_temp as $$
@@ -432,6 +444,7 @@ create function app_private.run_payload(execution app_public.task_executions, ta
     'lease_epoch', execution.lease_epoch,
     'task_name', task.name,
     'scheduled_for', execution.scheduled_for,
+    'due_at', coalesce(execution.scheduled_for, execution.created_at),
     'trigger_type', execution.trigger_type,
     'memory', app_private.run_memory_for_execution(execution.execution_id),
     'max_tokens_ceiling', (select l.max_tokens_ceiling from app_public.accounts a, app_private.owner_plan_limits(a.primary_owner_user_id) l
@@ -483,6 +496,14 @@ begin
            results = jsonb_build_object('refused', true, 'reason', v_refusal)
      where e.execution_id = v_execution.execution_id;
     return null;
+  end if;
+  -- a preparation made ahead that the task no longer matches (prompt or agent edited since) is thrown away
+  if v_execution.execution_context ? 'prepared' and v_execution.agent_run_id is null and v_execution.attempts = 0
+     and not app_private.preparation_matches(v_execution, v_task) then
+    delete from app_public.threads th where th.thread_id = v_execution.thread_id;
+    update app_public.task_executions e set thread_id = null, execution_context = e.execution_context - 'prepared'
+     where e.execution_id = v_execution.execution_id
+    returning * into v_execution;
   end if;
   v_thread_id := v_execution.thread_id;
   if v_thread_id is null then
@@ -578,14 +599,8 @@ begin
     into v_fresh, v_stale
     from app_public.task_executions e
     join app_public.scheduled_tasks t on t.task_id = e.task_id
-    cross join lateral (select e.thread_id is not null and e.agent_run_id is null and e.attempts = 0 and not t.needs_review
-                               and e.execution_context -> 'prepared' = app_private.preparation_of(t) as fresh) p
+    cross join lateral (select not t.needs_review and app_private.preparation_matches(e, t) as fresh) p
    where e.execution_id = any(start_prepared_runs.execution_ids) and e.status = 'pending' and e.lease_owner = start_prepared_runs.worker_id;
-
-  -- a preparation the task no longer matches (prompt or agent edited) is thrown away: the run starts with a new thread
-  delete from app_public.threads th
-   using app_public.task_executions e
-   where e.execution_id = any(v_stale) and th.thread_id = e.thread_id and e.agent_run_id is null and e.attempts = 0;
 
   -- prepared runs: the plan's check (a refusal fails the run, as start_execution does), then one agent run each
   with checked as (
@@ -620,12 +635,9 @@ begin
                                                'lease_epoch', s.lease_epoch, 'prepared', true)), '[]'::jsonb)
     into v_out from started s;
 
-  -- the others start the ordinary way (the claim's epoch kept: running first, then start_execution)
+  -- the others start the ordinary way: start_execution throws a stale preparation away (the claim's epoch kept: running first)
   foreach v_id in array v_stale loop
-    update app_public.task_executions e set status = 'running', started_at = coalesce(e.started_at, v_now),
-           thread_id = case when e.agent_run_id is null and e.attempts = 0 then null else e.thread_id end,
-           execution_context = e.execution_context - 'prepared'
-     where e.execution_id = v_id;
+    update app_public.task_executions e set status = 'running', started_at = coalesce(e.started_at, v_now) where e.execution_id = v_id;
     v_started := app_private.start_execution(v_id, start_prepared_runs.executor, start_prepared_runs.model);
     if v_started is not null then
       v_out := v_out || jsonb_build_array(v_started || jsonb_build_object('prepared', false));
@@ -643,6 +655,7 @@ revoke all on function app_private.lock_claim_owners(timestamptz, timestamptz, i
 revoke all on function app_private.claim_runs(text, integer, text, integer) from public;
 revoke all on function app_private.prepare_run_thread(app_public.task_executions, app_public.scheduled_tasks) from public;
 revoke all on function app_private.preparation_of(app_public.scheduled_tasks) from public;
+revoke all on function app_private.preparation_matches(app_public.task_executions, app_public.scheduled_tasks) from public;
 revoke all on function app_private.run_payload(app_public.task_executions, app_public.scheduled_tasks) from public;
 revoke all on function app_private.prepare_reserved_runs(text, uuid[]) from public;
 revoke all on function app_private.start_prepared_runs(text, uuid[], text, text) from public;

@@ -139,7 +139,9 @@ export function makeOpenAIExecutor(cfg: OpenAIExecutorConfig): AgentExecutor {
           if (signal.aborted) throw fail(aborted());
           // The plan, before every model call: one run stops at its owner's monthly allowance, and max_tokens never
           // exceeds the ceiling (the agent's own value is checked, the default is clamped to it).
-          if (checkModelCall && executionId) {
+          if (step === 1 && input.checkedAtStart) {
+            maxTokens = resolveMaxTokens(agent.maxTokens, input.checkedAtStart.maxTokensCeiling);
+          } else if (checkModelCall && executionId) {
             let gate: ModelCallGate;
             try {
               gate = await checkModelCall(executionId, model, agent.maxTokens);

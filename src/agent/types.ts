@@ -62,6 +62,11 @@ export interface AgentRunInput {
   signal: AbortSignal;
   /** Called (and awaited) as each message is produced, in order. Errors it throws propagate unchanged. */
   onMessage(msg: RunMessage): Promise<void>;
+  /**
+   * The plan was checked as the run started, moments ago (app_private.start_execution / start_prepared_runs): the first
+   * model call uses this max_tokens ceiling instead of asking again. Later calls always ask.
+   */
+  checkedAtStart?: ModelCallGate;
 }
 
 export interface AgentRunResult {

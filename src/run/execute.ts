@@ -115,7 +115,11 @@ export function makeRunExecutor(db: pg.Pool, settings: RunSettings) {
     if (settings.webhook) {
       try {
         // the external runtime gets the max_tokens it must use: the agent's, or the default clamped to the plan's ceiling
-        const { maxTokensCeiling } = await modelCallCheck(db)(execution_id, agent.model ?? settings.defaultModel, agent.maxTokens);
+        // (read as the run started, else asked now)
+        const { maxTokensCeiling } =
+          started.max_tokens_ceiling !== undefined
+            ? { maxTokensCeiling: started.max_tokens_ceiling }
+            : await modelCallCheck(db)(execution_id, agent.model ?? settings.defaultModel, agent.maxTokens);
         const maxTokens = resolveMaxTokens(agent.maxTokens, maxTokensCeiling);
         await dispatchToWebhook(
           settings.webhook,
@@ -160,6 +164,9 @@ export function makeRunExecutor(db: pg.Pool, settings: RunSettings) {
         history,
         agent,
         signal: controller.signal,
+        // the start checked the plan (start_execution / start_prepared_runs): the first model call needs no second check
+        checkedAtStart:
+          started.max_tokens_ceiling !== undefined ? { refusal: null, maxTokensCeiling: started.max_tokens_ceiling } : undefined,
         onMessage: async (m) => {
           produced++;
           const u = m.metadata.usage as { promptTokens?: number; completionTokens?: number } | undefined;

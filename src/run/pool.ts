@@ -5,7 +5,12 @@
  *
  * - claim:   app_private.claim_runs chooses which due runs start (round-robin across accounts,
  *            plan caps per paying owner, the model provider's shared limits) and leases them to
- *            this process; app_private.start_claimed_runs prepares their threads.
+ *            this process; app_private.start_claimed_runs prepares their threads. Several processes
+ *            claim at the same time: each takes the runs of billing owners the others do not hold.
+ * - ahead:   with prepareAheadMs, runs due within it are reserved (pending, leased here) and prepared
+ *            at once (app_private.prepare_reserved_runs: thread, prompt, everything the request needs);
+ *            at their second app_private.start_prepared_runs flips them to running in one statement
+ *            and the requests go out. A preparation the task no longer matches is redone then.
  * - wake-up: NOTIFY sat_runs_ready (new, released or retried runs), a timer for the next due run
  *            (each run starts at its own second), and a fallback poll (RUN_POLL_MS).
  * - lease:   one heartbeat row per process (RUN_HEARTBEAT_MS); a process that stops heartbeating
@@ -36,6 +41,8 @@ export interface RunPoolOptions {
   connectionString: string;
   capacity: number;
   claimBatch: number;
+  /** Runs due within this many ms are reserved and prepared ahead of their second (0: at their second). */
+  prepareAheadMs?: number;
   leaseSeconds: number;
   heartbeatMs: number;
   pollMs: number;
@@ -50,13 +57,17 @@ export interface RunPoolOptions {
   workerId?: string;
 }
 
-interface RunStartInfo {
-  trigger_type: string;
-  /** The task's run memory (its previous answer), when it has it on. */
-  memory: string | null;
-  first_start: boolean;
-  lateness_s: number | string;
+/** A reserved run, prepared ahead of its second (app_private.prepare_reserved_runs). */
+interface Prepared {
+  run: StartedRun | null;
+  /** Date.now() at its second. */
+  startAt: number;
 }
+
+/** What start_prepared_runs returns for a prepared run (the rest the pool already has); an unprepared one comes whole. */
+type Flipped =
+  | (Pick<StartedRun, "execution_id" | "agent_run_id" | "attempts" | "lease_epoch"> & { prepared: true })
+  | (StartedRun & { prepared: false });
 
 interface InFlight {
   controller: AbortController;
@@ -75,6 +86,9 @@ export class RunPool {
   private leaseStale = false;
   /** Claimed but not yet prepared (counts against capacity). */
   private preparing = 0;
+  /** Reserved runs waiting for their second, by execution id (count against capacity). */
+  private readonly reserved = new Map<string, Prepared>();
+  private readonly startTimers = new Map<number, NodeJS.Timeout>();
   private readonly preparations = new Set<Promise<void>>();
   private listener: pg.Client | null = null;
   private heartbeatTimer: NodeJS.Timeout | null = null;
@@ -94,7 +108,11 @@ export class RunPool {
   }
 
   get inFlight(): number {
-    return this.runs.size + this.preparing;
+    return this.runs.size + this.preparing + this.reserved.size;
+  }
+
+  private get aheadMs(): number {
+    return this.opts.prepareAheadMs ?? 0;
   }
 
   async start(): Promise<void> {
@@ -151,14 +169,21 @@ export class RunPool {
       if (free <= 0 || this.stopping) return;
       const want = Math.min(free, this.opts.claimBatch);
       const { rows } = await this.inTurn(() =>
-        this.opts.db.query<{ r: { ids: string[]; epochs: number[]; next_due_at: string | null; waiting_reason: string | null } }>(
-          "select app_private.claim_runs($1, $2, $3) as r",
-          [this.workerId, want, this.opts.provider],
-        ),
+        this.opts.db.query<{
+          r: {
+            ids: string[];
+            epochs: number[];
+            start_in_ms: Array<number | null>;
+            next_due_at: string | null;
+            waiting_reason: string | null;
+          };
+        }>("select app_private.claim_runs($1, $2, $3, $4) as r", [this.workerId, want, this.opts.provider, this.aheadMs]),
       );
-      const { ids: claimedIds, epochs, next_due_at, waiting_reason } = rows[0]!.r;
+      const { ids: claimedIds, epochs, start_in_ms, next_due_at, waiting_reason } = rows[0]!.r;
       // single flight: a run this process already holds is never started twice (claim_runs does not return one)
       const ids: string[] = [];
+      const ahead: string[] = [];
+      const now = Date.now();
       claimedIds.forEach((id, i) => {
         if (this.owned.has(id)) {
           runLeaseEvents.inc({ event: "duplicate_refused" });
@@ -166,18 +191,28 @@ export class RunPool {
           return;
         }
         this.owned.set(id, Number(epochs[i]));
-        ids.push(id);
+        const startIn = start_in_ms[i];
+        if (startIn === null || startIn === undefined) ids.push(id);
+        else {
+          this.reserved.set(id, { run: null, startAt: now + Number(startIn) });
+          ahead.push(id);
+        }
       });
+      if (ahead.length > 0) {
+        const p = this.prepareAhead(ahead).finally(() => this.preparations.delete(p));
+        this.preparations.add(p);
+      }
       if (waiting_reason !== this.lastWaitingReason) {
         if (waiting_reason) log.info("runs waiting", { reason: waiting_reason });
         this.lastWaitingReason = waiting_reason;
       }
+      this.claimed += ahead.length;
       if (ids.length > 0) {
         this.claimed += ids.length;
         const p = this.prepare(ids).finally(() => this.preparations.delete(p));
         this.preparations.add(p);
       }
-      if (ids.length < want) {
+      if (ids.length + ahead.length < want) {
         this.scheduleWake(next_due_at);
         return;
       }
@@ -203,7 +238,8 @@ export class RunPool {
     if (this.wakeTimer) clearTimeout(this.wakeTimer);
     this.wakeTimer = null;
     if (!nextDueAt) return;
-    const ms = new Date(nextDueAt).getTime() - Date.now();
+    // reserve (and prepare) runs prepareAheadMs before their second
+    const ms = new Date(nextDueAt).getTime() - Date.now() - this.aheadMs;
     if (ms > this.opts.pollMs) return; // the fallback poll comes first
     this.wakeTimer = setTimeout(() => this.wake(), Math.max(ms, 0));
   }
@@ -216,32 +252,21 @@ export class RunPool {
     await Promise.all(
       chunks.map(async (chunk) => {
         try {
-          // m: each run's trigger and start lateness, read in the same statement (its snapshot: before start_execution)
           // a deadlock or an outage rolls back only this statement: it is retried (for up to 30 s), not handed back at once
           const { rows } = await writeWithRetry(
             "prepare runs",
             () =>
-              this.opts.db.query<{ s: StartedRun[]; m: Record<string, RunStartInfo> | null }>(
-                `select app_private.start_claimed_runs($1::uuid[], $2, $3, $4) as s,
-                    (select jsonb_object_agg(e.execution_id, jsonb_build_object('trigger_type', e.trigger_type, 'first_start', e.attempts = 0,
-                              'lateness_s', extract(epoch from coalesce(e.started_at, now()) - coalesce(e.scheduled_for, e.created_at)),
-                              'memory', app_private.run_memory_for_execution(e.execution_id)))
-                       from app_public.task_executions e where e.execution_id = any($1::uuid[])) as m`,
-                [chunk, this.opts.executorKind, this.opts.defaultModel, this.workerId],
-              ),
+              this.opts.db.query<{ s: StartedRun[] }>("select app_private.start_claimed_runs($1::uuid[], $2, $3, $4) as s", [
+                chunk,
+                this.opts.executorKind,
+                this.opts.defaultModel,
+                this.workerId,
+              ]),
             30_000,
           );
           const started = new Set(rows[0]!.s.map((r) => r.execution_id));
           for (const id of chunk) if (!started.has(id)) this.owned.delete(id); // cancelled, refused or no longer ours
-          for (const run of rows[0]!.s) {
-            const info = rows[0]!.m?.[run.execution_id];
-            if (info) {
-              run.trigger_type = info.trigger_type;
-              if (info.memory) run.memory = info.memory;
-              if (info.first_start) executionStartLateness.observe({ trigger: info.trigger_type }, Math.max(Number(info.lateness_s), 0));
-            }
-            this.launch(run);
-          }
+          for (const run of rows[0]!.s) this.launch(run);
         } catch (err) {
           // the runs stay running under our lease; hand them back (no attempt used). If even that fails, the
           // next heartbeat's reconcile hands back whatever this process holds but does not run.
@@ -262,8 +287,126 @@ export class RunPool {
     this.wake();
   }
 
+  /**
+   * Ahead of their second: the reserved runs' threads and payloads (prepare_reserved_runs, 100 at a time), and a timer
+   * for each second they are due at. A chunk that cannot be prepared is handed back (claimed again later).
+   */
+  private async prepareAhead(ids: string[]): Promise<void> {
+    const chunks: string[][] = [];
+    for (let i = 0; i < ids.length; i += 100) chunks.push(ids.slice(i, i + 100));
+    await Promise.all(
+      chunks.map(async (chunk) => {
+        try {
+          const { rows } = await writeWithRetry(
+            "prepare runs ahead",
+            () =>
+              this.opts.db.query<{ s: StartedRun[] }>("select app_private.prepare_reserved_runs($1, $2::uuid[]) as s", [
+                this.workerId,
+                chunk,
+              ]),
+            30_000,
+          );
+          const prepared = new Map(rows[0]!.s.map((r) => [r.execution_id, r]));
+          for (const id of chunk) {
+            const slot = this.reserved.get(id);
+            if (!slot) continue; // lost meanwhile (reconcile)
+            const run = prepared.get(id);
+            if (!run) {
+              // cancelled or no longer ours
+              this.reserved.delete(id);
+              this.owned.delete(id);
+              continue;
+            }
+            slot.run = run;
+            this.scheduleStart(slot.startAt);
+          }
+        } catch (err) {
+          log.warn("preparing runs ahead failed; handing them back", { error: String(err), count: chunk.length });
+          for (const id of chunk) {
+            this.reserved.delete(id);
+            this.owned.delete(id);
+          }
+          await this.opts.db
+            .query("select app_private.release_runs($1, $2::uuid[], $3)", [
+              this.workerId,
+              chunk,
+              `could not prepare the run: ${String(err)}`,
+            ])
+            .catch(() => undefined);
+        }
+      }),
+    );
+  }
+
+  /** One timer per second reserved runs are due at (they share it). */
+  private scheduleStart(startAt: number): void {
+    if (this.startTimers.has(startAt) || this.stopping) return;
+    const timer = setTimeout(
+      () => {
+        this.startTimers.delete(startAt);
+        void this.startDue();
+      },
+      Math.max(startAt - Date.now(), 0),
+    );
+    this.startTimers.set(startAt, timer);
+  }
+
+  /**
+   * At their second: every prepared run now due is flipped to running (start_prepared_runs, 250 per statement, the
+   * statements at once) and launched as its statement returns. A prepared run starts with the payload read ahead;
+   * one whose preparation was redone comes back whole.
+   */
+  private async startDue(): Promise<void> {
+    const now = Date.now();
+    const due = [...this.reserved].filter(([, p]) => p.run && p.startAt <= now + 1).map(([id]) => id);
+    if (due.length === 0) return;
+    const chunks: string[][] = [];
+    for (let i = 0; i < due.length; i += 250) chunks.push(due.slice(i, i + 250));
+    await Promise.all(
+      chunks.map(async (chunk) => {
+        try {
+          const { rows } = await writeWithRetry(
+            "start prepared runs",
+            () =>
+              this.opts.db.query<{ s: Flipped[] }>("select app_private.start_prepared_runs($1, $2::uuid[], $3, $4) as s", [
+                this.workerId,
+                chunk,
+                this.opts.executorKind,
+                this.opts.defaultModel,
+              ]),
+            30_000,
+          );
+          const flipped = new Map(rows[0]!.s.map((f) => [f.execution_id, f]));
+          for (const id of chunk) {
+            const slot = this.reserved.get(id);
+            this.reserved.delete(id);
+            const f = flipped.get(id);
+            if (!f || !slot?.run) {
+              this.owned.delete(id); // cancelled, handed back to the overlap policy, refused by the plan, or no longer ours
+              continue;
+            }
+            this.launch(f.prepared ? { ...slot.run, agent_run_id: f.agent_run_id, attempts: f.attempts, lease_epoch: f.lease_epoch } : f);
+          }
+        } catch (err) {
+          log.warn("starting prepared runs failed; handing them back", { error: String(err), count: chunk.length });
+          for (const id of chunk) {
+            this.reserved.delete(id);
+            this.owned.delete(id);
+          }
+          await this.opts.db
+            .query("select app_private.release_runs($1, $2::uuid[], $3)", [this.workerId, chunk, `could not start the run: ${String(err)}`])
+            .catch(() => undefined);
+        }
+      }),
+    );
+    this.wake();
+  }
+
   private launch(run: StartedRun): void {
     if (this.stopping) return; // prepared while stopping: release_run_worker hands it back with the others
+    if (run.attempts === 1 && run.due_at) {
+      executionStartLateness.observe({ trigger: run.trigger_type ?? "unknown" }, Math.max((Date.now() - Date.parse(run.due_at)) / 1000, 0));
+    }
     // a second guard: a run given up while preparing (reconcile) and claimed again may be prepared twice
     if (this.runs.has(run.execution_id)) {
       runLeaseEvents.inc({ event: "duplicate_refused" });
@@ -313,7 +456,11 @@ export class RunPool {
         if (this.owned.get(id) !== owned[id]) continue; // re-claimed since the snapshot
         runLeaseEvents.inc({ event: "lost" });
         if (this.runs.has(id)) this.stopRun(id, "lost");
-        else this.owned.delete(id); // claimed, not started yet: start_claimed_runs will not start it
+        else {
+          // claimed or reserved, not started yet: start_claimed_runs / start_prepared_runs will not start it
+          this.owned.delete(id);
+          this.reserved.delete(id);
+        }
       }
     });
   }
@@ -365,8 +512,10 @@ export class RunPool {
       await Promise.all(this.preparations);
       await Promise.all([...this.runs.values()].map((r) => r.done));
       await this.claimsSettled(); // a finished run wakes a claim: let it settle too
+      // reserved runs start at their second
+      while (this.reserved.size > 0 && !this.stopping) await new Promise((r) => setTimeout(r, 20));
       // done when a whole round claimed nothing (claim_runs found nothing runnable: none due, or all waiting on caps)
-      if (this.claimed === before && this.runs.size === 0 && this.preparing === 0) return;
+      if (this.claimed === before && this.runs.size === 0 && this.preparing === 0 && this.reserved.size === 0) return;
     }
   }
 
@@ -378,8 +527,11 @@ export class RunPool {
     for (const t of [this.heartbeatTimer, this.pollTimer]) if (t) clearInterval(t);
     if (this.wakeTimer) clearTimeout(this.wakeTimer);
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    for (const t of this.startTimers.values()) clearTimeout(t);
+    this.startTimers.clear();
     await this.claiming?.catch(() => undefined);
     await Promise.all(this.preparations); // claimed runs being prepared: not launched once stopping (see launch)
+    this.reserved.clear(); // reserved runs go back with the others (release_run_worker)
     for (const id of this.runs.keys()) this.stopRun(id, "shutdown");
     const settled = Promise.all([...this.runs.values()].map((r) => r.done));
     await Promise.race([settled, new Promise((r) => setTimeout(r, this.opts.stopTimeoutMs ?? 5000).unref())]);

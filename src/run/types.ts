@@ -21,7 +21,16 @@ export interface StartedRun {
   /** manual | schedule: set by the run pool (metrics labels); absent when a caller does not know it. */
   trigger_type?: string;
   /** Run memory (app_private.run_memory_for_execution): the previous run's answer, told to the agent, not stored in the thread. */
-  memory?: string;
+  memory?: string | null;
+  /** The occurrence's second (scheduled runs). */
+  scheduled_for?: string | null;
+  /** When it was due: its second, or when a manual run was asked for (the start lateness metric). */
+  due_at?: string;
+  /**
+   * The plan's max_tokens ceiling read when the run started, right after the start checked the plan (check_run_allowed):
+   * the first model call needs no second check. Absent: the executor asks before its first call too.
+   */
+  max_tokens_ceiling?: number | null;
   agent: {
     system_prompt: string | null;
     model: string | null;

@@ -47,6 +47,8 @@ export interface RecordedRequest {
   path: string;
   headers: IncomingHttpHeaders;
   body: ChatRequestBody;
+  /** Date.now() when the request's body had arrived. */
+  at: number;
 }
 
 const CONTEXT_LENGTH_BODY = {
@@ -107,7 +109,7 @@ export class FakeOpenAI {
         error: { message: "We could not parse the JSON body of your request.", type: "invalid_request_error", code: null },
       });
     }
-    this.requests.push({ method: req.method, path, headers: req.headers, body });
+    this.requests.push({ method: req.method, path, headers: req.headers, body, at: Date.now() });
     this.respond(body, this.queue.shift() ?? this.responder?.(body) ?? this.defaultReply(body), req, res);
   }
 

@@ -4,7 +4,8 @@
 -- (one claimer at a time), provider_budget (under the provider's lock when it has shared limits), lock_claim_owners (the billing owners this
 -- claim takes runs of; owners another claimer holds are skipped), then pick_runs within those owners, rows taken FOR UPDATE SKIP LOCKED.
 -- Runs due now start (running); runs due within ahead_ms are reserved (pending, leased) for prepare_reserved_runs / start_prepared_runs.
--- Each claimed run gets a new lease_epoch. Returns {ids, epochs, due, next_due_at, waiting_reason}.
+-- Each claimed run gets a new lease_epoch. Returns {ids, epochs, start_in_ms (null: started now; else a reserved run's time to its second), next_due_at,
+-- waiting_reason}.
 CREATE OR REPLACE FUNCTION app_private.claim_runs(worker_id text, max_runs integer, provider text, ahead_ms integer DEFAULT 0)
  RETURNS jsonb
  LANGUAGE plpgsql
@@ -18,7 +19,7 @@ declare
   v_owners uuid[];
   v_ids uuid[];
   v_epochs bigint[];
-  v_due timestamptz[];
+  v_due bigint[];
   v_next timestamptz;
   v_now timestamptz := clock_timestamp();
   v_until timestamptz := clock_timestamp() + make_interval(secs => greatest(coalesce(ahead_ms, 0), 0) / 1000.0);
@@ -61,9 +62,13 @@ begin
              wait_reason = null
         from locked l
        where e.execution_id = l.execution_id
-      returning e.execution_id, e.lease_epoch, greatest(coalesce(e.scheduled_for, e.created_at), coalesce(e.run_after, '-infinity')) as due_at
+      returning e.execution_id, e.lease_epoch, e.status = 'pending' as reserved,
+                greatest(coalesce(e.scheduled_for, e.created_at), coalesce(e.run_after, '-infinity')) as due_at
     )
-    select array_agg(c.execution_id), array_agg(c.lease_epoch), array_agg(c.due_at) into v_ids, v_epochs, v_due from claimed c;
+    -- start_in_ms: when a reserved run is due, from now (the worker's clock need not agree with the database's)
+    select array_agg(c.execution_id), array_agg(c.lease_epoch),
+           array_agg(case when c.reserved then ceil(extract(epoch from c.due_at - clock_timestamp()) * 1000)::bigint end)
+      into v_ids, v_epochs, v_due from claimed c;
   elsif v_provider.reason is not null then
     update app_public.task_executions e set wait_reason = v_provider.reason
      where e.execution_id in (select w.execution_id from app_public.task_executions w
@@ -84,7 +89,7 @@ begin
     v_next := v_provider.retry_at;
   end if;
   return jsonb_build_object('ids', coalesce(to_jsonb(v_ids), '[]'::jsonb), 'epochs', coalesce(to_jsonb(v_epochs), '[]'::jsonb),
-                            'due', coalesce(to_jsonb(v_due), '[]'::jsonb),
+                            'start_in_ms', coalesce(to_jsonb(v_due), '[]'::jsonb),
                             'next_due_at', v_next, 'waiting_reason', v_provider.reason);
 end;
 $function$;

@@ -17,6 +17,7 @@ AS $function$
     'lease_epoch', execution.lease_epoch,
     'task_name', task.name,
     'scheduled_for', execution.scheduled_for,
+    'due_at', coalesce(execution.scheduled_for, execution.created_at),
     'trigger_type', execution.trigger_type,
     'memory', app_private.run_memory_for_execution(execution.execution_id),
     'max_tokens_ceiling', (select l.max_tokens_ceiling from app_public.accounts a, app_private.owner_plan_limits(a.primary_owner_user_id) l

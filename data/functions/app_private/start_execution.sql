@@ -45,6 +45,14 @@ begin
      where e.execution_id = v_execution.execution_id;
     return null;
   end if;
+  -- a preparation made ahead that the task no longer matches (prompt or agent edited since) is thrown away
+  if v_execution.execution_context ? 'prepared' and v_execution.agent_run_id is null and v_execution.attempts = 0
+     and not app_private.preparation_matches(v_execution, v_task) then
+    delete from app_public.threads th where th.thread_id = v_execution.thread_id;
+    update app_public.task_executions e set thread_id = null, execution_context = e.execution_context - 'prepared'
+     where e.execution_id = v_execution.execution_id
+    returning * into v_execution;
+  end if;
   v_thread_id := v_execution.thread_id;
   if v_thread_id is null then
     v_thread_id := app_private.prepare_run_thread(v_execution, v_task);

@@ -35,14 +35,8 @@ begin
     into v_fresh, v_stale
     from app_public.task_executions e
     join app_public.scheduled_tasks t on t.task_id = e.task_id
-    cross join lateral (select e.thread_id is not null and e.agent_run_id is null and e.attempts = 0 and not t.needs_review
-                               and e.execution_context -> 'prepared' = app_private.preparation_of(t) as fresh) p
+    cross join lateral (select not t.needs_review and app_private.preparation_matches(e, t) as fresh) p
    where e.execution_id = any(start_prepared_runs.execution_ids) and e.status = 'pending' and e.lease_owner = start_prepared_runs.worker_id;
-
-  -- a preparation the task no longer matches (prompt or agent edited) is thrown away: the run starts with a new thread
-  delete from app_public.threads th
-   using app_public.task_executions e
-   where e.execution_id = any(v_stale) and th.thread_id = e.thread_id and e.agent_run_id is null and e.attempts = 0;
 
   -- prepared runs: the plan's check (a refusal fails the run, as start_execution does), then one agent run each
   with checked as (
@@ -77,12 +71,9 @@ begin
                                                'lease_epoch', s.lease_epoch, 'prepared', true)), '[]'::jsonb)
     into v_out from started s;
 
-  -- the others start the ordinary way (the claim's epoch kept: running first, then start_execution)
+  -- the others start the ordinary way: start_execution throws a stale preparation away (the claim's epoch kept: running first)
   foreach v_id in array v_stale loop
-    update app_public.task_executions e set status = 'running', started_at = coalesce(e.started_at, v_now),
-           thread_id = case when e.agent_run_id is null and e.attempts = 0 then null else e.thread_id end,
-           execution_context = e.execution_context - 'prepared'
-     where e.execution_id = v_id;
+    update app_public.task_executions e set status = 'running', started_at = coalesce(e.started_at, v_now) where e.execution_id = v_id;
     v_started := app_private.start_execution(v_id, start_prepared_runs.executor, start_prepared_runs.model);
     if v_started is not null then
       v_out := v_out || jsonb_build_array(v_started || jsonb_build_object('prepared', false));
