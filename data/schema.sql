@@ -1786,6 +1786,12 @@ CREATE INDEX idx_scheduled_tasks_status ON app_public.scheduled_tasks USING btre
 CREATE INDEX idx_task_executions_account_created ON app_public.task_executions USING btree (account_id, created_at DESC, execution_id DESC);
 
 --
+-- Name: idx_task_executions_account_reserved; Type: INDEX; Schema: app_public; Owner: -
+--
+
+CREATE INDEX idx_task_executions_account_reserved ON app_public.task_executions USING btree (account_id) WHERE (((status)::text = 'pending'::text) AND (lease_owner IS NOT NULL));
+
+--
 -- Name: idx_task_executions_account_running; Type: INDEX; Schema: app_public; Owner: -
 --
 
@@ -3440,12 +3446,6 @@ REVOKE ALL ON FUNCTION app_private.is_admin() FROM PUBLIC;
 REVOKE ALL ON FUNCTION app_private.load_task_for_update(task_id uuid) FROM PUBLIC;
 
 --
--- Name: FUNCTION lock_claim_owners(now_at timestamp with time zone, until_at timestamp with time zone, budget integer); Type: ACL; Schema: app_private; Owner: -
---
-
-REVOKE ALL ON FUNCTION app_private.lock_claim_owners(now_at timestamp with time zone, until_at timestamp with time zone, budget integer) FROM PUBLIC;
-
---
 -- Name: FUNCTION model_call_refusal(account_id uuid, model text, max_tokens integer, include_allowance boolean, OUT code text, OUT message text); Type: ACL; Schema: app_private; Owner: -
 --
 
@@ -3482,10 +3482,10 @@ REVOKE ALL ON FUNCTION app_private.owner_plan_limits(owner_user_id uuid) FROM PU
 REVOKE ALL ON FUNCTION app_private.owner_plans(owner_user_ids uuid[]) FROM PUBLIC;
 
 --
--- Name: FUNCTION pick_runs(now_at timestamp with time zone, until_at timestamp with time zone, budget integer, owners uuid[]); Type: ACL; Schema: app_private; Owner: -
+-- Name: FUNCTION pick_runs(now_at timestamp with time zone, until_at timestamp with time zone, budget integer); Type: ACL; Schema: app_private; Owner: -
 --
 
-REVOKE ALL ON FUNCTION app_private.pick_runs(now_at timestamp with time zone, until_at timestamp with time zone, budget integer, owners uuid[]) FROM PUBLIC;
+REVOKE ALL ON FUNCTION app_private.pick_runs(now_at timestamp with time zone, until_at timestamp with time zone, budget integer) FROM PUBLIC;
 
 --
 -- Name: FUNCTION preparation_matches(execution app_public.task_executions, task app_public.scheduled_tasks); Type: ACL; Schema: app_private; Owner: -
@@ -3684,6 +3684,12 @@ REVOKE ALL ON FUNCTION app_private.start_prepared_runs(worker_id text, execution
 --
 
 REVOKE ALL ON FUNCTION app_private.suggest_schedule(task_id uuid, generation integer, suggestion jsonb) FROM PUBLIC;
+
+--
+-- Name: FUNCTION take_claimable_runs(candidates uuid[], budget integer); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.take_claimable_runs(candidates uuid[], budget integer) FROM PUBLIC;
 
 --
 -- Name: FUNCTION tg__audit(); Type: ACL; Schema: app_private; Owner: -

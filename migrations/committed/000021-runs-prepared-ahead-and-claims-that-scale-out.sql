@@ -1,5 +1,5 @@
 --! Previous: sha1:d61e44dc9b0ce992b69f3fd7d4e2a3776a52b23a
---! Hash: sha1:8327a12358d313fa8d4ea83675d011b574474e94
+--! Hash: sha1:da70e6b2b2bf410e5752c18817b519d1b7dee1d3
 --! Message: Runs prepared ahead of their second; claims that scale out
 
 -- Two changes to the run stage (issue 20).
@@ -24,6 +24,7 @@
 -- The slots a run holds: running, or reserved ahead of its second.
 -- ---------------------------------------------------------------------------------------------------
 create index idx_task_executions_reserved on app_public.task_executions(lease_owner) where status = 'pending' and lease_owner is not null;
+create index idx_task_executions_account_reserved on app_public.task_executions(account_id) where status = 'pending' and lease_owner is not null;
 
 create or replace function app_private.provider_budget(provider text, out available integer, out reason text, out retry_at timestamptz)
   language plpgsql stable security definer set search_path to pg_catalog, public, pg_temp as $$
@@ -75,10 +76,10 @@ end;
 $$;
 
 -- ---------------------------------------------------------------------------------------------------
--- Which runs a claim may take: pick_runs, restricted to the owners the claimer holds.
+-- Which runs a claim may take, read without locks: pick_runs (take_claimable_runs then takes them exactly).
 -- ---------------------------------------------------------------------------------------------------
 drop function app_private.pick_runs(timestamptz, integer);
-create function app_private.pick_runs(now_at timestamptz, until_at timestamptz, budget integer, owners uuid[] default null)
+create function app_private.pick_runs(now_at timestamptz, until_at timestamptz, budget integer)
   returns uuid[]
   language plpgsql security definer set search_path to pg_catalog, public, pg_temp as $$
 #variable_conflict use_column
@@ -93,7 +94,6 @@ begin
        where e.status = 'pending' and e.lease_owner is null
          and coalesce(e.scheduled_for, e.created_at) <= until_at
          and (e.run_after is null or e.run_after <= until_at)
-         and (owners is null or a.primary_owner_user_id = any(owners))
          -- a scheduled run with an earlier live execution of its task waits for its overlap policy to be applied
          -- (apply_overlap_policies, when due; buffer_one keeps it waiting), unless the policy is allow_all
          and e.execution_id not in (select r.execution_id from app_private.runs_awaiting_overlap() as r(execution_id))
@@ -107,7 +107,6 @@ begin
       select a.primary_owner_user_id as owner_id, count(*)::int as n
         from app_public.task_executions e join app_public.accounts a on a.id = e.account_id
        where (e.status = 'running' or (e.status = 'pending' and e.lease_owner is not null))
-         and (owners is null or a.primary_owner_user_id = any(owners))
        group by 1
     ), ranked as (
       select d.*, coalesce(r.n, 0) as running,
@@ -133,13 +132,13 @@ begin
        order by r.account_rank, r.due_at, r.execution_id
        limit budget
     )
-    -- in the order they should start (lock_claim_owners walks it)
+    -- in the order they should start (take_claimable_runs walks it)
     select coalesce(array_agg(p.execution_id order by p.account_rank, p.due_at, p.execution_id), '{}') into v_ids from picked p;
   return v_ids;
 end;
 $$;
-comment on function app_private.pick_runs(timestamptz, timestamptz, integer, uuid[]) is
-  E'Step of claim_runs: which pending runs due by until_at (now, or the look-ahead) a claim takes, at most budget: round-robin across accounts\n(every account''s oldest due run before any account''s second), within each paying owner''s plan concurrency cap (running and reserved runs\nhold slots; due runs over the cap get a waitReason). Only runs of `owners` (the owners the claimer holds; null: every owner).\nA scheduled run with an earlier live execution of its task is left to apply_overlap_policies.';
+comment on function app_private.pick_runs(timestamptz, timestamptz, integer) is
+  E'Step of claim_runs: which pending runs due by until_at (now, or the look-ahead) a claim takes, at most budget: round-robin across accounts\n(every account''s oldest due run before any account''s second), within each paying owner''s plan concurrency cap (running and reserved runs\nhold slots; due runs over the cap get a waitReason). Read without locks: take_claimable_runs makes it exact.\nA scheduled run with an earlier live execution of its task is left to apply_overlap_policies.';
 
 create function app_private.runs_awaiting_overlap() returns setof uuid
   language sql stable security definer set search_path to pg_catalog, public, pg_temp as $$
@@ -162,42 +161,70 @@ comment on function app_private.runs_awaiting_overlap() is
 -- runs_awaiting_overlap replaces it (set-based, for every policy but allow_all)
 drop function app_private.waits_for_overlap(app_public.task_executions);
 
--- The owners a claimer takes runs of: tried in round-robin order (owner of the oldest first runs first), skipping owners
--- another claimer holds, until their free slots cover the budget. Each lock lasts until the claim commits.
-create function app_private.lock_claim_owners(now_at timestamptz, until_at timestamptz, budget integer) returns uuid[]
+-- Which of the candidate runs (pick_runs' order) a claim takes: the owners' locks are tried in that order (owners another claimer
+-- holds are skipped, their runs left to it), then each locked owner's plan cap is counted again inside its lock and the owner's
+-- runs over it are dropped. The locks last until the claim commits.
+create function app_private.take_claimable_runs(candidates uuid[], budget integer) returns uuid[]
   language plpgsql security definer set search_path to pg_catalog, public, pg_temp as $$
 #variable_conflict use_column
 declare
+  v_id uuid;
   v_owner uuid;
   v_locked uuid[] := '{}';
   v_skipped uuid[] := '{}';
-  v_covered integer := 0;
+  v_take uuid[] := '{}';
+  v_ids uuid[];
 begin
-  -- the runs the claim would take if it held every owner (twice the budget: some owners may be held by other claimers),
-  -- walked in the order they should start
-  for v_owner in
-    select a.primary_owner_user_id
-      from unnest(app_private.pick_runs(now_at, until_at, budget * 2, null)) with ordinality as p(execution_id, n)
+  for v_id, v_owner in
+    select p.execution_id, a.primary_owner_user_id
+      from unnest(candidates) with ordinality as p(execution_id, n)
       join app_public.task_executions e on e.execution_id = p.execution_id
       join app_public.accounts a on a.id = e.account_id
      order by p.n
   loop
     continue when v_owner = any(v_skipped);
-    if v_owner = any(v_locked) then
-      v_covered := v_covered + 1;
-    elsif pg_try_advisory_xact_lock(hashtextextended('app_private.claim_runs:owner:' || v_owner::text, 0)) then
-      v_locked := v_locked || v_owner;
-      v_covered := v_covered + 1;
-    else
-      v_skipped := v_skipped || v_owner; -- another claimer takes this owner's runs
+    if not v_owner = any(v_locked) then
+      if pg_try_advisory_xact_lock(hashtextextended('app_private.claim_runs:owner:' || v_owner::text, 0)) then
+        v_locked := v_locked || v_owner;
+      else
+        v_skipped := v_skipped || v_owner; -- another claimer takes this owner's runs
+        continue;
+      end if;
     end if;
-    exit when v_covered >= budget;
+    v_take := v_take || v_id;
+    exit when cardinality(v_take) >= budget;
   end loop;
-  return v_locked;
+  if cardinality(v_take) = 0 then
+    return v_take;
+  end if;
+
+  -- a new statement: it sees every claim of these owners committed before their locks were ours
+  with taken as (
+    select t.execution_id, t.n, a.primary_owner_user_id as owner_id
+      from unnest(v_take) with ordinality as t(execution_id, n)
+      join app_public.task_executions e on e.execution_id = t.execution_id
+      join app_public.accounts a on a.id = e.account_id
+  ), held as (
+    -- slots held now: running, or reserved ahead of their second
+    select a.primary_owner_user_id as owner_id, count(*)::int as n
+      from app_public.accounts a
+      join app_public.task_executions e on e.account_id = a.id
+     where a.primary_owner_user_id = any(v_locked)
+       and (e.status = 'running' or (e.status = 'pending' and e.lease_owner is not null))
+     group by 1
+  ), caps as (
+    select p.owner_user_id as owner_id, (p.limits).max_concurrent_executions as cap from app_private.owner_plans(v_locked) p
+  ), ranked as (
+    select t.*, row_number() over (partition by t.owner_id order by t.n) as k from taken t
+  )
+  select coalesce(array_agg(r.execution_id order by r.n), '{}') into v_ids
+    from ranked r left join held h on h.owner_id = r.owner_id left join caps c on c.owner_id = r.owner_id
+   where c.cap is null or r.k <= c.cap - coalesce(h.n, 0);
+  return v_ids;
 end;
 $$;
-comment on function app_private.lock_claim_owners(timestamptz, timestamptz, integer) is
-  'Step of claim_runs: locks (for the claim''s transaction) the billing owners whose runs the claim takes, in round-robin order, skipping owners another claimer holds, until their claimable runs cover the budget. Plan caps per owner are counted inside this lock.';
+comment on function app_private.take_claimable_runs(uuid[], integer) is
+  'Step of claim_runs: of the candidates (pick_runs, in start order), the runs whose billing owners this claim could lock (pg_try_advisory_xact_lock; owners another claimer holds are skipped), at most budget, each owner''s plan concurrency cap counted again inside its lock. Caps hold exactly with any number of claimers.';
 
 -- ---------------------------------------------------------------------------------------------------
 -- claim_runs: no global lock; an optional look-ahead reserves runs due soon.
@@ -209,7 +236,6 @@ create function app_private.claim_runs(worker_id text, max_runs integer, provide
 declare
   v_budget integer := max_runs;
   v_provider record;
-  v_owners uuid[];
   v_ids uuid[];
   v_epochs bigint[];
   v_due bigint[];
@@ -235,9 +261,8 @@ begin
     v_budget := least(v_budget, v_provider.available);
   end if;
   if v_budget > 0 then
-    v_owners := app_private.lock_claim_owners(v_now, v_until, v_budget);
-    -- a new statement: it sees every claim of these owners committed before their locks were ours
-    v_ids := app_private.pick_runs(v_now, v_until, v_budget, v_owners);
+    -- candidates read without locks (twice the budget: runs of owners another claimer holds are left to it), then taken exactly
+    v_ids := app_private.take_claimable_runs(app_private.pick_runs(v_now, v_until, v_budget * 2), v_budget);
 
     with locked as (
       select e.execution_id from app_public.task_executions e
@@ -287,7 +312,7 @@ begin
 end;
 $$;
 comment on function app_private.claim_runs(text, integer, text, integer) is
-  E'Claims up to max_runs runs for a worker process, in named steps: recover_lost_runs (other workers'' expired leases), apply_overlap_policies\n(one claimer at a time), provider_budget (under the provider''s lock when it has shared limits), lock_claim_owners (the billing owners this\nclaim takes runs of; owners another claimer holds are skipped), then pick_runs within those owners, rows taken FOR UPDATE SKIP LOCKED.\nRuns due now start (running); runs due within ahead_ms are reserved (pending, leased) for prepare_reserved_runs / start_prepared_runs.\nEach claimed run gets a new lease_epoch. Returns {ids, epochs, start_in_ms (null: started now; else a reserved run''s time to its second), next_due_at,\nwaiting_reason}.';
+  E'Claims up to max_runs runs for a worker process, in named steps: recover_lost_runs (other workers'' expired leases), apply_overlap_policies\n(one claimer at a time), provider_budget (under the provider''s lock when it has shared limits), pick_runs (candidates, round-robin), take_claimable_runs\n(the candidates of billing owners this claim locks; owners another claimer holds are skipped; caps counted inside the locks), rows FOR UPDATE SKIP LOCKED.\nRuns due now start (running); runs due within ahead_ms are reserved (pending, leased) for prepare_reserved_runs / start_prepared_runs.\nEach claimed run gets a new lease_epoch. Returns {ids, epochs, start_in_ms (null: started now; else a reserved run''s time to its second), next_due_at,\nwaiting_reason}.';
 
 -- ---------------------------------------------------------------------------------------------------
 -- Leases: reserved runs are held like running ones.
@@ -649,9 +674,9 @@ $$;
 comment on function app_private.start_prepared_runs(text, uuid[], text, text) is
   E'At their second: the worker''s reserved runs start. A prepared run still matching its task (preparation_of) starts in one statement set: the\nplan''s check (check_run_allowed; a refusal fails it), its agent run, running. Any other (edited since, awaiting review, never prepared) throws\nits preparation away and starts through start_execution (its full payload is returned). A run that now overlaps a live execution of its task\nis handed back for claim_runs'' overlap policy; a cancelled one is not started. Returns [{execution_id, agent_run_id, attempts, lease_epoch, prepared}, …].';
 
-revoke all on function app_private.pick_runs(timestamptz, timestamptz, integer, uuid[]) from public;
+revoke all on function app_private.pick_runs(timestamptz, timestamptz, integer) from public;
 revoke all on function app_private.runs_awaiting_overlap() from public;
-revoke all on function app_private.lock_claim_owners(timestamptz, timestamptz, integer) from public;
+revoke all on function app_private.take_claimable_runs(uuid[], integer) from public;
 revoke all on function app_private.claim_runs(text, integer, text, integer) from public;
 revoke all on function app_private.prepare_run_thread(app_public.task_executions, app_public.scheduled_tasks) from public;
 revoke all on function app_private.preparation_of(app_public.scheduled_tasks) from public;

@@ -1,8 +1,8 @@
 -- app_private.claim_runs: the definition in force after every committed migration (`npm run db:dump`; do not edit).
 
 -- Claims up to max_runs runs for a worker process, in named steps: recover_lost_runs (other workers' expired leases), apply_overlap_policies
--- (one claimer at a time), provider_budget (under the provider's lock when it has shared limits), lock_claim_owners (the billing owners this
--- claim takes runs of; owners another claimer holds are skipped), then pick_runs within those owners, rows taken FOR UPDATE SKIP LOCKED.
+-- (one claimer at a time), provider_budget (under the provider's lock when it has shared limits), pick_runs (candidates, round-robin), take_claimable_runs
+-- (the candidates of billing owners this claim locks; owners another claimer holds are skipped; caps counted inside the locks), rows FOR UPDATE SKIP LOCKED.
 -- Runs due now start (running); runs due within ahead_ms are reserved (pending, leased) for prepare_reserved_runs / start_prepared_runs.
 -- Each claimed run gets a new lease_epoch. Returns {ids, epochs, start_in_ms (null: started now; else a reserved run's time to its second), next_due_at,
 -- waiting_reason}.
@@ -16,7 +16,6 @@ AS $function$
 declare
   v_budget integer := max_runs;
   v_provider record;
-  v_owners uuid[];
   v_ids uuid[];
   v_epochs bigint[];
   v_due bigint[];
@@ -42,9 +41,8 @@ begin
     v_budget := least(v_budget, v_provider.available);
   end if;
   if v_budget > 0 then
-    v_owners := app_private.lock_claim_owners(v_now, v_until, v_budget);
-    -- a new statement: it sees every claim of these owners committed before their locks were ours
-    v_ids := app_private.pick_runs(v_now, v_until, v_budget, v_owners);
+    -- candidates read without locks (twice the budget: runs of owners another claimer holds are left to it), then taken exactly
+    v_ids := app_private.take_claimable_runs(app_private.pick_runs(v_now, v_until, v_budget * 2), v_budget);
 
     with locked as (
       select e.execution_id from app_public.task_executions e

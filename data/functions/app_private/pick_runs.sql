@@ -2,9 +2,9 @@
 
 -- Step of claim_runs: which pending runs due by until_at (now, or the look-ahead) a claim takes, at most budget: round-robin across accounts
 -- (every account's oldest due run before any account's second), within each paying owner's plan concurrency cap (running and reserved runs
--- hold slots; due runs over the cap get a waitReason). Only runs of `owners` (the owners the claimer holds; null: every owner).
+-- hold slots; due runs over the cap get a waitReason). Read without locks: take_claimable_runs makes it exact.
 -- A scheduled run with an earlier live execution of its task is left to apply_overlap_policies.
-CREATE OR REPLACE FUNCTION app_private.pick_runs(now_at timestamp with time zone, until_at timestamp with time zone, budget integer, owners uuid[] DEFAULT NULL::uuid[])
+CREATE OR REPLACE FUNCTION app_private.pick_runs(now_at timestamp with time zone, until_at timestamp with time zone, budget integer)
  RETURNS uuid[]
  LANGUAGE plpgsql
  SECURITY DEFINER
@@ -22,7 +22,6 @@ begin
        where e.status = 'pending' and e.lease_owner is null
          and coalesce(e.scheduled_for, e.created_at) <= until_at
          and (e.run_after is null or e.run_after <= until_at)
-         and (owners is null or a.primary_owner_user_id = any(owners))
          -- a scheduled run with an earlier live execution of its task waits for its overlap policy to be applied
          -- (apply_overlap_policies, when due; buffer_one keeps it waiting), unless the policy is allow_all
          and e.execution_id not in (select r.execution_id from app_private.runs_awaiting_overlap() as r(execution_id))
@@ -36,7 +35,6 @@ begin
       select a.primary_owner_user_id as owner_id, count(*)::int as n
         from app_public.task_executions e join app_public.accounts a on a.id = e.account_id
        where (e.status = 'running' or (e.status = 'pending' and e.lease_owner is not null))
-         and (owners is null or a.primary_owner_user_id = any(owners))
        group by 1
     ), ranked as (
       select d.*, coalesce(r.n, 0) as running,
@@ -62,7 +60,7 @@ begin
        order by r.account_rank, r.due_at, r.execution_id
        limit budget
     )
-    -- in the order they should start (lock_claim_owners walks it)
+    -- in the order they should start (take_claimable_runs walks it)
     select coalesce(array_agg(p.execution_id order by p.account_rank, p.due_at, p.execution_id), '{}') into v_ids from picked p;
   return v_ids;
 end;
