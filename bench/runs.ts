@@ -14,7 +14,9 @@
  * Sections: 1. herd (N = 1,000, L = 5 s; N = 10,000, L = 30 s; one worker, then two),
  * 2. fairness (one account with 2,000 due runs under its plan cap + 100 accounts with one each),
  * 3. recovery (SIGKILL a worker with 200 runs in flight, start another), 4. baseline (the same
- * N = 1,000 herd with one graphile-worker job slot per run, WORKER_CONCURRENCY = 100).
+ * N = 1,000 herd with one graphile-worker job slot per run, WORKER_CONCURRENCY = 100), 5. claim throughput (20,000
+ * due runs over 10,000 accounts claimed by 1, 2 and 4 claiming processes, bench/lib/claimer.ts; claims alone, then
+ * claims with preparation).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
@@ -34,11 +36,12 @@ import {
   track,
   type BenchDatabase,
 } from "./lib/env.js";
-import { ms, passMiss, progress, Report, stats } from "./lib/report.js";
+import { ms, passMiss, progress, rate, ratio, Report, stats } from "./lib/report.js";
+import type { ClaimerResult } from "./lib/claimer.js";
 
 const QUICK = process.env.BENCH_RUNS_QUICK === "1";
 /** BENCH_RUNS_SECTIONS=1,3 runs only those sections (development). */
-const SECTIONS = new Set((process.env.BENCH_RUNS_SECTIONS ?? "1,2,3,4").split(",").map((x) => x.trim()));
+const SECTIONS = new Set((process.env.BENCH_RUNS_SECTIONS ?? "1,2,3,4,5").split(",").map((x) => x.trim()));
 const RESULTS_FILE = path.resolve(
   PROJECT_ROOT,
   process.env.BENCH_RESULTS_FILE ?? (QUICK ? "bench/results/runs-quick.txt" : "bench/results/runs.txt"),
@@ -55,17 +58,17 @@ let modelUrl: string;
 // processes
 // ---------------------------------------------------------------------------------------------
 
-function spawnTsx(file: string, env: Record<string, string>, args: string[] = []): ChildProcess {
+function spawnTsx(file: string, env: Record<string, string>, args: string[] = [], stdin: "ignore" | "pipe" = "ignore"): ChildProcess {
   const child = spawn(process.execPath, ["--import", "tsx", path.join(PROJECT_ROOT, file), ...args], {
     env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: [stdin, "pipe", "pipe"],
   });
   const tail: string[] = [];
   const keep = (line: string) => {
     tail.push(line);
     if (tail.length > 20) tail.shift();
   };
-  readline.createInterface({ input: child.stderr }).on("line", keep);
+  readline.createInterface({ input: child.stderr! }).on("line", keep);
   child.once("exit", (code, signal) => {
     if (code && code !== 0) progress(`${file} exited ${code}${signal ? ` (${signal})` : ""}:\n${tail.join("\n")}`);
   });
@@ -463,6 +466,119 @@ async function baseline(n: number, latencyMs: number) {
   return { late, obs };
 }
 
+const CLAIM_PROVIDER = "bench-claim"; // no model_providers row: no provider limit
+
+/**
+ * `processes` claiming processes (bench/lib/claimer.ts) take every one of `n` due runs (n / 2 accounts with 2 each, pro:
+ * no plan cap binds), 500 per claim; with `prepare`, each also prepares what it claimed (start_claimed_runs, 100 at a
+ * time). They start together (a line on stdin once all are connected and registered); the wall clock runs from the
+ * first claim to the end of the last claim (or preparation) of any of them.
+ */
+async function claimRound(n: number, processes: number, prepare: boolean) {
+  await reset();
+  const tasks = await createAccounts(n / 2, 2, "pro");
+  await insertDue(tasks, new Date(Date.now() - 60_000));
+  const children = Array.from({ length: processes }, (_, i) =>
+    spawnTsx(
+      "bench/lib/claimer.ts",
+      {
+        DATABASE_URL: db.ownerUrl,
+        CLAIM_WORKER: `bench-claimer-${i + 1}`,
+        CLAIM_PROVIDER,
+        CLAIM_BATCH: "500",
+        CLAIM_PREPARE: prepare ? "1" : "0",
+      },
+      [],
+      "pipe",
+    ),
+  );
+  const stops = children.map((c) => track(`claimer ${c.pid}`, async () => c.kill("SIGKILL")));
+  const exited = children.map((c) => new Promise<void>((r) => c.once("exit", () => r())));
+  const lines = children.map((c) => readline.createInterface({ input: c.stdout! })[Symbol.asyncIterator]());
+  const next = async (i: number) => {
+    const r = await lines[i]!.next();
+    if (r.done) throw new Error(`claimer ${i + 1} exited early`);
+    return r.value;
+  };
+  await Promise.all(children.map((_, i) => next(i)));
+  for (const c of children) c.stdin!.end("go\n");
+  const results = await Promise.all(children.map(async (_, i) => JSON.parse(await next(i)) as ClaimerResult));
+  await Promise.all(exited);
+  for (const stop of stops) await stop();
+  const { rows } = await su.query(
+    `select count(*) filter (where status = 'pending')::int as pending,
+            count(*) filter (where status = 'running' and lease_owner is not null)::int as held,
+            count(*) filter (where agent_run_id is not null)::int as prepared
+       from app_public.task_executions`,
+  );
+  const wallMs = Math.max(...results.map((r) => r.endedAt)) - Math.min(...results.map((r) => r.startedAt));
+  const claimed = results.reduce((a, r) => a + r.claimed, 0);
+  const prepared = results.reduce((a, r) => a + r.prepared, 0);
+  const claimMs = stats(results.flatMap((r) => r.claimMs));
+  if (claimed !== n || rows[0].pending !== 0 || rows[0].held !== n || (prepare && rows[0].prepared !== n)) {
+    report.note(
+      `${processes} process(es)${prepare ? " with preparation" : ""}: claimed ${claimed} of ${n} (database: ${rows[0].pending} pending, ${rows[0].held} held, ${rows[0].prepared} prepared)`,
+    );
+  }
+  progress(
+    `${processes} claimer(s)${prepare ? " + prepare" : ""}: ${claimed} runs in ${ms(wallMs)}, ${results.map((r) => r.claimed).join(" / ")}`,
+  );
+  return {
+    claimed,
+    prepared,
+    wallMs,
+    perSecond: ((prepare ? prepared : claimed) * 1000) / wallMs,
+    claims: results.reduce((a, r) => a + r.claims, 0),
+    emptyClaims: results.reduce((a, r) => a + r.emptyClaims, 0),
+    claimMs,
+    split: results.map((r) => r.claimed),
+  };
+}
+
+async function claimThroughput(n: number) {
+  const rows: Array<Array<string | number>> = [];
+  let base: { claim: number; prepare: number } | undefined;
+  let two: { claim: number; prepare: number } | undefined;
+  for (const processes of [1, 2, 4]) {
+    const c = await claimRound(n, processes, false);
+    const p = await claimRound(n, processes, true);
+    base ??= { claim: c.perSecond, prepare: p.perSecond };
+    if (processes === 2) two = { claim: c.perSecond, prepare: p.perSecond };
+    rows.push([
+      processes,
+      `${c.claimed.toLocaleString("en-US")} / ${c.claims - c.emptyClaims} (+${c.emptyClaims} empty)`,
+      c.split.map((x) => x.toLocaleString("en-US")).join(" / "),
+      ms(c.claimMs.p50),
+      ms(c.claimMs.p99),
+      ms(c.wallMs),
+      rate(Math.round(c.perSecond)),
+      ratio(c.perSecond, base.claim),
+      ms(p.wallMs),
+      rate(Math.round(p.perSecond)),
+      ratio(p.perSecond, base.prepare),
+    ]);
+  }
+  report.table(
+    [
+      "processes",
+      "runs / claims",
+      "runs per process",
+      "claim p50",
+      "claim p99",
+      "claim: wall",
+      "claims (runs/s)",
+      "vs 1",
+      "claim+prepare: wall",
+      "claim+prepare (runs/s)",
+      "vs 1",
+    ],
+    rows,
+  );
+  const r2 = two && base ? two.claim / base.claim : Number.NaN;
+  report.line(`  scales with processes (PASS if 2 processes claim >= 1.3x the runs/s of one): ${passMiss(r2 >= 1.3)}, ${r2.toFixed(2)}x`);
+  target("claim throughput: 2 processes vs 1", `${r2.toFixed(2)}x`, ">= 1.3x", r2 >= 1.3);
+}
+
 async function main() {
   report.line("bench:runs — the run stage under a herd (see bench/runs.ts for the method)");
   for (const l of machineInfo()) report.line(`  ${l}`);
@@ -518,6 +634,19 @@ async function main() {
     report.line(
       `  (N=${n2}, L=${l2 / 1000} s through job slots would take about N/100 x L = ${Math.round(((n2 / 100) * (l2 / 1000)) / 60)} min; not run)`,
     );
+  }
+
+  if (SECTIONS.has("5")) {
+    report.section("5. Claim throughput: 1, 2 and 4 claiming processes");
+    report.line(loadLine());
+    const n5 = QUICK ? 2000 : 20_000;
+    report.line(
+      `  ${n5.toLocaleString("en-US")} due runs over ${(n5 / 2).toLocaleString("en-US")} accounts (pro, no cap binds), no provider limit; each process (bench/lib/claimer.ts) claims 500 at a time until none is left,`,
+    );
+    report.line(
+      "  then again with preparation (start_claimed_runs, offline executor, 100 at a time); runs/s over the wall clock from the first claim to the end of the last",
+    );
+    await claimThroughput(n5);
   }
 
   report.section("Summary against the targets");
