@@ -75,6 +75,9 @@ interface InFlight {
   done: Promise<void>;
 }
 
+/** Reserved runs due within the same window of this many ms start together (one timer; statements of 250 runs). */
+const START_TICK_MS = 10;
+
 export class RunPool {
   readonly workerId: string;
   private readonly runs = new Map<string, InFlight>();
@@ -88,6 +91,8 @@ export class RunPool {
   private preparing = 0;
   /** Reserved runs waiting for their second, by execution id (count against capacity). */
   private readonly reserved = new Map<string, Prepared>();
+  /** Reserved runs being started (start_prepared_runs under way; count against capacity). */
+  private starting = 0;
   private readonly startTimers = new Map<number, NodeJS.Timeout>();
   private readonly preparations = new Set<Promise<void>>();
   private listener: pg.Client | null = null;
@@ -108,7 +113,7 @@ export class RunPool {
   }
 
   get inFlight(): number {
-    return this.runs.size + this.preparing + this.reserved.size;
+    return this.runs.size + this.preparing + this.reserved.size + this.starting;
   }
 
   private get aheadMs(): number {
@@ -338,17 +343,18 @@ export class RunPool {
     );
   }
 
-  /** One timer per second reserved runs are due at (they share it). */
+  /** One timer per START_TICK_MS window reserved runs are due in (runs due at the same second share it). */
   private scheduleStart(startAt: number): void {
-    if (this.startTimers.has(startAt) || this.stopping) return;
+    const at = Math.ceil(startAt / START_TICK_MS) * START_TICK_MS;
+    if (this.startTimers.has(at) || this.stopping) return;
     const timer = setTimeout(
       () => {
-        this.startTimers.delete(startAt);
+        this.startTimers.delete(at);
         void this.startDue();
       },
-      Math.max(startAt - Date.now(), 0),
+      Math.max(at - Date.now(), 0),
     );
-    this.startTimers.set(startAt, timer);
+    this.startTimers.set(at, timer);
   }
 
   /**
@@ -358,10 +364,16 @@ export class RunPool {
    */
   private async startDue(): Promise<void> {
     const now = Date.now();
-    const due = [...this.reserved].filter(([, p]) => p.run && p.startAt <= now + 1).map(([id]) => id);
-    if (due.length === 0) return;
+    // taken out of `reserved` at once: a timer firing meanwhile must not start them a second time
+    const due = new Map([...this.reserved].filter(([, p]) => p.run && p.startAt <= now));
+    for (const id of due.keys()) this.reserved.delete(id);
+    // the rest keep a timer (one that fired a little early leaves its runs to the next)
+    for (const p of this.reserved.values()) if (p.run) this.scheduleStart(p.startAt);
+    if (due.size === 0) return;
+    this.starting += due.size;
+    const ids = [...due.keys()];
     const chunks: string[][] = [];
-    for (let i = 0; i < due.length; i += 250) chunks.push(due.slice(i, i + 250));
+    for (let i = 0; i < ids.length; i += 250) chunks.push(ids.slice(i, i + 250));
     await Promise.all(
       chunks.map(async (chunk) => {
         try {
@@ -378,24 +390,22 @@ export class RunPool {
           );
           const flipped = new Map(rows[0]!.s.map((f) => [f.execution_id, f]));
           for (const id of chunk) {
-            const slot = this.reserved.get(id);
-            this.reserved.delete(id);
+            const run = due.get(id)!.run!;
             const f = flipped.get(id);
-            if (!f || !slot?.run) {
+            if (!f) {
               this.owned.delete(id); // cancelled, handed back to the overlap policy, refused by the plan, or no longer ours
               continue;
             }
-            this.launch(f.prepared ? { ...slot.run, agent_run_id: f.agent_run_id, attempts: f.attempts, lease_epoch: f.lease_epoch } : f);
+            this.launch(f.prepared ? { ...run, agent_run_id: f.agent_run_id, attempts: f.attempts, lease_epoch: f.lease_epoch } : f);
           }
         } catch (err) {
           log.warn("starting prepared runs failed; handing them back", { error: String(err), count: chunk.length });
-          for (const id of chunk) {
-            this.reserved.delete(id);
-            this.owned.delete(id);
-          }
+          for (const id of chunk) this.owned.delete(id);
           await this.opts.db
             .query("select app_private.release_runs($1, $2::uuid[], $3)", [this.workerId, chunk, `could not start the run: ${String(err)}`])
             .catch(() => undefined);
+        } finally {
+          this.starting -= chunk.length;
         }
       }),
     );
@@ -513,9 +523,9 @@ export class RunPool {
       await Promise.all([...this.runs.values()].map((r) => r.done));
       await this.claimsSettled(); // a finished run wakes a claim: let it settle too
       // reserved runs start at their second
-      while (this.reserved.size > 0 && !this.stopping) await new Promise((r) => setTimeout(r, 20));
+      while (this.reserved.size + this.starting > 0 && !this.stopping) await new Promise((r) => setTimeout(r, 20));
       // done when a whole round claimed nothing (claim_runs found nothing runnable: none due, or all waiting on caps)
-      if (this.claimed === before && this.runs.size === 0 && this.preparing === 0 && this.reserved.size === 0) return;
+      if (this.claimed === before && this.runs.size === 0 && this.preparing === 0 && this.reserved.size + this.starting === 0) return;
     }
   }
 
