@@ -203,3 +203,53 @@ test("a worker that stops hands its reservations back; another worker runs them 
   expect(request!.at).toBeGreaterThanOrEqual(dueAt - 5);
   expect(await execution(executionId)).toMatchObject({ threads: 1, agent_runs: 1, attempts: 1, thread_id: prepared.thread_id });
 });
+
+test("runs reserved by several claims for the same second all start at it, each once", async () => {
+  const u = await apiUser();
+  const { taskId, accountId } = await readyTask(server, u, { text: "Ahead test seven: ping the status page of region 12." });
+  await superuserPool().query("update app_public.scheduled_tasks set overlap_policy = 'allow_all' where task_id = $1", [taskId]);
+  // (this file's database only) no plan cap, so all 40 run at once
+  await superuserPool().query("update app_private.plan_limits set max_concurrent_executions = null");
+  // small claims: the 40 runs are reserved by 8 claims, with timers a few ms apart; the model answers in about 3 s, so a run
+  // the pool lost track of would be handed back by a heartbeat (every second here) and run a second time
+  for (let i = 0; i < 40; i++) llm.enqueue({ kind: "stream", chunks: ["Region 12 is up."], delayMs: 600 });
+  const pool = testRunPool(testRunSettings(testOpenAIExecutor(baseURL)), {
+    prepareAheadMs: AHEAD_MS,
+    pollMs: 100,
+    claimBatch: 5,
+    heartbeatMs: 1000,
+  });
+  pools.push(pool);
+  await pool.start();
+  const { rows } = await superuserPool().query(
+    `insert into app_public.task_executions (task_id, account_id, status, trigger_type, scheduled_for, execution_context)
+     select $1, $2, 'pending', 'schedule', date_trunc('second', now()) + interval '4 seconds' + make_interval(secs => g * 0.0002),
+            '{"trigger":"schedule"}' from generate_series(1, 40) g
+     returning execution_id, (extract(epoch from scheduled_for) * 1000)::float8 as due_ms`,
+    [taskId, accountId],
+  );
+  await superuserPool().query("select pg_notify('sat_runs_ready', '')");
+  const dueAt = Math.min(...rows.map((r) => Number(r.due_ms))); // 40 occurrences within 8 ms of the same second
+  const ids = rows.map((r) => r.execution_id as string);
+  await waitFor(
+    async () => {
+      const { rows: done } = await superuserPool().query(
+        "select count(*)::int as n from app_public.task_executions where execution_id = any($1) and status = 'completed'",
+        [ids],
+      );
+      return done[0].n === ids.length;
+    },
+    { timeoutMs: 20_000, intervalMs: 100, what: "all 40 completed" },
+  );
+  const requests = requestsWith("region 12");
+  expect(requests).toHaveLength(40);
+  for (const r of requests) {
+    expect(r.at).toBeGreaterThanOrEqual(dueAt - 5);
+    expect(r.at - dueAt).toBeLessThan(1500); // none waits for a heartbeat to hand it back
+  }
+  const { rows: started } = await superuserPool().query(
+    "select count(*)::int as n, max(attempts)::int as attempts from app_public.task_executions where execution_id = any($1)",
+    [ids],
+  );
+  expect(started[0]).toEqual({ n: 40, attempts: 1 });
+});
