@@ -147,7 +147,8 @@ export async function setupDatabase(): Promise<BenchDatabase> {
   const password = crypto.randomBytes(18).toString("base64url");
   progress(`creating database ${database} and roles ${config.roles.owner}, ${config.roles.authenticator}, ${config.roles.visitor}`);
   await ensureRolesAndDatabase(rootUrl, database, config, { owner: password, authenticator: password });
-  if (!embedded) {
+  // BENCH_KEEP_DATABASE=1 keeps it for inspection (pg_stat_user_functions, EXPLAIN) after the run
+  if (!embedded && !process.env.BENCH_KEEP_DATABASE) {
     const root = rootUrl;
     track(`database ${database}`, async () => {
       const c = new pg.Client({ connectionString: root });

@@ -1,5 +1,5 @@
 --! Previous: sha1:d61e44dc9b0ce992b69f3fd7d4e2a3776a52b23a
---! Hash: sha1:da70e6b2b2bf410e5752c18817b519d1b7dee1d3
+--! Hash: sha1:fdecb320df0760959bac7fb1f698297275463c0f
 --! Message: Runs prepared ahead of their second; claims that scale out
 
 -- Two changes to the run stage (issue 20).
@@ -315,6 +315,72 @@ comment on function app_private.claim_runs(text, integer, text, integer) is
   E'Claims up to max_runs runs for a worker process, in named steps: recover_lost_runs (other workers'' expired leases), apply_overlap_policies\n(one claimer at a time), provider_budget (under the provider''s lock when it has shared limits), pick_runs (candidates, round-robin), take_claimable_runs\n(the candidates of billing owners this claim locks; owners another claimer holds are skipped; caps counted inside the locks), rows FOR UPDATE SKIP LOCKED.\nRuns due now start (running); runs due within ahead_ms are reserved (pending, leased) for prepare_reserved_runs / start_prepared_runs.\nEach claimed run gets a new lease_epoch. Returns {ids, epochs, start_in_ms (null: started now; else a reserved run''s time to its second), next_due_at,\nwaiting_reason}.';
 
 -- ---------------------------------------------------------------------------------------------------
+-- Per-run lookups as plpgsql: a security definer sql function is never inlined and is planned again at every call;
+-- a plpgsql one keeps its plans for the session (owner_plans took about 1.2 ms a call, most of it planning).
+-- ---------------------------------------------------------------------------------------------------
+create or replace function app_private.owner_plans(owner_user_ids uuid[]) returns table(owner_user_id uuid, limits app_private.plan_limits)
+  language plpgsql stable security definer set search_path to pg_catalog, public, pg_temp as $$
+#variable_conflict use_column
+begin
+  -- one index probe per owner (accounts.primary_owner_user_id): the highest-tier plan among the owner's accounts
+  return query
+  select o.id, x.l
+    from (select distinct u.id from unnest(owner_plans.owner_user_ids) as u(id)) o
+   cross join lateral (select l from app_public.accounts a join app_private.plan_limits l on l.plan = a.plan
+                        where a.primary_owner_user_id = o.id
+                        order by l.tier desc, l.plan limit 1) x;
+end;
+$$;
+
+create or replace function app_private.owner_plan_limits(owner_user_id uuid) returns app_private.plan_limits
+  language plpgsql stable security definer set search_path to pg_catalog, public, pg_temp as $$
+#variable_conflict use_column
+declare
+  v_limits app_private.plan_limits;
+begin
+  -- (assigned, not selected into: a select into a row variable would spread the composite over its fields)
+  v_limits := (select p.limits from app_private.owner_plans(array[owner_plan_limits.owner_user_id]) p);
+  return v_limits;
+end;
+$$;
+
+create or replace function app_private.check_run_allowed(account_id uuid, model text, max_tokens integer) returns text
+  language plpgsql stable security definer set search_path to pg_catalog, public, pg_temp as $$
+#variable_conflict use_column
+declare
+  v_refusal text;
+begin
+  select r.message || ' (' || r.code || ')' into v_refusal
+    from app_private.model_call_refusal(check_run_allowed.account_id, check_run_allowed.model, check_run_allowed.max_tokens, true) r
+   where r.code is not null;
+  return v_refusal;
+end;
+$$;
+
+create or replace function app_private.run_memory_for_execution(execution_id uuid, max_chars integer default 4000) returns text
+  language plpgsql stable security definer set search_path to pg_catalog, public, pg_temp as $$
+#variable_conflict use_column
+declare
+  v_memory text;
+begin
+  select format('Last run, at %s, you reported: %s',
+                to_char(p.completed_at at time zone t.timezone, 'YYYY-MM-DD HH24:MI') || ' ' || t.timezone,
+                left(p.results ->> 'final_answer', max_chars)
+                  || case when length(p.results ->> 'final_answer') > max_chars then ' […]' else '' end)
+    into v_memory
+    from app_public.task_executions e
+    join app_public.scheduled_tasks t on t.task_id = e.task_id and t.run_memory
+    cross join lateral (
+      select p.* from app_public.task_executions p
+       where p.task_id = e.task_id and p.status = 'completed' and p.execution_id <> e.execution_id
+         and p.completed_at <= coalesce(e.started_at, 'infinity') and coalesce(p.results ->> 'final_answer', '') <> ''
+       order by p.completed_at desc limit 1) p
+   where e.execution_id = run_memory_for_execution.execution_id;
+  return v_memory;
+end;
+$$;
+
+-- ---------------------------------------------------------------------------------------------------
 -- Leases: reserved runs are held like running ones.
 -- ---------------------------------------------------------------------------------------------------
 create or replace function app_private.recover_lost_runs(except_worker text default null) returns integer
@@ -441,25 +507,32 @@ comment on function app_private.prepare_run_thread(app_public.task_executions, a
 
 -- What a preparation was made from; start_prepared_runs compares it with the task at the run's second.
 create function app_private.preparation_of(task app_public.scheduled_tasks) returns jsonb
-  language sql stable security definer set search_path to pg_catalog, public, pg_temp as $$
-  select jsonb_build_object('prompt_sha256', app_private.prompt_hash(task.generated_prompt), 'agent_id', task.agent_id,
+  language plpgsql stable security definer set search_path to pg_catalog, public, pg_temp as $$
+begin
+  return jsonb_build_object('prompt_sha256', app_private.prompt_hash(task.generated_prompt), 'agent_id', task.agent_id,
                             'agent_updated_at', (select a.updated_at from app_public.agents a where a.agent_id = task.agent_id));
+end;
 $$;
 comment on function app_private.preparation_of(app_public.scheduled_tasks) is
   'What a run''s preparation depends on: the task''s prompt (hash), its agent and the agent''s last change. A preparation whose task no longer matches is thrown away at the run''s second.';
 
 create function app_private.preparation_matches(execution app_public.task_executions, task app_public.scheduled_tasks) returns boolean
-  language sql stable security definer set search_path to pg_catalog, public, pg_temp as $$
-  select execution.thread_id is not null and execution.agent_run_id is null and execution.attempts = 0
+  language plpgsql stable security definer set search_path to pg_catalog, public, pg_temp as $$
+begin
+  return execution.thread_id is not null and execution.agent_run_id is null and execution.attempts = 0
      and execution.execution_context -> 'prepared' = app_private.preparation_of(task);
+end;
 $$;
 comment on function app_private.preparation_matches(app_public.task_executions, app_public.scheduled_tasks) is
   'True when a run prepared ahead (prepare_reserved_runs) can start with its preparation: not started yet, and its task''s prompt and agent unchanged since (preparation_of).';
 
 -- What a run needs to run, as the run pool reads it (start_execution and prepare_reserved_runs return it).
 create function app_private.run_payload(execution app_public.task_executions, task app_public.scheduled_tasks) returns jsonb
-  language sql stable security definer set search_path to pg_catalog, public, pg_temp as $$
-  select jsonb_build_object(
+  language plpgsql stable security definer set search_path to pg_catalog, public, pg_temp as $$
+#variable_conflict use_column
+begin
+  -- plpgsql, not sql: its plans are cached for the session (one call per run, at the start and ahead of it)
+  return jsonb_build_object(
     'execution_id', execution.execution_id,
     'task_id', task.task_id,
     'account_id', task.account_id,
@@ -471,14 +544,15 @@ create function app_private.run_payload(execution app_public.task_executions, ta
     'scheduled_for', execution.scheduled_for,
     'due_at', coalesce(execution.scheduled_for, execution.created_at),
     'trigger_type', execution.trigger_type,
-    'memory', app_private.run_memory_for_execution(execution.execution_id),
-    'max_tokens_ceiling', (select l.max_tokens_ceiling from app_public.accounts a, app_private.owner_plan_limits(a.primary_owner_user_id) l
-                            where a.id = task.account_id),
+    'memory', case when task.run_memory then app_private.run_memory_for_execution(execution.execution_id) end,
+    'max_tokens_ceiling', (select (app_private.owner_plan_limits(a.primary_owner_user_id)).max_tokens_ceiling
+                             from app_public.accounts a where a.id = task.account_id),
     'agent', (select jsonb_build_object('system_prompt', a.system_prompt, 'model', a.model, 'temperature', a.temperature,
                                         'max_tokens', a.max_tokens, 'tools', a.tools, 'mcp_servers', a.mcp_servers)
                 from app_public.agents a where a.agent_id = task.agent_id),
     'history', (select coalesce(jsonb_agg(jsonb_build_object('role', m.role, 'content', m.content, 'metadata', m.metadata) order by m.seq), '[]'::jsonb)
                   from app_public.messages m where m.thread_id = execution.thread_id));
+end;
 $$;
 comment on function app_private.run_payload(app_public.task_executions, app_public.scheduled_tasks) is
   'What the run pool needs to run an execution: ids, lease epoch, trigger, the agent''s settings, the plan''s max_tokens ceiling, run memory and the thread''s history.';
