@@ -1,5 +1,5 @@
 --! Previous: sha1:d61e44dc9b0ce992b69f3fd7d4e2a3776a52b23a
---! Hash: sha1:fdecb320df0760959bac7fb1f698297275463c0f
+--! Hash: sha1:6a3366a1f9baddb313edf48320ae20ce23fe95a7
 --! Message: Runs prepared ahead of their second; claims that scale out
 
 -- Two changes to the run stage (issue 20).
@@ -123,9 +123,10 @@ begin
         from over_cap o
        where o.execution_id = e.execution_id
          and e.execution_id in (select x.execution_id from app_public.task_executions x
-                                 where x.execution_id in (select o2.execution_id from over_cap o2 where x.wait_reason is distinct from o2.reason)
+                                  join over_cap o2 on o2.execution_id = x.execution_id
+                                 where x.wait_reason is distinct from o2.reason -- only the rows whose reason changes are locked
                                  order by x.task_id, x.execution_id
-                                   for update skip locked)
+                                   for update of x skip locked)
     ), picked as (
       select r.execution_id, r.account_rank, r.due_at from ranked r
        where r.cap is null or r.owner_rank <= r.cap - r.running
@@ -142,16 +143,21 @@ comment on function app_private.pick_runs(timestamptz, timestamptz, integer) is
 
 create function app_private.runs_awaiting_overlap() returns setof uuid
   language sql stable security definer set search_path to pg_catalog, public, pg_temp as $$
-  -- only tasks with two or more live executions can overlap: one aggregate over the live-runs index, not a probe per run
-  with live as (
-    select l.task_id, bool_or(l.status = 'running') as has_running,
-           (array_agg(l.execution_id order by coalesce(l.scheduled_for, l.created_at), l.execution_id) filter (where l.status = 'pending'))[1] as first_pending
-      from app_public.task_executions l where l.status in ('pending', 'running')
+  -- only tasks with two or more live executions can overlap: one count over the live-runs index (no sort), then a closer look
+  -- at those tasks only
+  with multi as (
+    select l.task_id from app_public.task_executions l
+     where l.status in ('pending', 'running')
+       and not exists (select 1 from app_public.scheduled_tasks t where t.task_id = l.task_id and t.overlap_policy = 'allow_all')
      group by l.task_id having count(*) > 1
+  ), live as (
+    select x.task_id, bool_or(x.status = 'running') as has_running,
+           (array_agg(x.execution_id order by coalesce(x.scheduled_for, x.created_at), x.execution_id) filter (where x.status = 'pending'))[1] as first_pending
+      from multi m join app_public.task_executions x on x.task_id = m.task_id and x.status in ('pending', 'running')
+     group by x.task_id
   )
   select e.execution_id
     from live
-    join app_public.scheduled_tasks t on t.task_id = live.task_id and t.overlap_policy <> 'allow_all'
     join app_public.task_executions e on e.task_id = live.task_id and e.status = 'pending' and e.trigger_type = 'schedule'
    where live.has_running or live.first_pending <> e.execution_id;
 $$;

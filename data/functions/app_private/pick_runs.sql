@@ -51,9 +51,10 @@ begin
         from over_cap o
        where o.execution_id = e.execution_id
          and e.execution_id in (select x.execution_id from app_public.task_executions x
-                                 where x.execution_id in (select o2.execution_id from over_cap o2 where x.wait_reason is distinct from o2.reason)
+                                  join over_cap o2 on o2.execution_id = x.execution_id
+                                 where x.wait_reason is distinct from o2.reason -- only the rows whose reason changes are locked
                                  order by x.task_id, x.execution_id
-                                   for update skip locked)
+                                   for update of x skip locked)
     ), picked as (
       select r.execution_id, r.account_rank, r.due_at from ranked r
        where r.cap is null or r.owner_rank <= r.cap - r.running
