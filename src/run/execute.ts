@@ -14,7 +14,7 @@
  * (app_private.back_off_provider) and does not use up an attempt. Permanent errors fail at once.
  */
 import type pg from "pg";
-import { AgentError, type AgentConfig, type HistoryMessage, type Usage } from "../agent/types.js";
+import { AgentError, type AgentConfig, type HistoryMessage, type ModelCallGate, type Usage } from "../agent/types.js";
 import { dispatchToWebhook } from "../agent/webhookRuntime.js";
 import { resolveMcpServers } from "../agent/mcp.js";
 import { modelCallCheck, resolveMaxTokens } from "../agent/openaiExecutor.js";
@@ -68,6 +68,10 @@ export function makeRunExecutor(db: pg.Pool, settings: RunSettings) {
     const history: HistoryMessage[] = started.memory
       ? [{ role: "system", content: started.memory, metadata: { run_memory: true } }, ...started.history]
       : started.history;
+    // the start checked the plan (start_execution / start_prepared_runs) and read its max_tokens ceiling: the first model
+    // call, or the hand-off to the external runtime, needs no second check
+    const checkedAtStart: ModelCallGate | undefined =
+      started.max_tokens_ceiling !== undefined ? { refusal: null, maxTokensCeiling: started.max_tokens_ceiling } : undefined;
     const t0 = Date.now();
     const ctx = { execution_id, task_id: started.task_id, account_id: started.account_id };
     const rlog = log.child(ctx); // every line about this run carries its ids
@@ -117,9 +121,7 @@ export function makeRunExecutor(db: pg.Pool, settings: RunSettings) {
         // the external runtime gets the max_tokens it must use: the agent's, or the default clamped to the plan's ceiling
         // (read as the run started, else asked now)
         const { maxTokensCeiling } =
-          started.max_tokens_ceiling !== undefined
-            ? { maxTokensCeiling: started.max_tokens_ceiling }
-            : await modelCallCheck(db)(execution_id, agent.model ?? settings.defaultModel, agent.maxTokens);
+          checkedAtStart ?? (await modelCallCheck(db)(execution_id, agent.model ?? settings.defaultModel, agent.maxTokens));
         const maxTokens = resolveMaxTokens(agent.maxTokens, maxTokensCeiling);
         await dispatchToWebhook(
           settings.webhook,
@@ -164,9 +166,7 @@ export function makeRunExecutor(db: pg.Pool, settings: RunSettings) {
         history,
         agent,
         signal: controller.signal,
-        // the start checked the plan (start_execution / start_prepared_runs): the first model call needs no second check
-        checkedAtStart:
-          started.max_tokens_ceiling !== undefined ? { refusal: null, maxTokensCeiling: started.max_tokens_ceiling } : undefined,
+        checkedAtStart,
         onMessage: async (m) => {
           produced++;
           const u = m.metadata.usage as { promptTokens?: number; completionTokens?: number } | undefined;

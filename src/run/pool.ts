@@ -252,44 +252,58 @@ export class RunPool {
   /** Prepares claimed runs in chunks (several chunks at once) and launches each. */
   private async prepare(ids: string[]): Promise<void> {
     this.preparing += ids.length;
+    await this.inChunks<StartedRun[]>(
+      ids,
+      100,
+      "prepare the run",
+      "select app_private.start_claimed_runs($1::uuid[], $2, $3, $4) as s",
+      (chunk) => [chunk, this.opts.executorKind, this.opts.defaultModel, this.workerId],
+      (chunk, started) => {
+        const ids = new Set(started.map((r) => r.execution_id));
+        for (const id of chunk) if (!ids.has(id)) this.owned.delete(id); // cancelled, refused or no longer ours
+        for (const run of started) this.launch(run);
+      },
+      (chunk) => (this.preparing -= chunk.length),
+    );
+    this.wake();
+  }
+
+  /**
+   * Runs one statement per chunk of `ids` (the chunks at once) and hands its result to `use`. A deadlock or an outage
+   * rolls back only that statement: it is retried (for up to 30 s). A chunk that still fails is handed back (pending,
+   * no attempt used; claimed again later); if even that fails, the next heartbeat's reconcile hands back whatever this
+   * process holds but does not run. `settled` runs after each chunk either way.
+   */
+  private async inChunks<R>(
+    ids: string[],
+    size: number,
+    what: string,
+    sql: string,
+    params: (chunk: string[]) => unknown[],
+    use: (chunk: string[], result: R) => void,
+    settled: (chunk: string[]) => void = () => undefined,
+  ): Promise<void> {
     const chunks: string[][] = [];
-    for (let i = 0; i < ids.length; i += 100) chunks.push(ids.slice(i, i + 100));
+    for (let i = 0; i < ids.length; i += size) chunks.push(ids.slice(i, i + size));
     await Promise.all(
       chunks.map(async (chunk) => {
         try {
-          // a deadlock or an outage rolls back only this statement: it is retried (for up to 30 s), not handed back at once
-          const { rows } = await writeWithRetry(
-            "prepare runs",
-            () =>
-              this.opts.db.query<{ s: StartedRun[] }>("select app_private.start_claimed_runs($1::uuid[], $2, $3, $4) as s", [
-                chunk,
-                this.opts.executorKind,
-                this.opts.defaultModel,
-                this.workerId,
-              ]),
-            30_000,
-          );
-          const started = new Set(rows[0]!.s.map((r) => r.execution_id));
-          for (const id of chunk) if (!started.has(id)) this.owned.delete(id); // cancelled, refused or no longer ours
-          for (const run of rows[0]!.s) this.launch(run);
+          const { rows } = await writeWithRetry(what, () => this.opts.db.query<{ s: R }>(sql, params(chunk)), 30_000);
+          use(chunk, rows[0]!.s);
         } catch (err) {
-          // the runs stay running under our lease; hand them back (no attempt used). If even that fails, the
-          // next heartbeat's reconcile hands back whatever this process holds but does not run.
-          log.warn("preparing runs failed; handing them back", { error: String(err), count: chunk.length });
-          for (const id of chunk) this.owned.delete(id);
+          log.warn(`could not ${what}; handing the runs back`, { error: String(err), count: chunk.length });
+          for (const id of chunk) {
+            this.owned.delete(id);
+            this.reserved.delete(id);
+          }
           await this.opts.db
-            .query("select app_private.release_runs($1, $2::uuid[], $3)", [
-              this.workerId,
-              chunk,
-              `could not prepare the run: ${String(err)}`,
-            ])
+            .query("select app_private.release_runs($1, $2::uuid[], $3)", [this.workerId, chunk, `could not ${what}: ${String(err)}`])
             .catch(() => undefined);
         } finally {
-          this.preparing -= chunk.length;
+          settled(chunk);
         }
       }),
     );
-    this.wake();
   }
 
   /**
@@ -297,49 +311,28 @@ export class RunPool {
    * for each second they are due at. A chunk that cannot be prepared is handed back (claimed again later).
    */
   private async prepareAhead(ids: string[]): Promise<void> {
-    const chunks: string[][] = [];
-    for (let i = 0; i < ids.length; i += 100) chunks.push(ids.slice(i, i + 100));
-    await Promise.all(
-      chunks.map(async (chunk) => {
-        try {
-          const { rows } = await writeWithRetry(
-            "prepare runs ahead",
-            () =>
-              this.opts.db.query<{ s: StartedRun[] }>("select app_private.prepare_reserved_runs($1, $2::uuid[]) as s", [
-                this.workerId,
-                chunk,
-              ]),
-            30_000,
-          );
-          const prepared = new Map(rows[0]!.s.map((r) => [r.execution_id, r]));
-          for (const id of chunk) {
-            const slot = this.reserved.get(id);
-            if (!slot) continue; // lost meanwhile (reconcile)
-            const run = prepared.get(id);
-            if (!run) {
-              // cancelled or no longer ours
-              this.reserved.delete(id);
-              this.owned.delete(id);
-              continue;
-            }
-            slot.run = run;
-            this.scheduleStart(slot.startAt);
-          }
-        } catch (err) {
-          log.warn("preparing runs ahead failed; handing them back", { error: String(err), count: chunk.length });
-          for (const id of chunk) {
+    await this.inChunks<StartedRun[]>(
+      ids,
+      100,
+      "prepare the run",
+      "select app_private.prepare_reserved_runs($1, $2::uuid[]) as s",
+      (chunk) => [this.workerId, chunk],
+      (chunk, runs) => {
+        const prepared = new Map(runs.map((r) => [r.execution_id, r]));
+        for (const id of chunk) {
+          const slot = this.reserved.get(id);
+          if (!slot) continue; // lost meanwhile (reconcile)
+          const run = prepared.get(id);
+          if (!run) {
+            // cancelled or no longer ours
             this.reserved.delete(id);
             this.owned.delete(id);
+            continue;
           }
-          await this.opts.db
-            .query("select app_private.release_runs($1, $2::uuid[], $3)", [
-              this.workerId,
-              chunk,
-              `could not prepare the run: ${String(err)}`,
-            ])
-            .catch(() => undefined);
+          slot.run = run;
+          this.scheduleStart(slot.startAt);
         }
-      }),
+      },
     );
   }
 
@@ -371,43 +364,25 @@ export class RunPool {
     for (const p of this.reserved.values()) if (p.run) this.scheduleStart(p.startAt);
     if (due.size === 0) return;
     this.starting += due.size;
-    const ids = [...due.keys()];
-    const chunks: string[][] = [];
-    for (let i = 0; i < ids.length; i += 250) chunks.push(ids.slice(i, i + 250));
-    await Promise.all(
-      chunks.map(async (chunk) => {
-        try {
-          const { rows } = await writeWithRetry(
-            "start prepared runs",
-            () =>
-              this.opts.db.query<{ s: Flipped[] }>("select app_private.start_prepared_runs($1, $2::uuid[], $3, $4) as s", [
-                this.workerId,
-                chunk,
-                this.opts.executorKind,
-                this.opts.defaultModel,
-              ]),
-            30_000,
-          );
-          const flipped = new Map(rows[0]!.s.map((f) => [f.execution_id, f]));
-          for (const id of chunk) {
-            const run = due.get(id)!.run!;
-            const f = flipped.get(id);
-            if (!f) {
-              this.owned.delete(id); // cancelled, handed back to the overlap policy, refused by the plan, or no longer ours
-              continue;
-            }
-            this.launch(f.prepared ? { ...run, agent_run_id: f.agent_run_id, attempts: f.attempts, lease_epoch: f.lease_epoch } : f);
+    await this.inChunks<Flipped[]>(
+      [...due.keys()],
+      250,
+      "start the run",
+      "select app_private.start_prepared_runs($1, $2::uuid[], $3, $4) as s",
+      (chunk) => [this.workerId, chunk, this.opts.executorKind, this.opts.defaultModel],
+      (chunk, started) => {
+        const flipped = new Map(started.map((f) => [f.execution_id, f]));
+        for (const id of chunk) {
+          const run = due.get(id)!.run!;
+          const f = flipped.get(id);
+          if (!f) {
+            this.owned.delete(id); // cancelled, handed back to the overlap policy, refused by the plan, or no longer ours
+            continue;
           }
-        } catch (err) {
-          log.warn("starting prepared runs failed; handing them back", { error: String(err), count: chunk.length });
-          for (const id of chunk) this.owned.delete(id);
-          await this.opts.db
-            .query("select app_private.release_runs($1, $2::uuid[], $3)", [this.workerId, chunk, `could not start the run: ${String(err)}`])
-            .catch(() => undefined);
-        } finally {
-          this.starting -= chunk.length;
+          this.launch(f.prepared ? { ...run, agent_run_id: f.agent_run_id, attempts: f.attempts, lease_epoch: f.lease_epoch } : f);
         }
-      }),
+      },
+      (chunk) => (this.starting -= chunk.length),
     );
     this.wake();
   }
