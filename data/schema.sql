@@ -3434,6 +3434,12 @@ REVOKE ALL ON FUNCTION app_private.hand_over_run(execution_id uuid) FROM PUBLIC;
 REVOKE ALL ON FUNCTION app_private.heartbeat_run_worker(worker_id text, capacity integer, provider text, lease_seconds integer) FROM PUBLIC;
 
 --
+-- Name: FUNCTION holds_owner_slot(e app_public.task_executions); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.holds_owner_slot(e app_public.task_executions) FROM PUBLIC;
+
+--
 -- Name: FUNCTION is_admin(); Type: ACL; Schema: app_private; Owner: -
 --
 

@@ -1,5 +1,5 @@
 --! Previous: sha1:d61e44dc9b0ce992b69f3fd7d4e2a3776a52b23a
---! Hash: sha1:6a3366a1f9baddb313edf48320ae20ce23fe95a7
+--! Hash: sha1:bd7d38462e539b61d3f2633f729111104d0b3bed
 --! Message: Runs prepared ahead of their second; claims that scale out
 
 -- Two changes to the run stage (issue 20).
@@ -25,6 +25,15 @@
 -- ---------------------------------------------------------------------------------------------------
 create index idx_task_executions_reserved on app_public.task_executions(lease_owner) where status = 'pending' and lease_owner is not null;
 create index idx_task_executions_account_reserved on app_public.task_executions(account_id) where status = 'pending' and lease_owner is not null;
+
+-- What holds a slot of its owner's plan concurrency: running, or reserved ahead of its second. Plain immutable sql: it is
+-- inlined where it is used (pick_runs, take_claimable_runs), so the partial indexes on running and reserved rows still apply.
+create function app_private.holds_owner_slot(e app_public.task_executions) returns boolean
+  language sql immutable as $$
+  select e.status = 'running' or (e.status = 'pending' and e.lease_owner is not null);
+$$;
+comment on function app_private.holds_owner_slot(app_public.task_executions) is
+  'True when the execution holds a slot of its billing owner''s plan concurrency: running, or reserved by a worker ahead of its second.';
 
 create or replace function app_private.provider_budget(provider text, out available integer, out reason text, out retry_at timestamptz)
   language plpgsql stable security definer set search_path to pg_catalog, public, pg_temp as $$
@@ -106,7 +115,7 @@ begin
     ), owners_holding as (
       select a.primary_owner_user_id as owner_id, count(*)::int as n
         from app_public.task_executions e join app_public.accounts a on a.id = e.account_id
-       where (e.status = 'running' or (e.status = 'pending' and e.lease_owner is not null))
+       where app_private.holds_owner_slot(e)
        group by 1
     ), ranked as (
       select d.*, coalesce(r.n, 0) as running,
@@ -216,7 +225,7 @@ begin
       from app_public.accounts a
       join app_public.task_executions e on e.account_id = a.id
      where a.primary_owner_user_id = any(v_locked)
-       and (e.status = 'running' or (e.status = 'pending' and e.lease_owner is not null))
+       and app_private.holds_owner_slot(e)
      group by 1
   ), caps as (
     select p.owner_user_id as owner_id, (p.limits).max_concurrent_executions as cap from app_private.owner_plans(v_locked) p
@@ -247,7 +256,7 @@ declare
   v_due bigint[];
   v_next timestamptz;
   v_now timestamptz := clock_timestamp();
-  v_until timestamptz := clock_timestamp() + make_interval(secs => greatest(coalesce(ahead_ms, 0), 0) / 1000.0);
+  v_until timestamptz := v_now + make_interval(secs => greatest(coalesce(ahead_ms, 0), 0) / 1000.0);
 begin
   if ahead_ms is null or ahead_ms < 0 or ahead_ms > 120000 then
     raise exception 'ahead_ms must be between 0 and 120000 (milliseconds), got %', ahead_ms using errcode = '22023';
@@ -754,6 +763,7 @@ $$;
 comment on function app_private.start_prepared_runs(text, uuid[], text, text) is
   E'At their second: the worker''s reserved runs start. A prepared run still matching its task (preparation_of) starts in one statement set: the\nplan''s check (check_run_allowed; a refusal fails it), its agent run, running. Any other (edited since, awaiting review, never prepared) throws\nits preparation away and starts through start_execution (its full payload is returned). A run that now overlaps a live execution of its task\nis handed back for claim_runs'' overlap policy; a cancelled one is not started. Returns [{execution_id, agent_run_id, attempts, lease_epoch, prepared}, …].';
 
+revoke all on function app_private.holds_owner_slot(app_public.task_executions) from public;
 revoke all on function app_private.pick_runs(timestamptz, timestamptz, integer) from public;
 revoke all on function app_private.runs_awaiting_overlap() from public;
 revoke all on function app_private.take_claimable_runs(uuid[], integer) from public;

@@ -21,7 +21,7 @@ declare
   v_due bigint[];
   v_next timestamptz;
   v_now timestamptz := clock_timestamp();
-  v_until timestamptz := clock_timestamp() + make_interval(secs => greatest(coalesce(ahead_ms, 0), 0) / 1000.0);
+  v_until timestamptz := v_now + make_interval(secs => greatest(coalesce(ahead_ms, 0), 0) / 1000.0);
 begin
   if ahead_ms is null or ahead_ms < 0 or ahead_ms > 120000 then
     raise exception 'ahead_ms must be between 0 and 120000 (milliseconds), got %', ahead_ms using errcode = '22023';

@@ -34,7 +34,7 @@ begin
     ), owners_holding as (
       select a.primary_owner_user_id as owner_id, count(*)::int as n
         from app_public.task_executions e join app_public.accounts a on a.id = e.account_id
-       where (e.status = 'running' or (e.status = 'pending' and e.lease_owner is not null))
+       where app_private.holds_owner_slot(e)
        group by 1
     ), ranked as (
       select d.*, coalesce(r.n, 0) as running,

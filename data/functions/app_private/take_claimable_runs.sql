@@ -51,7 +51,7 @@ begin
       from app_public.accounts a
       join app_public.task_executions e on e.account_id = a.id
      where a.primary_owner_user_id = any(v_locked)
-       and (e.status = 'running' or (e.status = 'pending' and e.lease_owner is not null))
+       and app_private.holds_owner_slot(e)
      group by 1
   ), caps as (
     select p.owner_user_id as owner_id, (p.limits).max_concurrent_executions as cap from app_private.owner_plans(v_locked) p
